@@ -1,0 +1,82 @@
+//! The loop's clock: the machine's monotonic clock, or a virtual one that jumps.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+/// Which clock an event loop reads its time from.
+///
+/// `Real` is the machine's monotonic clock. `Virtual` starts at the moment the
+/// loop is created and only moves when the loop has nothing else to do: then it
+/// jumps straight to the next timer's deadline. A one-hour `sleep` finishes in
+/// microseconds and every timing is exactly reproducible, which is what tests
+/// want.
+///
+/// ```
+/// use std::time::Duration;
+/// let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
+/// let elapsed = lp.run_until_complete(async {
+///     let start = aio::get_running_loop().time();
+///     aio::sleep(Duration::from_secs(3600)).await;
+///     aio::get_running_loop().time() - start
+/// });
+/// assert_eq!(elapsed, 3600.0);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Clock {
+    /// The machine's monotonic clock.
+    #[default]
+    Real,
+    /// A clock that jumps to the next deadline whenever the loop is idle.
+    Virtual,
+}
+
+/// The clock state a loop keeps: where time started and, when virtual, how far
+/// it has been moved.
+pub(crate) struct LoopClock {
+    epoch: Instant,
+    /// `Some(elapsed)` for a virtual clock.
+    virtual_elapsed: Cell<Option<Duration>>,
+}
+
+impl LoopClock {
+    pub(crate) fn new(kind: Clock) -> Self {
+        LoopClock {
+            epoch: Instant::now(),
+            virtual_elapsed: Cell::new(match kind {
+                Clock::Real => None,
+                Clock::Virtual => Some(Duration::ZERO),
+            }),
+        }
+    }
+
+    pub(crate) fn now(&self) -> Instant {
+        match self.virtual_elapsed.get() {
+            Some(elapsed) => self.epoch + elapsed,
+            None => Instant::now(),
+        }
+    }
+
+    pub(crate) fn is_virtual(&self) -> bool {
+        self.virtual_elapsed.get().is_some()
+    }
+
+    /// Seconds since the loop was created, as asyncio's `loop.time()`.
+    pub(crate) fn seconds(&self) -> f64 {
+        self.now().duration_since(self.epoch).as_secs_f64()
+    }
+
+    /// The instant that is `seconds` after the loop's epoch.
+    pub(crate) fn instant_at(&self, seconds: f64) -> Instant {
+        self.epoch + Duration::from_secs_f64(seconds.max(0.0))
+    }
+
+    /// Moves a virtual clock forward to `to`; never backwards.
+    pub(crate) fn jump_to(&self, to: Instant) {
+        if let Some(elapsed) = self.virtual_elapsed.get() {
+            let target = to.saturating_duration_since(self.epoch);
+            if target > elapsed {
+                self.virtual_elapsed.set(Some(target));
+            }
+        }
+    }
+}

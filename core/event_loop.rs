@@ -1,0 +1,248 @@
+//! `EventLoop`: asyncio's loop object and its low-level methods.
+
+use crate::clock::Clock;
+use crate::current::expect_current;
+use crate::loop_core::{Interrupted, LoopCore};
+use crate::loop_handle::LoopHandle;
+use crate::promise::Promise;
+use crate::task::Task;
+use crate::time::sleep_until;
+use std::fmt;
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// An event loop: one thread, many tasks taking turns at their `.await` points.
+///
+/// Most programs never touch it: [`run`](crate::run) and `#[aio::main]` make
+/// one, run a future on it and close it. It is here for what asyncio's loop
+/// object offers: running it by hand, scheduling plain callbacks, reading its
+/// clock. Cloning it gives another handle to the same loop; it is not `Send`
+/// (use [`handle`](Self::handle) for other threads).
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+/// use std::time::Duration;
+///
+/// let lp = aio::EventLoop::new();
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// lp.call_soon(move || l.borrow_mut().push("soon"));
+/// let l = log.clone();
+/// lp.call_later(Duration::from_millis(1), move || l.borrow_mut().push("later"));
+/// lp.run_until_complete(aio::sleep(Duration::from_millis(5)));
+/// lp.close();
+/// assert_eq!(*log.borrow(), ["soon", "later"]);
+/// ```
+#[derive(Clone)]
+pub struct EventLoop {
+    pub(crate) core: Rc<LoopCore>,
+}
+
+impl EventLoop {
+    /// A new loop on the machine's clock (asyncio's `new_event_loop()`).
+    pub fn new() -> Self {
+        Self::with_clock(Clock::Real)
+    }
+
+    /// A new loop reading the given clock; see [`Clock::Virtual`].
+    pub fn with_clock(clock: Clock) -> Self {
+        EventLoop {
+            core: LoopCore::new(clock),
+        }
+    }
+
+    /// Runs the loop until `future` completes and returns its output.
+    ///
+    /// The future is polled in place (it need not be `'static` and may borrow
+    /// from the caller). Tasks it leaves behind stay on the loop for the next
+    /// run. Panics if another loop runs on this thread, if the loop is closed,
+    /// if [`stop`](Self::stop) is called before the future completes, or if the
+    /// main task is cancelled; a panic of the future itself propagates.
+    pub fn run_until_complete<F: Future>(&self, future: F) -> F::Output {
+        let future = pin!(future);
+        match self
+            .core
+            .block_on(Some(future), "EventLoop::run_until_complete")
+        {
+            Ok(output) => output,
+            Err(Interrupted::Stopped) => {
+                panic!("EventLoop::run_until_complete: the event loop stopped before the future completed")
+            }
+            Err(Interrupted::Cancelled) => {
+                panic!("EventLoop::run_until_complete: the main task was cancelled")
+            }
+        }
+    }
+
+    /// Runs the loop until [`stop`](Self::stop) is called. The turn in which
+    /// `stop` was called is finished first.
+    pub fn run_forever(&self) {
+        let _ = self
+            .core
+            .block_on::<std::future::Pending<()>>(None, "EventLoop::run_forever");
+    }
+
+    /// Asks the loop to return from `run_forever` after the current turn.
+    pub fn stop(&self) {
+        self.core.stop();
+    }
+
+    /// Cancels every task still alive, lets their cleanup run, and closes the
+    /// loop; running it afterwards panics. Closing twice is harmless.
+    pub fn close(&self) {
+        self.core.close();
+    }
+
+    /// True once [`close`](Self::close) ran.
+    pub fn is_closed(&self) -> bool {
+        self.core.is_closed()
+    }
+
+    /// The loop's clock in seconds, as asyncio's `loop.time()`. It starts near
+    /// zero when the loop is created.
+    pub fn time(&self) -> f64 {
+        self.core.clock.seconds()
+    }
+
+    /// The loop's clock as an `Instant`, for [`sleep_until`] and deadlines.
+    pub fn now(&self) -> Instant {
+        self.core.now()
+    }
+
+    /// True when the loop runs on a [`Clock::Virtual`].
+    pub fn is_virtual_clock(&self) -> bool {
+        self.core.clock.is_virtual()
+    }
+
+    /// Schedules `callback` to run at the loop's next turn; callbacks run in
+    /// the order they were scheduled.
+    pub fn call_soon(&self, callback: impl FnOnce() + 'static) -> CallbackHandle {
+        self.callback_task(async move { callback() })
+    }
+
+    /// Schedules `callback` to run `delay` from now on the loop's clock.
+    pub fn call_later(&self, delay: Duration, callback: impl FnOnce() + 'static) -> CallbackHandle {
+        self.call_at_instant(self.now() + delay, callback)
+    }
+
+    /// Schedules `callback` to run when [`time`](Self::time) reaches `when`
+    /// seconds. Callbacks due at the same time run in the order scheduled.
+    pub fn call_at(&self, when: f64, callback: impl FnOnce() + 'static) -> CallbackHandle {
+        self.call_at_instant(self.core.clock.instant_at(when), callback)
+    }
+
+    /// Schedules `callback` to run when the loop's clock reaches `deadline`.
+    pub fn call_at_instant(
+        &self,
+        deadline: Instant,
+        callback: impl FnOnce() + 'static,
+    ) -> CallbackHandle {
+        self.callback_task(async move {
+            sleep_until(deadline).await;
+            callback()
+        })
+    }
+
+    fn callback_task(&self, body: impl Future<Output = ()> + 'static) -> CallbackHandle {
+        let task = self.core.spawn(body);
+        task.mark_internal();
+        CallbackHandle { task }
+    }
+
+    /// Schedules `future` as a task on this loop; see [`create_task`].
+    pub fn create_task<F>(&self, future: F) -> Task<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.core.spawn(future)
+    }
+
+    /// A new [`Promise`], asyncio's `loop.create_future()`.
+    pub fn create_future<T>(&self) -> Promise<T> {
+        Promise::new()
+    }
+
+    /// A `Send + Sync` handle for other threads.
+    pub fn handle(&self) -> LoopHandle {
+        LoopHandle::new(self.core.remote.clone())
+    }
+}
+
+impl Default for EventLoop {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for EventLoop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventLoop")
+            .field("id", &self.core.id)
+            .field("closed", &self.is_closed())
+            .field("virtual_clock", &self.is_virtual_clock())
+            .finish()
+    }
+}
+
+/// A scheduled callback, asyncio's `Handle`/`TimerHandle`: it can be cancelled
+/// until it has run.
+#[derive(Debug)]
+pub struct CallbackHandle {
+    task: Task<()>,
+}
+
+impl CallbackHandle {
+    /// Stops the callback from running; `false` if it already ran.
+    pub fn cancel(&self) -> bool {
+        self.task.cancel()
+    }
+
+    /// True if the callback was cancelled before it ran.
+    pub fn is_cancelled(&self) -> bool {
+        self.task.is_cancelled()
+    }
+
+    /// True once the callback ran or was cancelled.
+    pub fn is_done(&self) -> bool {
+        self.task.is_done()
+    }
+}
+
+/// Schedules `future` as a task on the running loop and returns its handle, as
+/// asyncio's `asyncio.create_task()`.
+///
+/// The task starts at the loop's next turn, after the caller suspends. The
+/// future need not be `Send`. Panics when no loop runs on this thread.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::run(async {
+///     let t1 = aio::create_task(async { aio::sleep(Duration::from_millis(20)).await; "one" });
+///     let t2 = aio::create_task(async { aio::sleep(Duration::from_millis(10)).await; "two" });
+///     assert_eq!(t2.await.unwrap(), "two");
+///     assert_eq!(t1.await.unwrap(), "one");
+/// });
+/// ```
+pub fn create_task<F>(future: F) -> Task<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    expect_current("aio::create_task", |core| core.spawn(future))
+}
+
+/// The loop running on this thread, as asyncio's `get_running_loop()`.
+///
+/// Panics when no loop runs on this thread.
+pub fn get_running_loop() -> EventLoop {
+    expect_current("aio::get_running_loop()", |core| EventLoop {
+        core: core
+            .this
+            .upgrade()
+            .expect("a running loop is owned by the EventLoop running it"),
+    })
+}

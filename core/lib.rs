@@ -1,0 +1,78 @@
+//! # aio
+//!
+//! Python asyncio's model of concurrency for Rust: one event loop on one
+//! thread, many tasks taking turns at their `.await` points, structured into
+//! scopes, with the loop's clock replaceable by a virtual one that makes timing
+//! tests instant and exact.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! async fn say_after(delay: u64, what: &str) -> String {
+//!     aio::sleep(Duration::from_millis(delay)).await;
+//!     what.to_string()
+//! }
+//!
+//! aio::run(async {
+//!     let t1 = aio::create_task(say_after(20, "world"));
+//!     let t2 = aio::create_task(say_after(10, "hello"));
+//!     assert_eq!(t2.await.unwrap(), "hello");
+//!     assert_eq!(t1.await.unwrap(), "world");
+//! });
+//! ```
+//!
+//! The pieces, with their asyncio names:
+//!
+//! | asyncio | aio |
+//! |---|---|
+//! | `asyncio.run(main())` | [`run`], `#[aio::main]` |
+//! | `asyncio.Runner` | [`Runner`] |
+//! | `asyncio.create_task` | [`create_task`] → [`Task`] |
+//! | `asyncio.sleep` | [`sleep`], [`sleep_until`], [`yield_now`] |
+//! | `asyncio.get_running_loop()` | [`get_running_loop`] → [`EventLoop`] |
+//! | `loop.call_soon_threadsafe` | [`LoopHandle`] |
+//! | `asyncio.Future` | [`Promise`] |
+//! | `asyncio.current_task()` / `all_tasks()` | [`current_task`], [`all_tasks`] |
+
+#![deny(missing_docs)]
+
+extern crate self as aio;
+
+mod clock;
+mod current;
+mod event_loop;
+mod loop_core;
+mod loop_handle;
+mod main_task;
+mod promise;
+mod registry;
+mod remote;
+mod runner;
+mod task;
+mod task_error;
+mod task_future;
+mod task_meta;
+mod task_ref;
+mod time;
+mod timers;
+
+pub use aio_macros::{main, test};
+pub use clock::Clock;
+pub use event_loop::{create_task, get_running_loop, CallbackHandle, EventLoop};
+pub use loop_handle::LoopHandle;
+pub use promise::{Cancelled, InvalidStateError, Promise};
+pub use runner::{run, Runner};
+pub use task::Task;
+pub use task_error::TaskError;
+pub use task_ref::{all_tasks, current_task, TaskRef};
+pub use time::{now, sleep, sleep_until, yield_now, Sleep, YieldNow};
+
+/// Items the macros expand to. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::clock::Clock;
+    pub use crate::runner::Runner;
+    pub use crate::test_support::report_test_outcome;
+}
+
+mod test_support;

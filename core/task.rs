@@ -1,0 +1,188 @@
+//! `Task<T>`: the handle to a spawned task, asyncio's `asyncio.Task`.
+
+use crate::loop_core::LoopCore;
+use crate::task_error::TaskError;
+use crate::task_meta::TaskMeta;
+use std::borrow::Cow;
+use std::fmt;
+use std::future::Future;
+use std::mem::ManuallyDrop;
+use std::pin::Pin;
+use std::ptr::NonNull;
+use std::rc::Weak;
+use std::task::{Context, Poll, Waker};
+
+/// A handle to a task running on the event loop, made by
+/// [`create_task`](crate::create_task).
+///
+/// Awaiting it gives the task's outcome: `Ok(value)`, or a [`TaskError`] saying
+/// it was cancelled or panicked. Dropping the handle detaches the task: it runs
+/// on, owned by the loop, as in asyncio and tokio.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::run(async {
+///     let task = aio::create_task(async {
+///         aio::sleep(Duration::from_millis(10)).await;
+///         21 * 2
+///     });
+///     assert!(!task.is_done());
+///     assert_eq!(task.await.unwrap(), 42);
+/// });
+/// ```
+pub struct Task<T> {
+    raw: ManuallyDrop<async_task::FallibleTask<Result<T, TaskError>, TaskMeta>>,
+    /// The task's metadata, inside the allocation that `raw` keeps alive.
+    meta: NonNull<TaskMeta>,
+    /// The outcome, once taken from the raw task by `result()`.
+    outcome: Option<Result<T, TaskError>>,
+    /// True once the outcome left the raw task (it must not be polled again).
+    finished: bool,
+    core: Weak<LoopCore>,
+}
+
+impl<T> Task<T> {
+    pub(crate) fn new(
+        raw: async_task::Task<Result<T, TaskError>, TaskMeta>,
+        core: Weak<LoopCore>,
+    ) -> Self {
+        let meta = NonNull::from(raw.metadata());
+        Task {
+            raw: ManuallyDrop::new(raw.fallible()),
+            meta,
+            outcome: None,
+            finished: false,
+            core,
+        }
+    }
+
+    fn meta(&self) -> &TaskMeta {
+        // SAFETY: the metadata lives in the task's allocation, and `raw` holds a
+        // reference to that allocation until this handle is dropped.
+        unsafe { self.meta.as_ref() }
+    }
+
+    /// The task's id, unique within its loop.
+    pub fn id(&self) -> u64 {
+        self.meta().id
+    }
+
+    /// The task's name: the one given with [`set_name`](Self::set_name), or
+    /// `Task-<id>` as asyncio names them.
+    pub fn name(&self) -> String {
+        self.meta().name()
+    }
+
+    /// Renames the task.
+    pub fn set_name(&self, name: impl Into<Cow<'static, str>>) {
+        self.meta().set_name(name.into());
+    }
+
+    /// Requests cancellation, as asyncio's `Task.cancel()`.
+    ///
+    /// The task's future is dropped at the `.await` where it is suspended (its
+    /// `Drop` cleanup runs) the next time the loop gets to it, before the
+    /// caller's next suspension completes. Returns `false` if the task had
+    /// already finished.
+    pub fn cancel(&self) -> bool {
+        if !self.meta().request_cancel() {
+            return false;
+        }
+        if let Some(core) = self.core.upgrade() {
+            core.wake_task(self.meta().registry_key.get());
+        }
+        true
+    }
+
+    /// True once the task finished: with a value, a panic, or cancelled.
+    pub fn is_done(&self) -> bool {
+        self.finished || self.meta().is_done()
+    }
+
+    /// True if the task finished because it was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.meta().is_cancelled()
+    }
+
+    /// The outcome without waiting: `None` while the task is still running.
+    ///
+    /// asyncio's `Task.result()`; the value stays in the handle, so awaiting the
+    /// handle afterwards still gives it.
+    pub fn result(&mut self) -> Option<&Result<T, TaskError>> {
+        if !self.finished && self.raw.is_finished() {
+            let mut cx = Context::from_waker(Waker::noop());
+            if let Poll::Ready(outcome) = Pin::new(&mut *self.raw).poll(&mut cx) {
+                self.outcome = Some(outcome.unwrap_or(Err(TaskError::Cancelled)));
+                self.finished = true;
+            }
+        }
+        self.outcome.as_ref()
+    }
+
+    /// Calls `callback` with the task's outcome when it finishes (at once, if it
+    /// already has), before any awaiter of the task resumes.
+    pub fn add_done_callback(&mut self, callback: impl FnOnce(&Result<T, TaskError>) + 'static)
+    where
+        T: 'static,
+    {
+        if self.is_done() {
+            if let Some(outcome) = self.result() {
+                callback(outcome);
+            }
+            return;
+        }
+        self.meta().push_callback(Box::new(move |outcome| {
+            if let Some(outcome) = outcome.downcast_ref::<Result<T, TaskError>>() {
+                callback(outcome);
+            }
+        }));
+    }
+
+    pub(crate) fn mark_internal(&self) {
+        self.meta().mark_internal();
+    }
+
+    /// Lets the task run on without a handle (what dropping the handle does).
+    pub fn detach(self) {}
+}
+
+impl<T> Future for Task<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(outcome) = this.outcome.take() {
+            return Poll::Ready(outcome);
+        }
+        if this.finished {
+            panic!("aio::Task polled after it returned its outcome; await a task once");
+        }
+        match Pin::new(&mut *this.raw).poll(cx) {
+            Poll::Ready(outcome) => {
+                this.finished = true;
+                Poll::Ready(outcome.unwrap_or(Err(TaskError::Cancelled)))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T> Unpin for Task<T> {}
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        // SAFETY: `raw` is taken exactly once, here, and never used after.
+        let raw = unsafe { ManuallyDrop::take(&mut self.raw) };
+        raw.detach();
+    }
+}
+
+impl<T> fmt::Debug for Task<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Task")
+            .field("name", &self.name())
+            .field("done", &self.is_done())
+            .field("cancelled", &self.is_cancelled())
+            .finish()
+    }
+}

@@ -1,0 +1,98 @@
+//! What the loop knows about each task, stored inside the task's own allocation.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+
+const CANCEL_REQUESTED: u8 = 1;
+const DONE: u8 = 2;
+const CANCELLED: u8 = 4;
+/// Set on the tasks that carry a plain callback (`call_soon`, `call_later`):
+/// they are not listed by `all_tasks()`.
+const INTERNAL: u8 = 8;
+
+/// A done callback, type-erased: it receives `&Result<T, TaskError>` as `&dyn Any`.
+pub(crate) type DoneCallback = Box<dyn FnOnce(&dyn Any)>;
+
+/// Per-task bookkeeping. It lives in the `async-task` allocation (as its
+/// metadata) for spawned tasks, and in the loop for the main future.
+pub(crate) struct TaskMeta {
+    pub(crate) id: u64,
+    state: Cell<u8>,
+    /// Where this task sits in the loop's registry.
+    pub(crate) registry_key: Cell<usize>,
+    name: RefCell<Option<Cow<'static, str>>>,
+    callbacks: RefCell<Vec<DoneCallback>>,
+}
+
+impl TaskMeta {
+    pub(crate) fn new(id: u64) -> Self {
+        TaskMeta {
+            id,
+            state: Cell::new(0),
+            registry_key: Cell::new(usize::MAX),
+            name: RefCell::new(None),
+            callbacks: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn request_cancel(&self) -> bool {
+        let state = self.state.get();
+        if state & DONE != 0 {
+            return false;
+        }
+        self.state.set(state | CANCEL_REQUESTED);
+        true
+    }
+
+    pub(crate) fn cancel_requested(&self) -> bool {
+        self.state.get() & CANCEL_REQUESTED != 0
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.state.get() & DONE != 0
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.state.get() & CANCELLED != 0
+    }
+
+    pub(crate) fn mark_internal(&self) {
+        self.state.set(self.state.get() | INTERNAL);
+    }
+
+    pub(crate) fn is_internal(&self) -> bool {
+        self.state.get() & INTERNAL != 0
+    }
+
+    pub(crate) fn mark_done(&self, cancelled: bool) {
+        let bits = if cancelled { DONE | CANCELLED } else { DONE };
+        self.state.set(self.state.get() | bits);
+    }
+
+    /// The task's name: the one it was given, or asyncio's `Task-<id>`.
+    pub(crate) fn name(&self) -> String {
+        match &*self.name.borrow() {
+            Some(name) => name.to_string(),
+            None => format!("Task-{}", self.id),
+        }
+    }
+
+    pub(crate) fn set_name(&self, name: Cow<'static, str>) {
+        *self.name.borrow_mut() = Some(name);
+    }
+
+    pub(crate) fn push_callback(&self, callback: DoneCallback) {
+        self.callbacks.borrow_mut().push(callback);
+    }
+
+    /// Runs the done callbacks, in the order they were added.
+    pub(crate) fn run_callbacks(&self, outcome: &dyn Any) {
+        let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
+        for callback in callbacks {
+            // A panicking callback is reported by the panic hook; the others
+            // still run and the task still completes.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(outcome)));
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! `#[aio::main]` and `#[aio::test]`: turn an `async fn` into a plain one that
+//! runs it on a new event loop.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Ident, Item, ItemFn, ReturnType, Token, Type};
+
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Main,
+    Test,
+}
+
+impl Kind {
+    fn attr(self) -> &'static str {
+        match self {
+            Kind::Main => "#[aio::main]",
+            Kind::Test => "#[aio::test]",
+        }
+    }
+}
+
+/// One `key = value` option.
+struct Opt {
+    key: Ident,
+    value: Ident,
+}
+
+impl Parse for Opt {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let key = Ident::parse_any(input)?;
+        input.parse::<Token![=]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!("expected `=` after `{key}`: write `{key} = real` or `{key} = virtual`"),
+            )
+        })?;
+        let value = Ident::parse_any(input)?;
+        Ok(Opt { key, value })
+    }
+}
+
+pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
+    match try_expand(kind, args, item.clone()) {
+        Ok(tokens) => tokens,
+        Err(err) => {
+            // Keep the item so that the only errors shown are ours.
+            let mut tokens = err.to_compile_error();
+            if let Ok(Item::Fn(_)) = syn::parse2::<Item>(item.clone()) {
+                tokens.extend(item);
+            }
+            tokens
+        }
+    }
+}
+
+fn try_expand(kind: Kind, args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let attr = kind.attr();
+    let clock = parse_clock(kind, args)?;
+    let func = match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Fn(func)) => func,
+        Ok(other) => {
+            return Err(syn::Error::new(
+                first_token_span(&other),
+                format!("{attr} goes on an `async fn`, not on this item: write it above `async fn ...() {{ ... }}`"),
+            ))
+        }
+        Err(_) => {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                format!("{attr} goes on an `async fn`: write it above `async fn ...() {{ ... }}`"),
+            ))
+        }
+    };
+    check_signature(kind, &func)?;
+
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = func;
+    let name = &sig.ident;
+    let output = &sig.output;
+    let inner = format_ident!("__aio_{}", name, span = name.span());
+    let clock_path = match clock.as_deref() {
+        Some("virtual") => quote!(::aio::__private::Clock::Virtual),
+        Some(_) => quote!(::aio::__private::Clock::Real),
+        None if kind == Kind::Test => quote!(::aio::__private::Clock::Virtual),
+        None => quote!(::aio::__private::Clock::Real),
+    };
+    let test_attr = if kind == Kind::Test {
+        quote!(#[::core::prelude::v1::test])
+    } else {
+        quote!()
+    };
+    let run = quote_spanned! {block.span()=>
+        ::aio::__private::Runner::with_clock(#clock_path).run(#inner())
+    };
+    Ok(quote! {
+        #test_attr
+        #(#attrs)*
+        #vis fn #name() #output {
+            async fn #inner() #output #block
+            #run
+        }
+    })
+}
+
+fn parse_clock(kind: Kind, args: TokenStream) -> syn::Result<Option<String>> {
+    let attr = kind.attr();
+    let opts = Punctuated::<Opt, Token![,]>::parse_terminated.parse2(args)?;
+    let mut clock: Option<(Ident, String)> = None;
+    for opt in opts {
+        if opt.key != "clock" {
+            return Err(syn::Error::new(
+                opt.key.span(),
+                format!(
+                    "unknown option `{}` for {attr}: the only option is `clock = real` or `clock = virtual`",
+                    opt.key
+                ),
+            ));
+        }
+        if clock.is_some() {
+            return Err(syn::Error::new(
+                opt.key.span(),
+                format!("option `clock` is given twice in {attr}: keep one `clock = ...`"),
+            ));
+        }
+        let value = opt.value.to_string();
+        if value != "real" && value != "virtual" {
+            return Err(syn::Error::new(
+                opt.value.span(),
+                format!("`clock` is `real` or `virtual`, not `{value}`"),
+            ));
+        }
+        clock = Some((opt.key, value));
+    }
+    Ok(clock.map(|(_, v)| v))
+}
+
+fn check_signature(kind: Kind, func: &ItemFn) -> syn::Result<()> {
+    let attr = kind.attr();
+    let sig = &func.sig;
+    if sig.asyncness.is_none() {
+        return Err(syn::Error::new(
+            sig.fn_token.span,
+            format!(
+                "{attr} needs an async function: write `async fn {}()`",
+                sig.ident
+            ),
+        ));
+    }
+    if !sig.inputs.is_empty() {
+        return Err(syn::Error::new(
+            sig.inputs.span(),
+            format!(
+                "the function under {attr} takes no parameters: write `async fn {}()`",
+                sig.ident
+            ),
+        ));
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        return Err(syn::Error::new(
+            sig.generics.span(),
+            format!(
+                "the function under {attr} cannot be generic: remove `{}`",
+                quote!(#sig.generics).to_string().replace(' ', "")
+            ),
+        ));
+    }
+    if kind == Kind::Test {
+        if let ReturnType::Type(_, ty) = &sig.output {
+            if !is_reportable(ty) {
+                return Err(syn::Error::new(
+                    ty.span(),
+                    "an #[aio::test] returns nothing or `Result<(), E>` with `E: Debug`; \
+                     other return values cannot be reported: assert on them instead",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `()` or a `Result<..>`: what the test harness can report.
+fn is_reportable(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(tuple) => tuple.elems.is_empty(),
+        Type::Paren(inner) => is_reportable(&inner.elem),
+        Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|seg| seg.ident == "Result"),
+        _ => false,
+    }
+}
+
+fn first_token_span(item: &Item) -> Span {
+    item.to_token_stream_span()
+}
+
+trait FirstSpan {
+    fn to_token_stream_span(&self) -> Span;
+}
+
+impl FirstSpan for Item {
+    fn to_token_stream_span(&self) -> Span {
+        use quote::ToTokens;
+        self.to_token_stream()
+            .into_iter()
+            .next()
+            .map(|t| t.span())
+            .unwrap_or_else(Span::call_site)
+    }
+}

@@ -1,0 +1,333 @@
+//! The event loop: callbacks, timers, tasks, cancellation, panics, threads and
+//! the virtual clock.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use aio::{Clock, EventLoop, TaskError};
+
+fn virtual_loop() -> EventLoop {
+    EventLoop::with_clock(Clock::Virtual)
+}
+
+type Log = Rc<RefCell<Vec<String>>>;
+
+fn log() -> Log {
+    Rc::new(RefCell::new(Vec::new()))
+}
+
+fn push(log: &Log, what: impl Into<String>) {
+    log.borrow_mut().push(what.into());
+}
+
+#[test]
+fn call_soon_callbacks_run_in_fifo_order() {
+    let lp = virtual_loop();
+    let log = log();
+    for i in 0..5 {
+        let l = log.clone();
+        lp.call_soon(move || push(&l, format!("cb{i}")));
+    }
+    lp.run_until_complete(aio::sleep(Duration::ZERO));
+    assert_eq!(*log.borrow(), ["cb0", "cb1", "cb2", "cb3", "cb4"]);
+}
+
+#[test]
+fn timers_fire_in_deadline_order_ties_in_scheduling_order() {
+    let lp = virtual_loop();
+    let log = log();
+    let schedule = [
+        (3.0, "c"),
+        (1.0, "a1"),
+        (2.0, "b"),
+        (1.0, "a2"),
+        (1.0, "a3"),
+    ];
+    for (delay, name) in schedule {
+        let l = log.clone();
+        lp.call_later(Duration::from_secs_f64(delay), move || push(&l, name));
+    }
+    let l = log.clone();
+    lp.call_at(2.5, move || push(&l, "at2.5"));
+    lp.run_until_complete(aio::sleep(Duration::from_secs(10)));
+    assert_eq!(*log.borrow(), ["a1", "a2", "a3", "b", "at2.5", "c"]);
+}
+
+#[test]
+fn a_cancelled_timer_handle_never_fires() {
+    let lp = virtual_loop();
+    let fired = Rc::new(Cell::new(false));
+    let f = fired.clone();
+    let handle = lp.call_later(Duration::from_secs(1), move || f.set(true));
+    assert!(handle.cancel());
+    lp.run_until_complete(aio::sleep(Duration::from_secs(5)));
+    assert!(!fired.get());
+    assert!(handle.is_cancelled());
+    assert!(
+        !handle.cancel(),
+        "a second cancel reports nothing to cancel"
+    );
+}
+
+/// Records its drop, the counterpart of asyncio's `finally:` cleanup.
+struct Cleanup(Log, &'static str);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        push(&self.0, self.1);
+    }
+}
+
+#[aio::test]
+async fn cancelling_a_sleeping_task_runs_its_cleanup_before_the_awaiter_sees_cancelled() {
+    let log = log();
+    let l = log.clone();
+    let task = aio::create_task(async move {
+        let _cleanup = Cleanup(l.clone(), "background cleanup");
+        aio::sleep(Duration::from_secs(3600)).await;
+        push(&l, "never reached");
+    });
+    aio::sleep(Duration::from_millis(100)).await;
+    assert!(task.cancel());
+    let outcome = task.await;
+    push(&log, "main observed cancellation");
+    assert!(matches!(outcome, Err(TaskError::Cancelled)));
+    assert_eq!(
+        *log.borrow(),
+        ["background cleanup", "main observed cancellation"]
+    );
+}
+
+#[aio::test]
+async fn a_panicking_task_is_reported_and_others_finish() {
+    let bad = aio::create_task(async {
+        aio::sleep(Duration::from_millis(5)).await;
+        panic!("boom");
+    });
+    let good = aio::create_task(async {
+        aio::sleep(Duration::from_millis(10)).await;
+        "fine"
+    });
+    let err = bad.await.unwrap_err();
+    assert!(err.is_panic());
+    assert_eq!(err.panic_message(), Some("boom"));
+    assert_eq!(good.await.unwrap(), "fine");
+}
+
+#[aio::test]
+async fn a_task_created_inside_a_task_starts_at_the_next_turn() {
+    let log = log();
+    let l = log.clone();
+    let outer = aio::create_task(async move {
+        let l2 = l.clone();
+        let inner = aio::create_task(async move { push(&l2, "inner runs") });
+        push(&l, "outer continues");
+        aio::yield_now().await;
+        push(&l, "outer resumed");
+        inner.await.unwrap();
+    });
+    outer.await.unwrap();
+    assert_eq!(
+        *log.borrow(),
+        ["outer continues", "inner runs", "outer resumed"]
+    );
+}
+
+#[test]
+fn cross_thread_wakeups_and_calls_all_arrive() {
+    const THREADS: usize = 8;
+    const EACH: usize = 10_000;
+    let lp = EventLoop::with_clock(Clock::Virtual);
+    let handle = lp.handle();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let total = lp.run_until_complete(async {
+        // Each thread sets a promise EACH times (a cross-thread waker wake-up
+        // every time) and makes EACH call_soon_threadsafe calls.
+        let mut promises = Vec::new();
+        let mut threads = Vec::new();
+        for _ in 0..THREADS {
+            let round: Vec<aio::Promise<usize>> = (0..EACH).map(|_| aio::Promise::new()).collect();
+            promises.push(round.clone());
+            let handle = handle.clone();
+            let calls = calls.clone();
+            threads.push(std::thread::spawn(move || {
+                for (i, p) in round.into_iter().enumerate() {
+                    p.set_result(i).unwrap();
+                    let calls = calls.clone();
+                    handle.call_soon_threadsafe(move || {
+                        calls.fetch_add(1, Ordering::Relaxed);
+                    });
+                }
+            }));
+        }
+        let mut sum = 0;
+        for round in promises {
+            for p in round {
+                sum += p.await.unwrap();
+            }
+        }
+        for t in threads {
+            t.join().unwrap();
+        }
+        // The last calls may still be queued: let the loop take them.
+        while calls.load(Ordering::Relaxed) < THREADS * EACH {
+            aio::yield_now().await;
+        }
+        sum
+    });
+    assert_eq!(total, THREADS * (EACH * (EACH - 1) / 2));
+    assert_eq!(calls.load(Ordering::Relaxed), THREADS * EACH);
+}
+
+#[test]
+fn run_cancels_leftover_tasks_and_their_cleanup_runs() {
+    let log = log();
+    let l = log.clone();
+    aio::run(async move {
+        for name in ["left-1", "left-2"] {
+            let l = l.clone();
+            aio::create_task(async move {
+                let _cleanup = Cleanup(l, name);
+                std::future::pending::<()>().await;
+            });
+        }
+        aio::sleep(Duration::from_millis(1)).await;
+        push(&l, "main done");
+    });
+    let mut seen = log.borrow().clone();
+    assert_eq!(seen.remove(0), "main done");
+    seen.sort();
+    assert_eq!(seen, ["left-1", "left-2"]);
+}
+
+#[test]
+fn run_inside_run_is_a_clear_error() {
+    let message = aio::run(async {
+        let caught = std::panic::catch_unwind(|| aio::run(async {}));
+        let payload = caught.expect_err("nested run must fail");
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    });
+    assert!(message.contains("another one is running"), "{message}");
+    assert!(
+        message.contains(".await"),
+        "the message names the fix: {message}"
+    );
+}
+
+#[aio::test]
+async fn the_virtual_clock_makes_an_hour_instant_and_exact() {
+    let lp = aio::get_running_loop();
+    let start = lp.time();
+    aio::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(lp.time() - start, 3600.0);
+}
+
+#[aio::test]
+async fn done_callbacks_see_the_result_before_awaiters_resume() {
+    let log = log();
+    let mut t1 = aio::create_task(async {
+        aio::sleep(Duration::from_secs(1)).await;
+        "A done".to_string()
+    });
+    let l = log.clone();
+    t1.add_done_callback(move |outcome| {
+        push(
+            &l,
+            format!("Callback result: {}", outcome.as_ref().unwrap()),
+        );
+    });
+    assert!(t1.result().is_none());
+    let res1 = t1.await.unwrap();
+    push(&log, format!("res1: {res1}"));
+    assert_eq!(*log.borrow(), ["Callback result: A done", "res1: A done"]);
+}
+
+#[aio::test]
+async fn result_reads_a_finished_task_without_awaiting_and_keeps_it() {
+    let mut task = aio::create_task(async { 5 });
+    aio::sleep(Duration::from_millis(1)).await;
+    assert!(task.is_done());
+    assert_eq!(*task.result().unwrap().as_ref().unwrap(), 5);
+    assert_eq!(task.await.unwrap(), 5);
+}
+
+#[aio::test]
+async fn current_task_and_all_tasks_name_the_tasks() {
+    let main = aio::current_task().expect("the main future is a task");
+    let worker = aio::create_task(async {
+        aio::sleep(Duration::from_secs(1)).await;
+        aio::current_task().unwrap().name()
+    });
+    worker.set_name("worker");
+    aio::yield_now().await;
+    let names: Vec<String> = aio::all_tasks().iter().map(|t| t.name()).collect();
+    assert!(names.contains(&"worker".to_string()), "{names:?}");
+    assert!(names.contains(&main.name()), "{names:?}");
+    assert_eq!(worker.await.unwrap(), "worker");
+}
+
+#[test]
+fn run_forever_returns_after_stop() {
+    let lp = virtual_loop();
+    let log = log();
+    let l = log.clone();
+    let lp2 = lp.clone();
+    lp.create_task(async move {
+        aio::sleep(Duration::from_secs(1)).await;
+        push(&l, "Hi!");
+        lp2.stop();
+    })
+    .detach();
+    lp.run_forever();
+    lp.close();
+    assert_eq!(*log.borrow(), ["Hi!"]);
+    assert!(lp.is_closed());
+}
+
+#[test]
+fn a_runner_keeps_tasks_alive_between_runs() {
+    let runner = aio::Runner::with_clock(Clock::Virtual);
+    let task = runner.run(async {
+        aio::create_task(async {
+            aio::sleep(Duration::from_secs(1)).await;
+            "later"
+        })
+    });
+    assert_eq!(runner.run(task).unwrap(), "later");
+}
+
+#[aio::test]
+async fn a_promise_is_set_once_and_awaited_by_many() {
+    let promise = aio::Promise::new();
+    let waiters: Vec<_> = (0..3).map(|_| aio::create_task(promise.clone())).collect();
+    let lp = aio::get_running_loop();
+    let setter = promise.clone();
+    lp.call_later(Duration::from_secs(1), move || {
+        setter.set_result(7).unwrap();
+    });
+    for waiter in waiters {
+        assert_eq!(waiter.await.unwrap(), Ok(7));
+    }
+    assert_eq!(promise.set_result(8), Err(aio::InvalidStateError));
+    assert_eq!(promise.result(), Some(Ok(7)));
+}
+
+#[test]
+fn cancelling_the_main_task_ends_run_until_complete_with_a_clear_panic() {
+    let lp = virtual_loop();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        lp.run_until_complete(async {
+            aio::current_task().unwrap().cancel();
+            aio::sleep(Duration::from_secs(1)).await;
+        })
+    }));
+    let payload = caught.expect_err("the main task was cancelled");
+    let msg = payload.downcast_ref::<&str>().copied().unwrap_or("");
+    assert!(msg.contains("main task was cancelled"), "{msg}");
+}

@@ -1,0 +1,10 @@
+//! A guided run through aio's concepts, one section per file. Each section
+//! prints what it shows; run it with `cargo run --example tour`.
+
+mod event_loop;
+
+fn main() {
+    aio::run(async {
+        event_loop::tour().await;
+    });
+}

@@ -35,6 +35,7 @@ where
         // SAFETY: `future` is structurally pinned: it is never moved out of the
         // `Option`, only polled in place and dropped in place (`Pin::set`).
         let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: same structural pinning: the `Option` is never moved again.
         let mut slot = unsafe { Pin::new_unchecked(&mut this.future) };
         let outcome = match slot.as_mut().as_pin_mut() {
             None => Err(TaskError::Cancelled),

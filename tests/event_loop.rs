@@ -331,3 +331,47 @@ fn cancelling_the_main_task_ends_run_until_complete_with_a_clear_panic() {
     let msg = payload.downcast_ref::<&str>().copied().unwrap_or("");
     assert!(msg.contains("main task was cancelled"), "{msg}");
 }
+
+#[aio::test]
+async fn a_non_send_task_woken_from_another_thread_runs_on_the_loop_thread() {
+    let loop_thread = std::thread::current().id();
+    let mut tasks = Vec::new();
+    let mut threads = Vec::new();
+    for i in 0..4usize {
+        let promise = aio::Promise::new();
+        let setter = promise.clone();
+        // `Rc` makes the task `!Send`: it must never be polled or dropped elsewhere.
+        let local = Rc::new(i);
+        tasks.push(aio::create_task(async move {
+            let value = promise.await.unwrap();
+            assert_eq!(std::thread::current().id(), loop_thread);
+            *local + value
+        }));
+        threads.push(std::thread::spawn(move || setter.set_result(10).unwrap()));
+    }
+    for (i, task) in tasks.into_iter().enumerate() {
+        assert_eq!(task.await.unwrap(), i + 10);
+    }
+    for t in threads {
+        t.join().unwrap();
+    }
+}
+
+#[test]
+fn a_wake_up_after_the_loop_closed_is_harmless() {
+    let lp = virtual_loop();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let task = lp.create_task(async move {
+        // Hand this task's waker to a thread, then wait forever.
+        std::future::poll_fn(|cx| {
+            let _ = tx.send(cx.waker().clone());
+            std::task::Poll::<()>::Pending
+        })
+        .await
+    });
+    lp.run_until_complete(aio::sleep(Duration::from_millis(1)));
+    let waker = rx.recv().unwrap();
+    lp.close();
+    assert!(task.is_cancelled(), "close cancels what is still alive");
+    std::thread::spawn(move || waker.wake()).join().unwrap();
+}

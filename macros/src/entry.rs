@@ -2,7 +2,7 @@
 //! runs it on a new event loop.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -48,10 +48,12 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
     match try_expand(kind, args, item.clone()) {
         Ok(tokens) => tokens,
         Err(err) => {
-            // Keep the item so that the only errors shown are ours.
+            // Leave a plain stub of the same name so that the only error shown
+            // is ours (no "main not found", no "main cannot be async").
             let mut tokens = err.to_compile_error();
-            if let Ok(Item::Fn(_)) = syn::parse2::<Item>(item.clone()) {
-                tokens.extend(item);
+            if let Ok(Item::Fn(func)) = syn::parse2::<Item>(item) {
+                let name = &func.sig.ident;
+                tokens.extend(quote!(#[allow(dead_code)] fn #name() {}));
             }
             tokens
         }
@@ -61,7 +63,7 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
 fn try_expand(kind: Kind, args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let attr = kind.attr();
     let clock = parse_clock(kind, args)?;
-    let func = match syn::parse2::<Item>(item.clone()) {
+    let func = match syn::parse2::<Item>(item) {
         Ok(Item::Fn(func)) => func,
         Ok(other) => {
             return Err(syn::Error::new(
@@ -169,7 +171,7 @@ fn check_signature(kind: Kind, func: &ItemFn) -> syn::Result<()> {
             sig.generics.span(),
             format!(
                 "the function under {attr} cannot be generic: remove `{}`",
-                quote!(#sig.generics).to_string().replace(' ', "")
+                sig.generics.to_token_stream().to_string().replace(' ', "")
             ),
         ));
     }
@@ -202,20 +204,9 @@ fn is_reportable(ty: &Type) -> bool {
 }
 
 fn first_token_span(item: &Item) -> Span {
-    item.to_token_stream_span()
-}
-
-trait FirstSpan {
-    fn to_token_stream_span(&self) -> Span;
-}
-
-impl FirstSpan for Item {
-    fn to_token_stream_span(&self) -> Span {
-        use quote::ToTokens;
-        self.to_token_stream()
-            .into_iter()
-            .next()
-            .map(|t| t.span())
-            .unwrap_or_else(Span::call_site)
-    }
+    item.to_token_stream()
+        .into_iter()
+        .next()
+        .map(|t| t.span())
+        .unwrap_or_else(Span::call_site)
 }

@@ -1,0 +1,2 @@
+#[aio::main(clock = real, clock = virtual)]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[aio::main]
+async fn main<T>() {}

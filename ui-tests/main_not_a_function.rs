@@ -1,0 +1,4 @@
+#[aio::main]
+struct App;
+
+fn main() {}

@@ -1,0 +1,2 @@
+#[aio::main(flavor = current_thread)]
+async fn main() {}

@@ -1,0 +1,4 @@
+#[aio::test(clock = fast)]
+async fn bad_clock() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[aio::test]
+async fn returns_a_number() -> u32 {
+    42
+}
+
+fn main() {}

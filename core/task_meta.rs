@@ -21,8 +21,14 @@ pub(crate) struct TaskMeta {
     state: Cell<u8>,
     /// Where this task sits in the loop's registry.
     pub(crate) registry_key: Cell<usize>,
-    name: RefCell<Option<Cow<'static, str>>>,
-    callbacks: RefCell<Vec<DoneCallback>>,
+    /// Rarely used parts, allocated on first use so that a plain task stays small.
+    extra: RefCell<Option<Box<Extra>>>,
+}
+
+#[derive(Default)]
+struct Extra {
+    name: Option<Cow<'static, str>>,
+    callbacks: Vec<DoneCallback>,
 }
 
 impl TaskMeta {
@@ -31,8 +37,7 @@ impl TaskMeta {
             id,
             state: Cell::new(0),
             registry_key: Cell::new(usize::MAX),
-            name: RefCell::new(None),
-            callbacks: RefCell::new(Vec::new()),
+            extra: RefCell::new(None),
         }
     }
 
@@ -72,23 +77,30 @@ impl TaskMeta {
 
     /// The task's name: the one it was given, or asyncio's `Task-<id>`.
     pub(crate) fn name(&self) -> String {
-        match &*self.name.borrow() {
+        match self.extra.borrow().as_ref().and_then(|e| e.name.as_ref()) {
             Some(name) => name.to_string(),
             None => format!("Task-{}", self.id),
         }
     }
 
     pub(crate) fn set_name(&self, name: Cow<'static, str>) {
-        *self.name.borrow_mut() = Some(name);
+        self.extra.borrow_mut().get_or_insert_default().name = Some(name);
     }
 
     pub(crate) fn push_callback(&self, callback: DoneCallback) {
-        self.callbacks.borrow_mut().push(callback);
+        self.extra
+            .borrow_mut()
+            .get_or_insert_default()
+            .callbacks
+            .push(callback);
     }
 
     /// Runs the done callbacks, in the order they were added.
     pub(crate) fn run_callbacks(&self, outcome: &dyn Any) {
-        let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
+        let callbacks = match self.extra.borrow_mut().as_mut() {
+            Some(extra) => std::mem::take(&mut extra.callbacks),
+            None => return,
+        };
         for callback in callbacks {
             // A panicking callback is reported by the panic hook; the others
             // still run and the task still completes.

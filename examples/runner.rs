@@ -12,6 +12,8 @@ fn main() {
     let runner = aio::Runner::new();
     runner.run(hello());
     let background = runner.run(async { aio::create_task(hello()) });
-    runner.run(background).expect("the task started in the first run finishes");
+    runner
+        .run(background)
+        .expect("the task started in the first run finishes");
     runner.close();
 }

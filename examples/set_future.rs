@@ -4,9 +4,7 @@ use std::time::Duration;
 
 async fn set_future(future: aio::Promise<&'static str>) {
     aio::sleep(Duration::from_secs(2)).await;
-    future
-        .set_result("Future Result Ready!")
-        .expect("set once");
+    future.set_result("Future Result Ready!").expect("set once");
 }
 
 #[aio::main]

@@ -1,0 +1,338 @@
+//! The event loop against tokio's current-thread runtime and async-executor's
+//! LocalExecutor: spawn+join, yield, timers, cancellation, memory per task.
+//!
+//! `cargo bench --bench executor` (add `-- --quick` for a sub-minute run).
+
+mod common;
+
+use common::{ns_per_op, print_table, quick, scaled, Row};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+/// A yield that works on any executor (async-executor has none of its own).
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+fn tokio_rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn local_block_on<T>(f: impl FnOnce(&async_executor::LocalExecutor<'static>) -> T) -> T {
+    let ex: &'static async_executor::LocalExecutor<'static> =
+        Box::leak(Box::new(async_executor::LocalExecutor::new()));
+    f(ex)
+}
+
+fn spawn_join(rounds: usize) -> Row {
+    let n = scaled(1_000_000);
+    let aio = ns_per_op(n, rounds, || {
+        aio::run(async {
+            let tasks: Vec<_> = (0..n).map(|i| aio::create_task(async move { i })).collect();
+            for t in tasks {
+                t.await.unwrap();
+            }
+        })
+    });
+    let rt = tokio_rt();
+    let tokio = ns_per_op(n, rounds, || {
+        rt.block_on(async {
+            let tasks: Vec<_> = (0..n).map(|i| tokio::spawn(async move { i })).collect();
+            for t in tasks {
+                t.await.unwrap();
+            }
+        })
+    });
+    let ae = local_block_on(|ex| {
+        ns_per_op(n, rounds, || {
+            futures::executor::block_on(ex.run(async {
+                let tasks: Vec<_> = (0..n).map(|i| ex.spawn(async move { i })).collect();
+                for t in tasks {
+                    t.await;
+                }
+            }))
+        })
+    });
+    Row::new(format!("spawn + join, {n} tasks"), "ns/task", aio)
+        .peer("tokio", tokio)
+        .peer("async-executor", ae)
+}
+
+fn yields(rounds: usize) -> Row {
+    let tasks = 1_000;
+    let each = scaled(1_000);
+    let ops = tasks * each;
+    let aio = ns_per_op(ops, rounds, || {
+        aio::run(async {
+            let ts: Vec<_> = (0..tasks)
+                .map(|_| {
+                    aio::create_task(async move {
+                        for _ in 0..each {
+                            aio::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            for t in ts {
+                t.await.unwrap();
+            }
+        })
+    });
+    let rt = tokio_rt();
+    let tokio = ns_per_op(ops, rounds, || {
+        rt.block_on(async {
+            let ts: Vec<_> = (0..tasks)
+                .map(|_| {
+                    tokio::spawn(async move {
+                        for _ in 0..each {
+                            tokio::task::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            for t in ts {
+                t.await.unwrap();
+            }
+        })
+    });
+    let ae = local_block_on(|ex| {
+        ns_per_op(ops, rounds, || {
+            futures::executor::block_on(ex.run(async {
+                let ts: Vec<_> = (0..tasks)
+                    .map(|_| {
+                        ex.spawn(async move {
+                            for _ in 0..each {
+                                YieldOnce(false).await;
+                            }
+                        })
+                    })
+                    .collect();
+                for t in ts {
+                    t.await;
+                }
+            }))
+        })
+    });
+    Row::new(format!("{tasks} tasks x {each} yields"), "ns/yield", aio)
+        .peer("tokio", tokio)
+        .peer("async-executor", ae)
+}
+
+/// A seeded xorshift: the same delays for every runtime.
+fn delays(n: usize) -> Vec<Duration> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            Duration::from_millis(x % 101)
+        })
+        .collect()
+}
+
+/// Wall time beyond the longest sleep (100 ms), per timer: the overhead.
+fn overhead_ns(n: usize, rounds: usize, mut f: impl FnMut()) -> f64 {
+    let mut best = f64::INFINITY;
+    for _ in 0..rounds.max(1) {
+        let start = Instant::now();
+        f();
+        let over = start.elapsed().saturating_sub(Duration::from_millis(100));
+        best = best.min(over.as_nanos() as f64 / n as f64);
+    }
+    best
+}
+
+fn timers(rounds: usize) -> Row {
+    let n = scaled(100_000);
+    let ds = delays(n);
+    let aio = overhead_ns(n, rounds, || {
+        aio::run(async {
+            let ts: Vec<_> = ds
+                .iter()
+                .map(|&d| aio::create_task(aio::sleep(d)))
+                .collect();
+            for t in ts {
+                t.await.unwrap();
+            }
+        })
+    });
+    let rt = tokio_rt();
+    let tokio = overhead_ns(n, rounds, || {
+        rt.block_on(async {
+            let ts: Vec<_> = ds
+                .iter()
+                .map(|&d| tokio::spawn(tokio::time::sleep(d)))
+                .collect();
+            for t in ts {
+                t.await.unwrap();
+            }
+        })
+    });
+    Row::new(
+        format!("{n} tasks sleeping 0-100 ms (time beyond 100 ms)"),
+        "ns/timer",
+        aio,
+    )
+    .peer("tokio", tokio)
+}
+
+fn cancel(rounds: usize) -> Row {
+    let n = scaled(100_000);
+    let hour = Duration::from_secs(3600);
+    let mut measure = |f: &mut dyn FnMut() -> Duration| {
+        (0..rounds.max(1))
+            .map(|_| f().as_nanos() as f64 / n as f64)
+            .fold(f64::INFINITY, f64::min)
+    };
+    let aio = measure(&mut || {
+        aio::run(async {
+            let ts: Vec<_> = (0..n).map(|_| aio::create_task(aio::sleep(hour))).collect();
+            aio::yield_now().await;
+            let start = Instant::now();
+            for t in &ts {
+                t.cancel();
+            }
+            for t in ts {
+                assert!(t.await.is_err());
+            }
+            start.elapsed()
+        })
+    });
+    let rt = tokio_rt();
+    let tokio = measure(&mut || {
+        rt.block_on(async {
+            let ts: Vec<_> = (0..n)
+                .map(|_| tokio::spawn(tokio::time::sleep(hour)))
+                .collect();
+            tokio::task::yield_now().await;
+            let start = Instant::now();
+            for t in &ts {
+                t.abort();
+            }
+            for t in ts {
+                assert!(t.await.is_err());
+            }
+            start.elapsed()
+        })
+    });
+    let ae = local_block_on(|ex| {
+        measure(&mut || {
+            futures::executor::block_on(ex.run(async {
+                // async-executor has no timer: park on a future that never ends.
+                let ts: Vec<_> = (0..n)
+                    .map(|_| ex.spawn(std::future::pending::<()>()))
+                    .collect();
+                YieldOnce(false).await;
+                let start = Instant::now();
+                for t in ts {
+                    t.cancel().await;
+                }
+                start.elapsed()
+            }))
+        })
+    });
+    Row::new(format!("cancel {n} sleeping tasks"), "ns/task", aio)
+        .peer("tokio", tokio)
+        .peer("async-executor", ae)
+}
+
+fn rss_bytes() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
+    pages * 4096.0
+}
+
+/// Parks N tasks on `runtime` and prints the RSS growth per task (run in a
+/// child process so that no earlier workload's freed memory is reused).
+fn rss_child(runtime: &str) {
+    let n = 100_000;
+    let before = rss_bytes();
+    let after = match runtime {
+        "aio" => aio::run(async {
+            let ts: Vec<_> = (0..n)
+                .map(|_| aio::create_task(std::future::pending::<()>()))
+                .collect();
+            aio::yield_now().await;
+            let after = rss_bytes();
+            drop(ts);
+            after
+        }),
+        "tokio" => tokio_rt().block_on(async {
+            let ts: Vec<_> = (0..n)
+                .map(|_| tokio::spawn(std::future::pending::<()>()))
+                .collect();
+            tokio::task::yield_now().await;
+            let after = rss_bytes();
+            drop(ts);
+            after
+        }),
+        _ => local_block_on(|ex| {
+            futures::executor::block_on(ex.run(async {
+                let ts: Vec<_> = (0..n)
+                    .map(|_| ex.spawn(std::future::pending::<()>()))
+                    .collect();
+                YieldOnce(false).await;
+                let after = rss_bytes();
+                for t in ts {
+                    t.detach();
+                }
+                after
+            }))
+        }),
+    };
+    println!("{}", (after - before) / n as f64);
+}
+
+fn rss() -> Row {
+    let measure = |runtime: &str| -> f64 {
+        let exe = std::env::current_exe().expect("own path");
+        let out = std::process::Command::new(exe)
+            .args(["--rss-child", runtime])
+            .output()
+            .expect("run the RSS child");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(f64::NAN)
+    };
+    Row::new("memory per parked task (RSS)", "bytes", measure("aio"))
+        .peer("tokio", measure("tokio"))
+        .peer("async-executor", measure("async-executor"))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--rss-child") {
+        rss_child(&args[i + 1]);
+        return;
+    }
+    let rounds = if quick() { 2 } else { 5 };
+    let rows = vec![
+        spawn_join(rounds),
+        yields(rounds),
+        timers(rounds),
+        cancel(rounds),
+        rss(),
+    ];
+    print_table("event loop", &rows);
+}

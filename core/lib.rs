@@ -38,9 +38,14 @@
 
 extern crate self as aio;
 
+mod child_outcome;
 mod clock;
 mod current;
 mod event_loop;
+mod group;
+mod group_child;
+mod group_error;
+mod group_wake;
 mod loop_core;
 mod loop_handle;
 mod main_task;
@@ -48,31 +53,41 @@ mod promise;
 mod registry;
 mod remote;
 mod runner;
+mod shield;
 mod task;
 mod task_error;
 mod task_future;
 mod task_meta;
 mod task_ref;
 mod time;
+mod timeout;
 mod timers;
 
-pub use aio_macros::{main, test};
+pub use aio_macros::{main, task_group, test, timeout};
+pub use child_outcome::ChildOutcome;
 pub use clock::Clock;
 pub use event_loop::{create_task, get_running_loop, CallbackHandle, EventLoop};
+pub use group::{GroupHandle, TaskGroup};
+pub use group_child::ChildHandle;
+pub use group_error::{ChildError, Failure, GroupError};
 pub use loop_handle::LoopHandle;
 pub use promise::{Cancelled, InvalidStateError, Promise};
 pub use runner::{run, Runner};
+pub use shield::shield;
 pub use task::Task;
 pub use task_error::TaskError;
 pub use task_ref::{all_tasks, current_task, TaskRef};
 pub use time::{now, sleep, sleep_until, yield_now, Sleep, YieldNow};
+pub use timeout::{
+    move_on_after, move_on_at, timeout, timeout_at, wait_for, Elapsed, Timeout, TimeoutDuration,
+    TimeoutScope,
+};
 
 /// Items the macros expand to. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::clock::Clock;
+    pub use crate::group::{__run_group as run_group, __run_supervised as run_supervised};
     pub use crate::runner::Runner;
-    pub use crate::test_support::report_test_outcome;
+    pub use crate::timeout::{__duration as duration, __with_scope as with_scope};
 }
-
-mod test_support;

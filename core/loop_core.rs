@@ -59,6 +59,9 @@ pub(crate) struct LoopCore {
     next_task_id: Cell<u64>,
     stopping: Cell<bool>,
     closed: Cell<bool>,
+    /// Shielded tasks still running, and who waits for them to finish.
+    shielded: Cell<usize>,
+    shield_waiter: RefCell<Option<std::task::Waker>>,
     events: RefCell<polling::Events>,
 }
 
@@ -80,6 +83,8 @@ impl LoopCore {
             next_task_id: Cell::new(1),
             stopping: Cell::new(false),
             closed: Cell::new(false),
+            shielded: Cell::new(0),
+            shield_waiter: RefCell::new(None),
             events: RefCell::new(polling::Events::new()),
         })
     }
@@ -156,6 +161,33 @@ impl LoopCore {
 
     pub(crate) fn main_is_current(&self) -> bool {
         self.main_is_current.get()
+    }
+
+    pub(crate) fn shield_started(&self) {
+        self.shielded.set(self.shielded.get() + 1);
+    }
+
+    pub(crate) fn shield_done(&self) {
+        self.shielded.set(self.shielded.get().saturating_sub(1));
+        if let Some(waker) = self.shield_waiter.borrow_mut().take() {
+            waker.wake();
+        }
+    }
+
+    /// Runs the loop until every shielded task finished (before shutdown).
+    pub(crate) fn wait_shielded(&self) {
+        if self.shielded.get() == 0 || self.closed.get() {
+            return;
+        }
+        let until_done = std::future::poll_fn(|cx| {
+            if self.shielded.get() == 0 {
+                Poll::Ready(())
+            } else {
+                *self.shield_waiter.borrow_mut() = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        });
+        let _ = self.block_on(Some(std::pin::pin!(until_done)), "aio::run");
     }
 
     pub(crate) fn stop(&self) {

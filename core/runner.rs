@@ -85,6 +85,9 @@ impl Default for Runner {
 
 impl Drop for Runner {
     fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.event_loop.core.wait_shielded();
+        }
         self.event_loop.close();
     }
 }

@@ -138,6 +138,10 @@ impl<T> Task<T> {
         }));
     }
 
+    pub(crate) fn mark_shielded(&self) {
+        self.meta().mark_shielded();
+    }
+
     pub(crate) fn mark_internal(&self) {
         self.meta().mark_internal();
     }

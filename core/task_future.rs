@@ -62,6 +62,12 @@ where
 impl<F> Drop for TaskFuture<'_, F> {
     fn drop(&mut self) {
         let key = self.meta.registry_key.get();
-        with_current(|core| core.deregister(key));
+        let shielded = self.meta.is_shielded();
+        with_current(|core| {
+            core.deregister(key);
+            if shielded {
+                core.shield_done();
+            }
+        });
     }
 }

@@ -10,6 +10,8 @@ const CANCELLED: u8 = 4;
 /// Set on the tasks that carry a plain callback (`call_soon`, `call_later`):
 /// they are not listed by `all_tasks()`.
 const INTERNAL: u8 = 8;
+/// Set on `shield`ed tasks: `run` waits for them rather than cancelling them.
+const SHIELDED: u8 = 16;
 
 /// A done callback, type-erased: it receives `&Result<T, TaskError>` as `&dyn Any`.
 pub(crate) type DoneCallback = Box<dyn FnOnce(&dyn Any)>;
@@ -64,6 +66,14 @@ impl TaskMeta {
 
     pub(crate) fn mark_internal(&self) {
         self.state.set(self.state.get() | INTERNAL);
+    }
+
+    pub(crate) fn mark_shielded(&self) {
+        self.state.set(self.state.get() | SHIELDED);
+    }
+
+    pub(crate) fn is_shielded(&self) -> bool {
+        self.state.get() & SHIELDED != 0
     }
 
     pub(crate) fn is_internal(&self) -> bool {

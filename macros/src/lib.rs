@@ -2,6 +2,8 @@
 //! `aio` crate (`#[aio::main]`, `#[aio::test]`), which re-exports them.
 
 mod entry;
+mod task_group;
+mod timeout;
 
 use proc_macro::TokenStream;
 
@@ -37,4 +39,30 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(entry::Kind::Test, args.into(), item.into()).into()
+}
+
+/// Runs a body and the children it starts as one scope, asyncio's
+/// `async with asyncio.TaskGroup() as tg:`.
+///
+/// `task_group!(|tg| { ... })` is an expression to use in async code; it
+/// evaluates (awaits) to `Result<T, aio::GroupError>` where `T` is the body's
+/// value. Inside, `tg.create_task(fut)` starts a child that may borrow what
+/// outlives the group. The group ends when the body and every child are done;
+/// the first failure (a child's `Err` or panic) cancels the rest.
+/// `task_group!(supervise |tg| { ... })` lets every child run to its end and
+/// returns their failures beside the body's value.
+#[proc_macro]
+pub fn task_group(input: TokenStream) -> TokenStream {
+    task_group::expand(input.into()).into()
+}
+
+/// Runs a body with a deadline, asyncio's `async with asyncio.timeout(d):`.
+///
+/// `timeout!(duration, { ... })` awaits to `Result<T, aio::Elapsed>`; at the
+/// deadline the body is cancelled (dropped, cleanup run).
+/// `timeout!(duration, |scope| { ... })` gives the body an
+/// `&aio::TimeoutScope` to read and move the deadline.
+#[proc_macro]
+pub fn timeout(input: TokenStream) -> TokenStream {
+    timeout::expand(input.into()).into()
 }

@@ -1,0 +1,33 @@
+//! What a task group child may return, and what counts as its failure.
+
+use std::fmt::Debug;
+
+/// The output of a [`task_group!`](crate::task_group) child: `()` or a
+/// `Result`. An `Err` fails the group, as an exception does in asyncio's
+/// `TaskGroup`; the `Ok` value is what the child's handle gives.
+#[diagnostic::on_unimplemented(
+    message = "a task_group! child returns `()` or `Result<T, E>`, not `{Self}`",
+    label = "this child's output is `{Self}`",
+    note = "return `Ok::<_, std::convert::Infallible>(value)` to hand a value back through the child's handle"
+)]
+pub trait ChildOutcome: 'static {
+    /// What the child's handle gives when the child succeeds.
+    type Value;
+    /// Splits the output into its value, or the failure's description and the
+    /// error itself.
+    fn into_outcome(self) -> Result<Self::Value, (String, Box<dyn std::any::Any>)>;
+}
+
+impl ChildOutcome for () {
+    type Value = ();
+    fn into_outcome(self) -> Result<(), (String, Box<dyn std::any::Any>)> {
+        Ok(())
+    }
+}
+
+impl<T: 'static, E: Debug + 'static> ChildOutcome for Result<T, E> {
+    type Value = T;
+    fn into_outcome(self) -> Result<T, (String, Box<dyn std::any::Any>)> {
+        self.map_err(|e| (format!("{e:?}"), Box::new(e) as Box<dyn std::any::Any>))
+    }
+}

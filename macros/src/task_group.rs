@@ -22,12 +22,14 @@ impl Parse for GroupInput {
         if input.peek(Ident) {
             let mode: Ident = input.parse()?;
             if mode != "supervise" {
-                return Err(syn::Error::new(
-                    mode.span(),
+                let message = if input.peek(Token![|]) {
                     format!(
                         "unknown task_group! mode `{mode}`: the only mode is `supervise`; {USAGE}"
-                    ),
-                ));
+                    )
+                } else {
+                    format!("name the group between bars, `|{mode}|`: {USAGE}")
+                };
+                return Err(syn::Error::new(mode.span(), message));
             }
             supervise = true;
         }

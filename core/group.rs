@@ -53,7 +53,7 @@ impl<'g> GroupState<'g> {
     {
         let n = self.next_child.get();
         self.next_child.set(n + 1);
-        let cell = ChildCell::new(format!("child-{n}"));
+        let cell = ChildCell::new(n);
         let handle = ChildHandle::new(cell.clone());
         if self.stopping.get() || self.closed.get() {
             // A child created after a failure (or after the end) never runs.

@@ -14,7 +14,8 @@ use std::task::{Context, Poll, Waker};
 
 /// What a child and its handle share: the outcome, and the ways to cancel it.
 pub(crate) struct ChildCell<T> {
-    name: String,
+    /// The child's number in its group; its name is `child-<number>`.
+    number: u64,
     outcome: RefCell<Option<Result<T, ChildError>>>,
     /// The task awaiting the handle.
     waiter: RefCell<Option<Waker>>,
@@ -24,14 +25,18 @@ pub(crate) struct ChildCell<T> {
 }
 
 impl<T> ChildCell<T> {
-    pub(crate) fn new(name: String) -> Rc<Self> {
+    pub(crate) fn new(number: u64) -> Rc<Self> {
         Rc::new(ChildCell {
-            name,
+            number,
             outcome: RefCell::new(None),
             waiter: RefCell::new(None),
             cancel_requested: Cell::new(false),
             waker: RefCell::new(None),
         })
+    }
+
+    fn name(&self) -> String {
+        format!("child-{}", self.number)
     }
 
     pub(crate) fn finish(&self, outcome: Result<T, ChildError>) {
@@ -90,14 +95,14 @@ where
                 Ok(value) => (Ok(value), None),
                 Err((message, error)) => (
                     Err(ChildError::Failed(message.clone())),
-                    Some(Failure::returned(this.cell.name.clone(), message, error)),
+                    Some(Failure::returned(this.cell.name(), message, error)),
                 ),
             },
             Err(payload) => {
                 let message = panic_message(payload.as_ref()).unwrap_or("").to_string();
                 (
                     Err(ChildError::Failed(format!("panicked: {message}"))),
-                    Some(Failure::panic(this.cell.name.clone(), payload)),
+                    Some(Failure::panic(this.cell.name(), payload)),
                 )
             }
         };
@@ -132,9 +137,10 @@ impl<T> ChildHandle<T> {
         ChildHandle { cell, taken: None }
     }
 
-    /// The child's name within its group (`child-<n>`).
-    pub fn name(&self) -> &str {
-        &self.cell.name
+    /// The child's name within its group (`child-<n>`, numbered from 1 in
+    /// the order the children were created).
+    pub fn name(&self) -> String {
+        self.cell.name()
     }
 
     /// True once the child finished, failed or was cancelled.
@@ -184,7 +190,7 @@ impl<T> Future for ChildHandle<T> {
 impl<T> fmt::Debug for ChildHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ChildHandle")
-            .field("name", &self.cell.name)
+            .field("name", &self.cell.name())
             .field("done", &self.is_done())
             .finish()
     }

@@ -2,9 +2,11 @@
 //! prints what it shows; run it with `cargo run --example tour`.
 
 mod event_loop;
+mod structured;
 
 fn main() {
     aio::run(async {
         event_loop::tour().await;
+        structured::tour().await;
     });
 }

@@ -1,0 +1,128 @@
+//! Task groups and timeouts against tokio's JoinSet and tokio::time::timeout.
+//!
+//! `cargo bench --bench structured` (add `-- --quick` for a sub-minute run).
+
+mod common;
+
+use common::{ns_per_op, print_table, quick, scaled, Row};
+use std::time::{Duration, Instant};
+
+fn tokio_rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn group_children(rounds: usize) -> Row {
+    let n = scaled(100_000);
+    let group = ns_per_op(n, rounds, || {
+        aio::run(async {
+            aio::task_group!(|tg| {
+                for _ in 0..n {
+                    tg.create_task(async {});
+                }
+            })
+            .unwrap();
+        })
+    });
+    let spawn = ns_per_op(n, rounds, || {
+        aio::run(async {
+            let ts: Vec<_> = (0..n).map(|_| aio::create_task(async {})).collect();
+            for t in ts {
+                t.await.unwrap();
+            }
+        })
+    });
+    let rt = tokio_rt();
+    let joinset = ns_per_op(n, rounds, || {
+        rt.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for _ in 0..n {
+                set.spawn(async {});
+            }
+            while set.join_next().await.is_some() {}
+        })
+    });
+    Row::new(format!("task_group! with {n} children"), "ns/child", group)
+        .peer("tokio JoinSet", joinset)
+        .peer("aio spawn+join", spawn)
+}
+
+fn timeout_ready(rounds: usize) -> Row {
+    let n = scaled(1_000_000);
+    let aio = ns_per_op(n, rounds, || {
+        aio::run(async {
+            for i in 0..n {
+                let v = aio::timeout!(Duration::from_secs(1), { i }).unwrap();
+                std::hint::black_box(v);
+            }
+        })
+    });
+    let rt = tokio_rt();
+    let tokio = ns_per_op(n, rounds, || {
+        rt.block_on(async {
+            for i in 0..n {
+                let v = tokio::time::timeout(Duration::from_secs(1), async { i })
+                    .await
+                    .unwrap();
+                std::hint::black_box(v);
+            }
+        })
+    });
+    Row::new("timeout around a ready future", "ns/call", aio).peer("tokio::time::timeout", tokio)
+}
+
+fn cancel_group(rounds: usize) -> Row {
+    let n = scaled(100_000);
+    let hour = Duration::from_secs(3600);
+    let best = |f: &mut dyn FnMut() -> Duration| {
+        (0..rounds.max(1))
+            .map(|_| f().as_nanos() as f64 / n as f64)
+            .fold(f64::INFINITY, f64::min)
+    };
+    let aio = best(&mut || {
+        aio::run(async {
+            let mut started = None;
+            let _ = aio::task_group!(|tg| {
+                for _ in 0..n {
+                    tg.create_task(aio::sleep(hour));
+                }
+                aio::yield_now().await;
+                started = Some(Instant::now());
+                tg.cancel();
+            });
+            started.expect("set").elapsed()
+        })
+    });
+    let rt = tokio_rt();
+    let tokio = best(&mut || {
+        rt.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for _ in 0..n {
+                set.spawn(tokio::time::sleep(hour));
+            }
+            tokio::task::yield_now().await;
+            let start = Instant::now();
+            set.abort_all();
+            while set.join_next().await.is_some() {}
+            start.elapsed()
+        })
+    });
+    Row::new(
+        format!("cancel a group of {n} sleeping children"),
+        "ns/child",
+        aio,
+    )
+    .peer("tokio JoinSet abort_all", tokio)
+}
+
+fn main() {
+    let rounds = if quick() { 2 } else { 5 };
+    let rows = vec![
+        group_children(rounds),
+        timeout_ready(rounds),
+        cancel_group(rounds),
+    ];
+    print_table("structured concurrency", &rows);
+}

@@ -6,6 +6,7 @@ use crate::loop_core::{Interrupted, LoopCore};
 use crate::loop_handle::LoopHandle;
 use crate::promise::Promise;
 use crate::task::Task;
+use crate::thread_pool::ThreadPool;
 use crate::time::sleep_until;
 use std::fmt;
 use std::future::Future;
@@ -164,6 +165,13 @@ impl EventLoop {
     /// A new [`Promise`], asyncio's `loop.create_future()`.
     pub fn create_future<T>(&self) -> Promise<T> {
         Promise::new()
+    }
+
+    /// Replaces the pool that [`to_thread`](crate::to_thread) uses on this
+    /// loop (asyncio's `set_default_executor`); the old one is shut down. The
+    /// loop shuts its default pool down when it closes.
+    pub fn set_default_executor(&self, pool: ThreadPool) {
+        self.core.set_default_pool(pool);
     }
 
     /// A `Send + Sync` handle for other threads.

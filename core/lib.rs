@@ -59,9 +59,12 @@ mod task_error;
 mod task_future;
 mod task_meta;
 mod task_ref;
+mod thread_pool;
+mod threadsafe_future;
 mod time;
 mod timeout;
 mod timers;
+mod to_thread;
 
 pub use aio_macros::{main, task_group, test, timeout};
 pub use child_outcome::ChildOutcome;
@@ -77,11 +80,14 @@ pub use shield::shield;
 pub use task::Task;
 pub use task_error::TaskError;
 pub use task_ref::{all_tasks, current_task, TaskRef};
+pub use thread_pool::{PoolShutDown, ThreadPool};
+pub use threadsafe_future::{run_coroutine_threadsafe, ThreadsafeFuture, WaitTimedOut};
 pub use time::{now, sleep, sleep_until, yield_now, Sleep, YieldNow};
 pub use timeout::{
     move_on_after, move_on_at, timeout, timeout_at, wait_for, Elapsed, Timeout, TimeoutDuration,
     TimeoutScope,
 };
+pub use to_thread::{run_in_executor, to_thread, Blocking};
 
 /// Items the macros expand to. Not part of the public API.
 #[doc(hidden)]

@@ -10,6 +10,7 @@ use crate::remote::{Remote, RemoteItem};
 use crate::task::Task;
 use crate::task_future::TaskFuture;
 use crate::task_meta::TaskMeta;
+use crate::thread_pool::ThreadPool;
 use crate::timers::Timers;
 use async_task::{Builder, Runnable};
 use std::cell::{Cell, RefCell};
@@ -62,6 +63,8 @@ pub(crate) struct LoopCore {
     /// Shielded tasks still running, and who waits for them to finish.
     shielded: Cell<usize>,
     shield_waiter: RefCell<Option<std::task::Waker>>,
+    /// The pool of `to_thread`, made on first use and joined at `close`.
+    default_pool: RefCell<Option<ThreadPool>>,
     events: RefCell<polling::Events>,
 }
 
@@ -85,6 +88,7 @@ impl LoopCore {
             closed: Cell::new(false),
             shielded: Cell::new(0),
             shield_waiter: RefCell::new(None),
+            default_pool: RefCell::new(None),
             events: RefCell::new(polling::Events::new()),
         })
     }
@@ -161,6 +165,22 @@ impl LoopCore {
 
     pub(crate) fn main_is_current(&self) -> bool {
         self.main_is_current.get()
+    }
+
+    /// The loop's default thread pool, made on first use.
+    pub(crate) fn default_pool(&self) -> ThreadPool {
+        self.default_pool
+            .borrow_mut()
+            .get_or_insert_with(|| ThreadPool::new(ThreadPool::default_size(), "aio-worker"))
+            .clone()
+    }
+
+    /// Replaces the default pool; the old one is shut down once idle.
+    pub(crate) fn set_default_pool(&self, pool: ThreadPool) {
+        let old = self.default_pool.borrow_mut().replace(pool);
+        if let Some(old) = old {
+            old.shutdown();
+        }
     }
 
     pub(crate) fn shield_started(&self) {
@@ -380,6 +400,11 @@ impl LoopCore {
         let queued = std::mem::take(&mut *self.ready.borrow_mut());
         drop(queued);
         self.closed.set(true);
+        // No pool thread outlives the loop (asyncio's shutdown_default_executor).
+        let pool = self.default_pool.borrow_mut().take();
+        if let Some(pool) = pool {
+            pool.shutdown();
+        }
     }
 
     pub(crate) fn now(&self) -> Instant {

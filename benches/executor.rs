@@ -195,7 +195,7 @@ fn timers(rounds: usize) -> Row {
 fn cancel(rounds: usize) -> Row {
     let n = scaled(100_000);
     let hour = Duration::from_secs(3600);
-    let mut measure = |f: &mut dyn FnMut() -> Duration| {
+    let measure = |f: &mut dyn FnMut() -> Duration| {
         (0..rounds.max(1))
             .map(|_| f().as_nanos() as f64 / n as f64)
             .fold(f64::INFINITY, f64::min)

@@ -8,6 +8,8 @@ async fn hello() {
     println!("hello");
 }
 
+// Returning a task from one run to await it in the next is the point here.
+#[allow(clippy::async_yields_async)]
 fn main() {
     let runner = aio::Runner::new();
     runner.run(hello());

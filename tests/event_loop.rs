@@ -291,6 +291,7 @@ fn run_forever_returns_after_stop() {
 }
 
 #[test]
+#[allow(clippy::async_yields_async)] // the task is awaited by the next run
 fn a_runner_keeps_tasks_alive_between_runs() {
     let runner = aio::Runner::with_clock(Clock::Virtual);
     let task = runner.run(async {

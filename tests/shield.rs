@@ -30,7 +30,7 @@ async fn a_cancelled_awaiting_task_leaves_the_shielded_work_running() {
         aio::sleep(secs(2)).await;
         *d.borrow_mut() = true;
     });
-    let waiter = aio::create_task(async move { inner.await });
+    let waiter = aio::create_task(inner);
     aio::sleep(secs(1)).await;
     waiter.cancel();
     assert!(matches!(waiter.await, Err(TaskError::Cancelled)));

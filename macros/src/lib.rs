@@ -7,6 +7,18 @@ mod timeout;
 
 use proc_macro::TokenStream;
 
+/// `async { body }`, reusing the body's own braces when it is a block (so no
+/// "unnecessary braces" lint fires on the user's code).
+pub(crate) fn async_body(body: &syn::Expr) -> proc_macro2::TokenStream {
+    match body {
+        syn::Expr::Block(block) if block.attrs.is_empty() && block.label.is_none() => {
+            let block = &block.block;
+            quote::quote!(async #block)
+        }
+        other => quote::quote!(async { #other }),
+    }
+}
+
 /// Runs an `async fn main()` on a new aio event loop (`aio::run`).
 ///
 /// `main` may return anything a plain `main` may, such as `Result<(), E>`.

@@ -75,6 +75,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         Ok(parsed) => parsed,
         Err(err) => return err.to_compile_error(),
     };
+    let async_body = crate::async_body(&body);
     let runner = if supervise {
         quote!(run_supervised)
     } else {
@@ -87,7 +88,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         {
             let #state = ::aio::TaskGroup::__new(#supervise);
             let #tg = &#state;
-            ::aio::__private::#runner(#tg, async { #body }).await
+            ::aio::__private::#runner(#tg, #async_body).await
         }
     }
 }

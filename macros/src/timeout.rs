@@ -77,16 +77,17 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         Ok(parsed) => parsed,
         Err(err) => return err.to_compile_error(),
     };
+    let async_body = crate::async_body(&body);
     let duration = quote_spanned!(duration.span()=> ::aio::__private::duration(#duration));
     match scope {
         None => quote! {
-            ::aio::timeout(#duration, async { #body }).await
+            ::aio::timeout(#duration, #async_body).await
         },
         Some(scope) => quote! {
             {
                 let #scope = ::aio::TimeoutScope::after(#duration);
                 let #scope = &#scope;
-                ::aio::__private::with_scope(#scope, async { #body }).await
+                ::aio::__private::with_scope(#scope, #async_body).await
             }
         },
     }

@@ -40,6 +40,7 @@ extern crate self as aio;
 
 mod child_outcome;
 mod clock;
+mod ctrl_c;
 mod current;
 mod event_loop;
 mod group;

@@ -3,6 +3,7 @@
 //! threads may touch.
 
 use crate::clock::{Clock, LoopClock};
+use crate::ctrl_c::CtrlC;
 use crate::current::Enter;
 use crate::main_task::MainTask;
 use crate::registry::Registry;
@@ -276,6 +277,11 @@ impl LoopCore {
                 }
             }
             self.fire_timers();
+            if let Some(task) = main_task.as_ref() {
+                if CtrlC::pressed() && task.meta.request_cancel() {
+                    task.wake();
+                }
+            }
             if self.stopping.replace(false) {
                 return Err(Interrupted::Stopped);
             }

@@ -3,6 +3,7 @@
 
 use crate::clock::Clock;
 use crate::event_loop::EventLoop;
+use crate::ctrl_c::CtrlC;
 use crate::loop_core::Interrupted;
 use std::future::Future;
 use std::pin::pin;
@@ -56,9 +57,24 @@ impl Runner {
     ///
     /// Panics if the main task is cancelled or the loop stopped before it
     /// finished; a panic of the future propagates.
+    ///
+    /// On the main thread, Ctrl-C (SIGINT) cancels the main task: its cleanup
+    /// and that of every task still alive runs, then the process exits with
+    /// status 130. A second Ctrl-C during the cleanup exits at once.
     pub fn run<F: Future>(&self, future: F) -> F::Output {
-        let future = pin!(future);
-        match self.event_loop.core.block_on(Some(future), "aio::run") {
+        let ctrl_c = CtrlC::install(&self.event_loop.core.remote);
+        let outcome = {
+            let future = pin!(future);
+            self.event_loop.core.block_on(Some(future), "aio::run")
+        };
+        if ctrl_c.is_some() && CtrlC::pressed() {
+            // The main future is dropped; now the other tasks' cleanup.
+            self.event_loop.core.wait_shielded();
+            self.event_loop.close();
+            CtrlC::exit_interrupted();
+        }
+        drop(ctrl_c);
+        match outcome {
             Ok(output) => output,
             Err(Interrupted::Cancelled) => panic!("aio::run: the main task was cancelled"),
             Err(Interrupted::Stopped) => {

@@ -3,10 +3,12 @@
 
 mod event_loop;
 mod structured;
+mod threads;
 
 fn main() {
     aio::run(async {
         event_loop::tour().await;
         structured::tour().await;
+        threads::tour().await;
     });
 }

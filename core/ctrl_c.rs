@@ -52,7 +52,10 @@ impl CtrlC {
             return None;
         }
         PRESSES.store(0, Ordering::SeqCst);
-        REMOTE.store(std::sync::Arc::as_ptr(remote) as *mut Remote, Ordering::SeqCst);
+        REMOTE.store(
+            std::sync::Arc::as_ptr(remote) as *mut Remote,
+            Ordering::SeqCst,
+        );
         let handler = on_sigint as extern "C" fn(c_int) as usize;
         // SAFETY: `signal` is given a valid `extern "C" fn(c_int)` handler that
         // only does async-signal-safe work (see `on_sigint`).

@@ -55,6 +55,7 @@ mod registry;
 mod remote;
 mod runner;
 mod shield;
+pub mod sync;
 mod task;
 mod task_error;
 mod task_future;
@@ -78,6 +79,9 @@ pub use loop_handle::LoopHandle;
 pub use promise::{Cancelled, InvalidStateError, Promise};
 pub use runner::{run, Runner};
 pub use shield::shield;
+pub use sync::{
+    Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
+};
 pub use task::Task;
 pub use task_error::TaskError;
 pub use task_ref::{all_tasks, current_task, TaskRef};

@@ -2,8 +2,8 @@
 //! `asyncio.Runner`.
 
 use crate::clock::Clock;
-use crate::event_loop::EventLoop;
 use crate::ctrl_c::CtrlC;
+use crate::event_loop::EventLoop;
 use crate::loop_core::Interrupted;
 use std::future::Future;
 use std::pin::pin;

@@ -20,7 +20,9 @@ async fn main() {
     let alone = start.elapsed();
 
     let start = Instant::now();
-    let jobs: Vec<_> = (0..JOBS).map(|_| aio::to_thread(|| count_primes(N))).collect();
+    let jobs: Vec<_> = (0..JOBS)
+        .map(|_| aio::to_thread(|| count_primes(N)))
+        .collect();
     let mut fanned = 0;
     for job in jobs {
         fanned += job.await.expect("no job panics");

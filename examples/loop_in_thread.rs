@@ -7,13 +7,16 @@ use std::time::Duration;
 
 fn main() {
     let (tx, rx) = mpsc::channel();
-    let loop_thread = thread::Builder::new().name("loop".into()).spawn(move || {
-        let lp = aio::EventLoop::new();
-        tx.send(lp.handle()).expect("the main thread waits for the handle");
-        lp.run_forever();
-        lp.close();
-    })
-    .expect("a thread for the loop");
+    let loop_thread = thread::Builder::new()
+        .name("loop".into())
+        .spawn(move || {
+            let lp = aio::EventLoop::new();
+            tx.send(lp.handle())
+                .expect("the main thread waits for the handle");
+            lp.run_forever();
+            lp.close();
+        })
+        .expect("a thread for the loop");
     let handle = rx.recv().expect("the loop thread sends its handle");
 
     let jobs: Vec<_> = (1..=3u64)

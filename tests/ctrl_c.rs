@@ -62,7 +62,10 @@ fn wait_for(stdout: &mut BufReader<std::process::ChildStdout>, want: &str) {
     let mut line = String::new();
     loop {
         line.clear();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "the child ended before `{want}`");
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the child ended before `{want}`"
+        );
         if line.trim() == want {
             return;
         }
@@ -82,10 +85,18 @@ fn first_ctrl_c_runs_cleanup_and_exits_130() {
     stdout.read_to_string(&mut rest).unwrap();
     let status = child.wait().unwrap();
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     assert_eq!(status.code(), Some(130), "stdout: {rest} stderr: {stderr}");
     assert!(rest.contains("cleanup main"), "{rest}");
-    assert!(rest.contains("cleanup worker"), "every task's cleanup ran: {rest}");
+    assert!(
+        rest.contains("cleanup worker"),
+        "every task's cleanup ran: {rest}"
+    );
     assert!(!rest.contains("run returned normally"), "{rest}");
     assert!(stderr.contains("interrupted"), "a short message: {stderr}");
 }
@@ -109,8 +120,14 @@ fn main() {
         return;
     }
     let tests: [(&str, fn()); 2] = [
-        ("first_ctrl_c_runs_cleanup_and_exits_130", first_ctrl_c_runs_cleanup_and_exits_130),
-        ("second_ctrl_c_during_cleanup_exits_at_once", second_ctrl_c_during_cleanup_exits_at_once),
+        (
+            "first_ctrl_c_runs_cleanup_and_exits_130",
+            first_ctrl_c_runs_cleanup_and_exits_130,
+        ),
+        (
+            "second_ctrl_c_during_cleanup_exits_at_once",
+            second_ctrl_c_during_cleanup_exits_at_once,
+        ),
     ];
     let mut failed = 0;
     for (name, test) in tests {

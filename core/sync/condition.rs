@@ -1,0 +1,156 @@
+//! `Condition`: asyncio's condition variable, tied to a `Lock`.
+
+use super::lock::{Acquire, Lock, LockGuard};
+use super::waiters::{WaiterKey, Waiters};
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A condition variable, as asyncio's `Condition`: tasks holding its lock wait
+/// for a notification; `wait` releases the lock while waiting and takes it
+/// back before returning. Waiters are notified first in first out, and a
+/// waiter cancelled after being notified passes the notification on.
+///
+/// ```
+/// use std::rc::Rc;
+/// aio::run(async {
+///     let cond = Rc::new(aio::Condition::new(Vec::new()));
+///     let c = cond.clone();
+///     let consumer = aio::create_task(async move {
+///         let guard = c.lock().await;
+///         let mut items = c.wait_for(guard, |items| !items.is_empty()).await;
+///         items.pop()
+///     });
+///     aio::yield_now().await;
+///     cond.lock().await.push("item");
+///     cond.notify(1);
+///     assert_eq!(consumer.await.unwrap(), Some("item"));
+/// });
+/// ```
+pub struct Condition<T = ()> {
+    lock: Lock<T>,
+    waiters: RefCell<Waiters>,
+}
+
+impl<T> Condition<T> {
+    /// A condition whose lock protects `value`.
+    pub fn new(value: T) -> Self {
+        Condition {
+            lock: Lock::new(value),
+            waiters: RefCell::new(Waiters::default()),
+        }
+    }
+
+    /// Takes the condition's lock.
+    pub fn lock(&self) -> Acquire<'_, T> {
+        self.lock.lock()
+    }
+
+    /// True while some task holds the lock.
+    pub fn locked(&self) -> bool {
+        self.lock.locked()
+    }
+
+    /// Releases the lock, waits for a notification, takes the lock back.
+    ///
+    /// Panics if `guard` belongs to another lock: pass the guard that
+    /// `self.lock().await` returned.
+    pub async fn wait<'a>(&'a self, guard: LockGuard<'a, T>) -> LockGuard<'a, T> {
+        assert!(
+            std::ptr::eq(guard.lock_ref(), &self.lock),
+            "Condition::wait needs the guard of this condition's own lock: pass what `cond.lock().await` returned"
+        );
+        drop(guard);
+        Notified {
+            cond: self,
+            key: None,
+        }
+        .await;
+        self.lock.lock().await
+    }
+
+    /// Waits until `predicate` holds for the protected value, re-checking it
+    /// after each notification; returns with the lock held.
+    pub async fn wait_for<'a>(
+        &'a self,
+        mut guard: LockGuard<'a, T>,
+        mut predicate: impl FnMut(&mut T) -> bool,
+    ) -> LockGuard<'a, T> {
+        while !predicate(&mut guard) {
+            guard = self.wait(guard).await;
+        }
+        guard
+    }
+
+    /// Wakes up to `n` waiters, oldest first; returns how many.
+    pub fn notify(&self, n: usize) -> usize {
+        let mut waiters = self.waiters.borrow_mut();
+        (0..n).take_while(|_| waiters.notify_one()).count()
+    }
+
+    /// Wakes every waiter; returns how many.
+    pub fn notify_all(&self) -> usize {
+        self.waiters.borrow_mut().notify_all()
+    }
+}
+
+impl<T: Default> Default for Condition<T> {
+    fn default() -> Self {
+        Condition::new(T::default())
+    }
+}
+
+impl<T> fmt::Debug for Condition<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Condition")
+            .field("locked", &self.locked())
+            .field("waiters", &self.waiters.borrow().len())
+            .finish()
+    }
+}
+
+/// Waiting for a notification (without the lock).
+struct Notified<'a, T> {
+    cond: &'a Condition<T>,
+    key: Option<WaiterKey>,
+}
+
+impl<T> Future for Notified<'_, T> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut waiters = self.cond.waiters.borrow_mut();
+        match self.key {
+            Some(key) if waiters.is_notified(key) => {
+                waiters.remove(key);
+                drop(waiters);
+                self.key = None;
+                Poll::Ready(())
+            }
+            Some(key) => {
+                waiters.update(key, cx.waker());
+                Poll::Pending
+            }
+            None => {
+                let key = waiters.push(cx.waker());
+                drop(waiters);
+                self.key = Some(key);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<T> Drop for Notified<'_, T> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            let mut waiters = self.cond.waiters.borrow_mut();
+            if waiters.remove(key) {
+                // Cancelled after being notified: the next waiter gets it.
+                waiters.notify_one();
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! `Event`: asyncio's flag that tasks wait for.
+
+use event_listener::{Event as Listeners, EventListener};
+use std::cell::Cell;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A flag that tasks can wait for, as asyncio's `Event`: `wait()` returns once
+/// the flag is set; `set()` wakes every waiter; `clear()` lowers it again.
+///
+/// ```
+/// aio::run(async {
+///     let ready = std::rc::Rc::new(aio::Event::new());
+///     let r = ready.clone();
+///     let waiter = aio::create_task(async move { r.wait().await; "went" });
+///     aio::yield_now().await;
+///     ready.set();
+///     assert_eq!(waiter.await.unwrap(), "went");
+/// });
+/// ```
+#[derive(Default)]
+pub struct Event {
+    flag: Cell<bool>,
+    listeners: Listeners,
+}
+
+impl Event {
+    /// A new event, not set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the flag and wakes every waiter.
+    pub fn set(&self) {
+        if !self.flag.replace(true) {
+            self.listeners.notify(usize::MAX);
+        }
+    }
+
+    /// Lowers the flag: later `wait()`s wait again.
+    pub fn clear(&self) {
+        self.flag.set(false);
+    }
+
+    /// True while the flag is set.
+    pub fn is_set(&self) -> bool {
+        self.flag.get()
+    }
+
+    /// Waits until the flag is set (at once if it already is).
+    pub fn wait(&self) -> EventWait<'_> {
+        EventWait {
+            event: self,
+            listener: None,
+        }
+    }
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("set", &self.is_set())
+            .finish()
+    }
+}
+
+/// The future of [`Event::wait`].
+#[must_use = "waiting only happens when awaited"]
+pub struct EventWait<'a> {
+    event: &'a Event,
+    listener: Option<EventListener>,
+}
+
+impl Future for EventWait<'_> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        loop {
+            if self.event.is_set() {
+                return Poll::Ready(());
+            }
+            match self.listener.as_mut() {
+                None => self.listener = Some(self.event.listeners.listen()),
+                Some(listener) => {
+                    if Pin::new(listener).poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    // Woken by a set() that a clear() may already have undone:
+                    // asyncio's waiters still return, so do we.
+                    self.listener = None;
+                    return Poll::Ready(());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! `Lock`: asyncio's `Lock`, an async mutex handed over first in, first out.
+
+use super::waiters::{WaiterKey, Waiters};
+use std::cell::{Cell, RefCell, UnsafeCell};
+use std::fmt;
+use std::future::Future;
+use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// An async mutex: only one task at a time holds it, as asyncio's `Lock`.
+///
+/// `lock().await` returns a guard that releases the lock when dropped. Waiting
+/// tasks get the lock in the order they asked for it; the lock is handed over
+/// directly, so a newcomer cannot overtake them. `Lock<T>` also protects a
+/// value (`Lock::new(vec![])`); `Lock::default()` is a plain lock.
+///
+/// Single-loop: it is not `Send`; share it with `Rc` or by reference
+/// (task-group children can borrow it).
+///
+/// ```
+/// aio::run(async {
+///     let lock = aio::Lock::new(0);
+///     {
+///         let mut n = lock.lock().await;
+///         *n += 1;
+///         assert!(lock.locked());
+///     }
+///     assert_eq!(*lock.lock().await, 1);
+/// });
+/// ```
+pub struct Lock<T = ()> {
+    locked: Cell<bool>,
+    waiters: RefCell<Waiters>,
+    value: UnsafeCell<T>,
+}
+
+impl<T> Lock<T> {
+    /// A new, unlocked lock protecting `value`.
+    pub fn new(value: T) -> Self {
+        Lock {
+            locked: Cell::new(false),
+            waiters: RefCell::new(Waiters::default()),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    /// Waits for the lock and returns its guard.
+    pub fn lock(&self) -> Acquire<'_, T> {
+        Acquire {
+            lock: self,
+            key: None,
+        }
+    }
+
+    /// Takes the lock if it is free and nobody waits for it.
+    pub fn try_lock(&self) -> Option<LockGuard<'_, T>> {
+        if self.locked.get() || !self.waiters.borrow().is_empty() {
+            return None;
+        }
+        self.locked.set(true);
+        Some(LockGuard { lock: self })
+    }
+
+    /// True while some task holds the lock.
+    pub fn locked(&self) -> bool {
+        self.locked.get()
+    }
+
+    /// The protected value, through exclusive access to the lock itself.
+    pub fn get_mut(&mut self) -> &mut T {
+        self.value.get_mut()
+    }
+
+    /// Hands the lock to the oldest waiter, or frees it.
+    fn release(&self) {
+        if !self.waiters.borrow_mut().notify_one() {
+            self.locked.set(false);
+        }
+    }
+}
+
+impl<T: Default> Default for Lock<T> {
+    fn default() -> Self {
+        Lock::new(T::default())
+    }
+}
+
+impl<T> fmt::Debug for Lock<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lock")
+            .field("locked", &self.locked())
+            .field("waiters", &self.waiters.borrow().len())
+            .finish()
+    }
+}
+
+/// The future of [`Lock::lock`].
+#[must_use = "the lock is only taken when awaited"]
+pub struct Acquire<'a, T> {
+    lock: &'a Lock<T>,
+    key: Option<WaiterKey>,
+}
+
+impl<'a, T> Future for Acquire<'a, T> {
+    type Output = LockGuard<'a, T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<LockGuard<'a, T>> {
+        let lock = self.lock;
+        let mut waiters = lock.waiters.borrow_mut();
+        match self.key {
+            Some(key) if waiters.is_notified(key) => {
+                // Handed over: the lock stayed locked, now it is ours.
+                waiters.remove(key);
+                self.key = None;
+                Poll::Ready(LockGuard { lock })
+            }
+            Some(key) => {
+                waiters.update(key, cx.waker());
+                Poll::Pending
+            }
+            None if !lock.locked.get() && waiters.is_empty() => {
+                lock.locked.set(true);
+                Poll::Ready(LockGuard { lock })
+            }
+            None => {
+                self.key = Some(waiters.push(cx.waker()));
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<T> Drop for Acquire<'_, T> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            let handed = self.lock.waiters.borrow_mut().remove(key);
+            if handed {
+                // Cancelled after the lock was handed over: pass it on.
+                self.lock.release();
+            }
+        }
+    }
+}
+
+/// Holds a [`Lock`]; releases it when dropped. Derefs to the protected value.
+pub struct LockGuard<'a, T> {
+    lock: &'a Lock<T>,
+}
+
+impl<T> Deref for LockGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: a guard exists only while its task holds the lock, and the
+        // lock is held by one guard at a time, so no other reference to the
+        // value exists; `Lock` is not `Sync`, so no other thread can reach it.
+        unsafe { &*self.lock.value.get() }
+    }
+}
+
+impl<T> DerefMut for LockGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`, and `&mut self` makes this access exclusive.
+        unsafe { &mut *self.lock.value.get() }
+    }
+}
+
+impl<T> Drop for LockGuard<'_, T> {
+    fn drop(&mut self) {
+        self.lock.release();
+    }
+}
+
+impl<T> LockGuard<'_, T> {
+    /// The lock this guard holds.
+    pub(crate) fn lock_ref(&self) -> &Lock<T> {
+        self.lock
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for LockGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("LockGuard").field(&**self).finish()
+    }
+}

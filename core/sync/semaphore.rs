@@ -1,0 +1,192 @@
+//! `Semaphore` and `BoundedSemaphore`: asyncio's counters of permits.
+
+use super::waiters::{WaiterKey, Waiters};
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A counter of permits, as asyncio's `Semaphore`: `acquire().await` takes one
+/// (waiting while there are none) and the returned [`Permit`] gives it back
+/// when dropped. Waiters are served first in first out, and a released permit
+/// is handed straight to the oldest waiter.
+///
+/// ```
+/// aio::run(async {
+///     let downloads = aio::Semaphore::new(2);
+///     let a = downloads.acquire().await;
+///     let _b = downloads.acquire().await;
+///     assert!(downloads.try_acquire().is_none());
+///     drop(a);
+///     assert_eq!(downloads.available(), 1);
+/// });
+/// ```
+pub struct Semaphore {
+    permits: Cell<usize>,
+    waiters: RefCell<Waiters>,
+    /// `Some(initial)` for a bounded semaphore.
+    bound: Option<usize>,
+}
+
+/// The error of releasing a [`BoundedSemaphore`] beyond its initial value
+/// (asyncio raises `ValueError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverRelease;
+
+impl fmt::Display for OverRelease {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "BoundedSemaphore released more times than acquired; release only permits you acquired",
+        )
+    }
+}
+
+impl std::error::Error for OverRelease {}
+
+impl Semaphore {
+    /// A semaphore with `permits` permits.
+    pub fn new(permits: usize) -> Self {
+        Semaphore {
+            permits: Cell::new(permits),
+            waiters: RefCell::new(Waiters::default()),
+            bound: None,
+        }
+    }
+
+    /// Waits for a permit.
+    pub fn acquire(&self) -> AcquirePermit<'_> {
+        AcquirePermit {
+            sem: self,
+            key: None,
+        }
+    }
+
+    /// Takes a permit if one is free and nobody waits.
+    pub fn try_acquire(&self) -> Option<Permit<'_>> {
+        if self.permits.get() == 0 || !self.waiters.borrow().is_empty() {
+            return None;
+        }
+        self.permits.set(self.permits.get() - 1);
+        Some(Permit { sem: self })
+    }
+
+    /// Free permits now (asyncio's `_value`).
+    pub fn available(&self) -> usize {
+        self.permits.get()
+    }
+
+    /// True when `acquire` would wait (asyncio's `locked()`).
+    pub fn locked(&self) -> bool {
+        self.permits.get() == 0 || !self.waiters.borrow().is_empty()
+    }
+
+    /// Adds a permit, as asyncio's `release()`; see also [`Permit::forget`].
+    /// A bounded semaphore refuses to go beyond its initial value.
+    pub fn release(&self) -> Result<(), OverRelease> {
+        if let Some(bound) = self.bound {
+            if self.permits.get() >= bound {
+                return Err(OverRelease);
+            }
+        }
+        if !self.waiters.borrow_mut().notify_one() {
+            self.permits.set(self.permits.get() + 1);
+        }
+        Ok(())
+    }
+
+    fn give_back(&self) {
+        if !self.waiters.borrow_mut().notify_one() {
+            self.permits.set(self.permits.get() + 1);
+        }
+    }
+}
+
+impl fmt::Debug for Semaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Semaphore")
+            .field("available", &self.available())
+            .field("bound", &self.bound)
+            .finish()
+    }
+}
+
+/// A [`Semaphore`] that refuses to be released beyond its initial value, as
+/// asyncio's `BoundedSemaphore`.
+pub struct BoundedSemaphore;
+
+impl BoundedSemaphore {
+    /// A semaphore of `permits` permits, never more.
+    #[allow(clippy::new_ret_no_self)] // asyncio's constructor name for a bounded Semaphore
+    pub fn new(permits: usize) -> Semaphore {
+        Semaphore {
+            bound: Some(permits),
+            ..Semaphore::new(permits)
+        }
+    }
+}
+
+/// The future of [`Semaphore::acquire`].
+#[must_use = "a permit is only taken when awaited"]
+pub struct AcquirePermit<'a> {
+    sem: &'a Semaphore,
+    key: Option<WaiterKey>,
+}
+
+impl<'a> Future for AcquirePermit<'a> {
+    type Output = Permit<'a>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Permit<'a>> {
+        let sem = self.sem;
+        let mut waiters = sem.waiters.borrow_mut();
+        match self.key {
+            Some(key) if waiters.is_notified(key) => {
+                waiters.remove(key);
+                self.key = None;
+                Poll::Ready(Permit { sem })
+            }
+            Some(key) => {
+                waiters.update(key, cx.waker());
+                Poll::Pending
+            }
+            None if sem.permits.get() > 0 && waiters.is_empty() => {
+                sem.permits.set(sem.permits.get() - 1);
+                Poll::Ready(Permit { sem })
+            }
+            None => {
+                self.key = Some(waiters.push(cx.waker()));
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl Drop for AcquirePermit<'_> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            if self.sem.waiters.borrow_mut().remove(key) {
+                // Cancelled after a permit was handed over: pass it on.
+                self.sem.give_back();
+            }
+        }
+    }
+}
+
+/// One permit of a [`Semaphore`], given back when dropped.
+#[derive(Debug)]
+pub struct Permit<'a> {
+    sem: &'a Semaphore,
+}
+
+impl Permit<'_> {
+    /// Keeps the permit taken (pair it with a later [`Semaphore::release`]).
+    pub fn forget(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        self.sem.give_back();
+    }
+}

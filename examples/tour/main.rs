@@ -3,12 +3,14 @@
 
 mod event_loop;
 mod structured;
+mod sync;
 mod threads;
 
 fn main() {
     aio::run(async {
         event_loop::tour().await;
         structured::tour().await;
+        sync::tour().await;
         threads::tour().await;
     });
 }

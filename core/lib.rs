@@ -38,11 +38,13 @@
 
 extern crate self as aio;
 
+mod as_completed;
 mod child_outcome;
 mod clock;
 mod ctrl_c;
 mod current;
 mod event_loop;
+mod gather;
 mod group;
 mod group_child;
 mod group_error;
@@ -54,6 +56,7 @@ mod promise;
 mod registry;
 mod remote;
 mod runner;
+mod select;
 mod shield;
 pub mod sync;
 mod task;
@@ -67,17 +70,22 @@ mod time;
 mod timeout;
 mod timers;
 mod to_thread;
+mod tuple_gather;
+mod wait;
 
-pub use aio_macros::{main, task_group, test, timeout};
+pub use aio_macros::{gather, gather_all, main, select_first, task_group, test, timeout};
+pub use as_completed::{as_completed, AsCompleted};
 pub use child_outcome::ChildOutcome;
 pub use clock::Clock;
 pub use event_loop::{create_task, get_running_loop, CallbackHandle, EventLoop};
+pub use gather::{gather, gather_all, FailFast, Gather, ReturnAll};
 pub use group::{GroupHandle, TaskGroup};
 pub use group_child::ChildHandle;
 pub use group_error::{ChildError, Failure, GroupError};
 pub use loop_handle::LoopHandle;
 pub use promise::{Cancelled, InvalidStateError, Promise};
 pub use runner::{run, Runner};
+pub use select::{select_first, SelectFirst};
 pub use shield::shield;
 pub use sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
@@ -93,6 +101,7 @@ pub use timeout::{
     TimeoutScope,
 };
 pub use to_thread::{run_in_executor, to_thread, Blocking};
+pub use wait::{wait, ReturnWhen, Wait};
 
 /// Items the macros expand to. Not part of the public API.
 #[doc(hidden)]
@@ -100,5 +109,7 @@ pub mod __private {
     pub use crate::clock::Clock;
     pub use crate::group::{__run_group as run_group, __run_supervised as run_supervised};
     pub use crate::runner::Runner;
+    pub use crate::select::{__branch_future as branch_future, __poll_branch as poll_branch};
     pub use crate::timeout::{__duration as duration, __with_scope as with_scope};
+    pub use crate::tuple_gather::{__gather_poll as gather_poll, GatherSlot};
 }

@@ -64,6 +64,9 @@ pub(crate) struct LoopCore {
     /// Shielded tasks still running, and who waits for them to finish.
     shielded: Cell<usize>,
     shield_waiter: RefCell<Option<std::task::Waker>>,
+    /// Pseudo-random state for fair choices (`select_first!`): a fixed seed
+    /// on a virtual clock, so runs repeat exactly.
+    rng: Cell<u64>,
     /// The pool of `to_thread`, made on first use and joined at `close`.
     default_pool: RefCell<Option<ThreadPool>>,
     events: RefCell<polling::Events>,
@@ -90,6 +93,15 @@ impl LoopCore {
             shielded: Cell::new(0),
             shield_waiter: RefCell::new(None),
             default_pool: RefCell::new(None),
+            rng: Cell::new(match clock {
+                Clock::Virtual => 0x2545_F491_4F6C_DD1D,
+                Clock::Real => {
+                    let nanos = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(1, |d| d.as_nanos() as u64);
+                    nanos | 1
+                }
+            }),
             events: RefCell::new(polling::Events::new()),
         })
     }
@@ -209,6 +221,16 @@ impl LoopCore {
             }
         });
         let _ = self.block_on(Some(std::pin::pin!(until_done)), "aio::run");
+    }
+
+    /// The next pseudo-random number (xorshift64).
+    pub(crate) fn next_random(&self) -> u64 {
+        let mut x = self.rng.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.rng.set(x);
+        x
     }
 
     pub(crate) fn stop(&self) {

@@ -119,6 +119,22 @@ impl<T> Task<T> {
         self.outcome.as_ref()
     }
 
+    /// Waits (registering `cx`) until the task finished, keeping its outcome
+    /// in the handle: for `wait`, which must not consume it.
+    pub(crate) fn poll_done(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.finished {
+            return Poll::Ready(());
+        }
+        match Pin::new(&mut *self.raw).poll(cx) {
+            Poll::Ready(outcome) => {
+                self.outcome = Some(outcome.unwrap_or(Err(TaskError::Cancelled)));
+                self.finished = true;
+                Poll::Ready(())
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
     /// Calls `callback` with the task's outcome when it finishes (at once, if it
     /// already has), before any awaiter of the task resumes.
     pub fn add_done_callback(&mut self, callback: impl FnOnce(&Result<T, TaskError>) + 'static)

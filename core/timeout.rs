@@ -17,6 +17,10 @@ pub struct Elapsed {
 }
 
 impl Elapsed {
+    pub(crate) fn at(deadline: Instant) -> Self {
+        Elapsed { deadline }
+    }
+
     /// The deadline that expired: with nested timeouts, tells which one it was.
     pub fn deadline(&self) -> Instant {
         self.deadline

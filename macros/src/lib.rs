@@ -2,6 +2,8 @@
 //! `aio` crate (`#[aio::main]`, `#[aio::test]`), which re-exports them.
 
 mod entry;
+mod gather;
+mod select_first;
 mod task_group;
 mod timeout;
 
@@ -77,4 +79,33 @@ pub fn task_group(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn timeout(input: TokenStream) -> TokenStream {
     timeout::expand(input.into()).into()
+}
+
+/// Awaits several futures of any types concurrently and returns their values
+/// as a tuple, in input order, as asyncio's `gather(a, b)`. Each future
+/// returns a `Result` with the same error type; the first `Err` is returned at
+/// once and the other futures are dropped (cancelled).
+///
+/// The macro awaits by itself, so it goes in async code:
+/// `let (x, y) = aio::gather!(fetch_x(), fetch_y())?;`
+#[proc_macro]
+pub fn gather(input: TokenStream) -> TokenStream {
+    gather::expand(input.into(), true).into()
+}
+
+/// Like `gather!`, but waits for every future and returns all outputs as a
+/// tuple (asyncio's `gather(..., return_exceptions=True)`).
+#[proc_macro]
+pub fn gather_all(input: TokenStream) -> TokenStream {
+    gather::expand(input.into(), false).into()
+}
+
+/// Races branches `pattern = future => handler`: the first future to complete
+/// with a value matching its pattern wins; the others are dropped (their
+/// cleanup runs) before its handler runs. Fair by default; `biased;` first
+/// polls branches in order. A branch whose value does not match is disabled
+/// and the rest go on; `else => expr` runs when all are disabled.
+#[proc_macro]
+pub fn select_first(input: TokenStream) -> TokenStream {
+    select_first::expand(input.into()).into()
 }

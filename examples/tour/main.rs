@@ -5,11 +5,13 @@ mod event_loop;
 mod structured;
 mod sync;
 mod threads;
+mod waiting;
 
 fn main() {
     aio::run(async {
         event_loop::tour().await;
         structured::tour().await;
+        waiting::tour().await;
         sync::tour().await;
         threads::tour().await;
     });

@@ -1,0 +1,5 @@
+fn main() {
+    aio::select_first! {
+        v = async { 1 } => v,
+    };
+}

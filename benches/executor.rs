@@ -11,6 +11,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+// Each runtime is built once per workload and reused across rounds.
+
 /// A yield that works on any executor (async-executor has none of its own).
 struct YieldOnce(bool);
 
@@ -41,8 +43,9 @@ fn local_block_on<T>(f: impl FnOnce(&async_executor::LocalExecutor<'static>) -> 
 
 fn spawn_join(rounds: usize) -> Row {
     let n = scaled(1_000_000);
+    let runner = aio::Runner::new();
     let aio = ns_per_op(n, rounds, || {
-        aio::run(async {
+        runner.run(async {
             let tasks: Vec<_> = (0..n).map(|i| aio::create_task(async move { i })).collect();
             for t in tasks {
                 t.await.unwrap();
@@ -77,8 +80,9 @@ fn yields(rounds: usize) -> Row {
     let tasks = 1_000;
     let each = scaled(1_000);
     let ops = tasks * each;
+    let runner = aio::Runner::new();
     let aio = ns_per_op(ops, rounds, || {
-        aio::run(async {
+        runner.run(async {
             let ts: Vec<_> = (0..tasks)
                 .map(|_| {
                     aio::create_task(async move {
@@ -161,8 +165,9 @@ fn overhead_ns(n: usize, rounds: usize, mut f: impl FnMut()) -> f64 {
 fn timers(rounds: usize) -> Row {
     let n = scaled(100_000);
     let ds = delays(n);
+    let runner = aio::Runner::new();
     let aio = overhead_ns(n, rounds, || {
-        aio::run(async {
+        runner.run(async {
             let ts: Vec<_> = ds
                 .iter()
                 .map(|&d| aio::create_task(aio::sleep(d)))
@@ -200,8 +205,9 @@ fn cancel(rounds: usize) -> Row {
             .map(|_| f().as_nanos() as f64 / n as f64)
             .fold(f64::INFINITY, f64::min)
     };
+    let runner = aio::Runner::new();
     let aio = measure(&mut || {
-        aio::run(async {
+        runner.run(async {
             let ts: Vec<_> = (0..n).map(|_| aio::create_task(aio::sleep(hour))).collect();
             aio::yield_now().await;
             let start = Instant::now();

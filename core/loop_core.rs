@@ -134,19 +134,18 @@ impl LoopCore {
         F::Output: 'static,
     {
         self.check_open("create_task");
-        let remote = self.remote.clone();
-        let schedule = move |runnable| remote.schedule(Ready::Task(runnable));
+        let schedule = |runnable: Runnable<TaskMeta>| Remote::schedule_task(runnable);
         // SAFETY: `spawn_unchecked` is used for `!Send` futures. Its conditions:
         // the future and its output are 'static (bounds above); the `Runnable`
         // is only run or dropped on this loop's thread, because `schedule`
         // routes wake-ups from other threads through the injection queue
         // (`SendReady`), which only this thread drains and which leaks rather
         // than drops what it still holds when the loop is gone; `schedule`
-        // itself is `Send + Sync` (it holds an `Arc<Remote>`), so wakers may be
-        // used from any thread.
+        // itself is `Send + Sync` (it captures nothing), so wakers may be used
+        // from any thread.
         let (runnable, task) = unsafe {
             Builder::new()
-                .metadata(TaskMeta::new(self.next_id()))
+                .metadata(TaskMeta::new(self.next_id(), self.remote.clone()))
                 .spawn_unchecked(move |meta| TaskFuture::new(meta, future), schedule)
         };
         let meta = runnable.metadata();
@@ -156,7 +155,7 @@ impl LoopCore {
             .insert(runnable.waker(), NonNull::from(meta));
         meta.registry_key.set(key);
         self.ready.borrow_mut().push_back(Ready::Task(runnable));
-        Task::new(task, self.this.clone())
+        Task::new(task)
     }
 
     /// Wakes the registered task with this key (used to deliver cancellation).

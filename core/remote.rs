@@ -3,6 +3,8 @@
 
 use crate::current::with_current;
 use crate::loop_core::Ready;
+use crate::task_meta::TaskMeta;
+use async_task::Runnable;
 use polling::Poller;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -61,6 +63,22 @@ impl Remote {
         });
         let Some(item) = item else { return };
         self.push(RemoteItem::Ready(SendReady(item)));
+    }
+
+    /// Routes a task's wake-up, reaching its loop through the task's metadata
+    /// (cloning the `Arc` only on the cross-thread path).
+    pub(crate) fn schedule_task(runnable: Runnable<TaskMeta>) {
+        let loop_id = runnable.metadata().remote.loop_id;
+        let mut item = Some(Ready::Task(runnable));
+        with_current(|core| {
+            if core.id == loop_id {
+                core.push_ready(item.take().expect("taken once"));
+            }
+        });
+        if let Some(Ready::Task(runnable)) = item {
+            let remote = runnable.metadata().remote.clone();
+            remote.push(RemoteItem::Ready(SendReady(Ready::Task(runnable))));
+        }
     }
 
     /// Hands an item to the loop from any thread and wakes the loop if parked.

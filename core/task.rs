@@ -1,6 +1,5 @@
 //! `Task<T>`: the handle to a spawned task, asyncio's `asyncio.Task`.
 
-use crate::loop_core::LoopCore;
 use crate::task_error::TaskError;
 use crate::task_meta::TaskMeta;
 use std::borrow::Cow;
@@ -9,7 +8,6 @@ use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::ptr::NonNull;
-use std::rc::Weak;
 use std::task::{Context, Poll, Waker};
 
 /// A handle to a task running on the event loop, made by
@@ -34,25 +32,18 @@ pub struct Task<T> {
     raw: ManuallyDrop<async_task::FallibleTask<Result<T, TaskError>, TaskMeta>>,
     /// The task's metadata, inside the allocation that `raw` keeps alive.
     meta: NonNull<TaskMeta>,
-    /// The outcome, once taken from the raw task by `result()`.
-    outcome: Option<Result<T, TaskError>>,
-    /// True once the outcome left the raw task (it must not be polled again).
-    finished: bool,
-    core: Weak<LoopCore>,
+    /// The outcome, once taken from the raw task by `result()` (boxed: most
+    /// handles never hold one, and a small handle keeps spawning cheap).
+    outcome: Option<Box<Result<T, TaskError>>>,
 }
 
 impl<T> Task<T> {
-    pub(crate) fn new(
-        raw: async_task::Task<Result<T, TaskError>, TaskMeta>,
-        core: Weak<LoopCore>,
-    ) -> Self {
+    pub(crate) fn new(raw: async_task::Task<Result<T, TaskError>, TaskMeta>) -> Self {
         let meta = NonNull::from(raw.metadata());
         Task {
             raw: ManuallyDrop::new(raw.fallible()),
             meta,
             outcome: None,
-            finished: false,
-            core,
         }
     }
 
@@ -88,15 +79,13 @@ impl<T> Task<T> {
         if !self.meta().request_cancel() {
             return false;
         }
-        if let Some(core) = self.core.upgrade() {
-            core.wake_task(self.meta().registry_key.get());
-        }
+        self.meta().wake_to_cancel();
         true
     }
 
     /// True once the task finished: with a value, a panic, or cancelled.
     pub fn is_done(&self) -> bool {
-        self.finished || self.meta().is_done()
+        self.meta().is_taken() || self.meta().is_done()
     }
 
     /// True if the task finished because it was cancelled.
@@ -104,35 +93,36 @@ impl<T> Task<T> {
         self.meta().is_cancelled()
     }
 
+    /// Takes the outcome out of the raw task if it is there.
+    fn take_ready(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.meta().is_taken() {
+            return Poll::Ready(());
+        }
+        match Pin::new(&mut *self.raw).poll(cx) {
+            Poll::Ready(outcome) => {
+                self.outcome = Some(Box::new(outcome.unwrap_or(Err(TaskError::Cancelled))));
+                self.meta().mark_taken();
+                Poll::Ready(())
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
     /// The outcome without waiting: `None` while the task is still running.
     ///
     /// asyncio's `Task.result()`; the value stays in the handle, so awaiting the
     /// handle afterwards still gives it.
     pub fn result(&mut self) -> Option<&Result<T, TaskError>> {
-        if !self.finished && self.raw.is_finished() {
-            let mut cx = Context::from_waker(Waker::noop());
-            if let Poll::Ready(outcome) = Pin::new(&mut *self.raw).poll(&mut cx) {
-                self.outcome = Some(outcome.unwrap_or(Err(TaskError::Cancelled)));
-                self.finished = true;
-            }
+        if !self.meta().is_taken() && self.raw.is_finished() {
+            let _ = self.take_ready(&mut Context::from_waker(Waker::noop()));
         }
-        self.outcome.as_ref()
+        self.outcome.as_deref()
     }
 
     /// Waits (registering `cx`) until the task finished, keeping its outcome
     /// in the handle: for `wait`, which must not consume it.
     pub(crate) fn poll_done(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        if self.finished {
-            return Poll::Ready(());
-        }
-        match Pin::new(&mut *self.raw).poll(cx) {
-            Poll::Ready(outcome) => {
-                self.outcome = Some(outcome.unwrap_or(Err(TaskError::Cancelled)));
-                self.finished = true;
-                Poll::Ready(())
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        self.take_ready(cx)
     }
 
     /// Calls `callback` with the task's outcome when it finishes (at once, if it
@@ -172,14 +162,14 @@ impl<T> Future for Task<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let Some(outcome) = this.outcome.take() {
-            return Poll::Ready(outcome);
+            return Poll::Ready(*outcome);
         }
-        if this.finished {
+        if this.meta().is_taken() {
             panic!("aio::Task polled after it returned its outcome; await a task once");
         }
         match Pin::new(&mut *this.raw).poll(cx) {
             Poll::Ready(outcome) => {
-                this.finished = true;
+                this.meta().mark_taken();
                 Poll::Ready(outcome.unwrap_or(Err(TaskError::Cancelled)))
             }
             Poll::Pending => Poll::Pending,

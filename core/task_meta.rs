@@ -1,8 +1,11 @@
 //! What the loop knows about each task, stored inside the task's own allocation.
 
+use crate::current::with_current;
+use crate::remote::{Remote, RemoteItem};
 use std::any::Any;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 const CANCEL_REQUESTED: u8 = 1;
 const DONE: u8 = 2;
@@ -12,6 +15,8 @@ const CANCELLED: u8 = 4;
 const INTERNAL: u8 = 8;
 /// Set on `shield`ed tasks: `run` waits for them rather than cancelling them.
 const SHIELDED: u8 = 16;
+/// Set once the task handle took the outcome out of the task.
+const TAKEN: u8 = 32;
 
 /// A done callback, type-erased: it receives `&Result<T, TaskError>` as `&dyn Any`.
 pub(crate) type DoneCallback = Box<dyn FnOnce(&dyn Any)>;
@@ -21,6 +26,8 @@ pub(crate) type DoneCallback = Box<dyn FnOnce(&dyn Any)>;
 pub(crate) struct TaskMeta {
     pub(crate) id: u64,
     state: Cell<u8>,
+    /// The loop's thread-safe side: how wake-ups and cancel requests reach it.
+    pub(crate) remote: Arc<Remote>,
     /// Where this task sits in the loop's registry.
     pub(crate) registry_key: Cell<usize>,
     /// Rarely used parts, allocated on first use so that a plain task stays small.
@@ -34,10 +41,11 @@ struct Extra {
 }
 
 impl TaskMeta {
-    pub(crate) fn new(id: u64) -> Self {
+    pub(crate) fn new(id: u64, remote: Arc<Remote>) -> Self {
         TaskMeta {
             id,
             state: Cell::new(0),
+            remote,
             registry_key: Cell::new(usize::MAX),
             extra: RefCell::new(None),
         }
@@ -66,6 +74,36 @@ impl TaskMeta {
 
     pub(crate) fn mark_internal(&self) {
         self.state.set(self.state.get() | INTERNAL);
+    }
+
+    pub(crate) fn mark_taken(&self) {
+        self.state.set(self.state.get() | TAKEN);
+    }
+
+    pub(crate) fn is_taken(&self) -> bool {
+        self.state.get() & TAKEN != 0
+    }
+
+    /// Wakes the task so that it sees a cancel request: directly when its loop
+    /// runs on this thread, else through the loop's injection queue.
+    pub(crate) fn wake_to_cancel(&self) {
+        let key = self.registry_key.get();
+        let loop_id = self.remote.loop_id;
+        let woken = with_current(|core| {
+            if core.id == loop_id {
+                core.wake_task(key);
+            }
+            core.id == loop_id
+        });
+        if woken != Some(true) {
+            self.remote.push(RemoteItem::Call(Box::new(move || {
+                with_current(|core| {
+                    if core.id == loop_id {
+                        core.wake_task(key);
+                    }
+                });
+            })));
+        }
     }
 
     pub(crate) fn mark_shielded(&self) {

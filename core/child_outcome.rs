@@ -2,7 +2,7 @@
 
 use std::fmt::Debug;
 
-/// The output of a [`task_group!`](crate::task_group) child: `()` or a
+/// The output of a [`task_group!`](macro@crate::task_group) child: `()` or a
 /// `Result`. An `Err` fails the group, as an exception does in asyncio's
 /// `TaskGroup`; the `Ok` value is what the child's handle gives.
 #[diagnostic::on_unimplemented(

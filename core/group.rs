@@ -1,5 +1,5 @@
 //! Task groups: asyncio's `async with TaskGroup() as tg`, the state behind
-//! [`task_group!`](crate::task_group).
+//! [`task_group!`](macro@crate::task_group).
 //!
 //! Children are not loop tasks. They are futures owned by the group's state and
 //! polled by the future that runs the group, so they may borrow anything that
@@ -141,7 +141,7 @@ impl<'g> GroupState<'g> {
     }
 }
 
-/// A task group, made by [`task_group!`](crate::task_group): children started
+/// A task group, made by [`task_group!`](macro@crate::task_group): children started
 /// with [`create_task`](Self::create_task) run concurrently with the group's
 /// body, and the group ends only when all of them have.
 ///

@@ -77,7 +77,7 @@ impl fmt::Debug for Failure {
     }
 }
 
-/// Why a [`task_group!`](crate::task_group) gave no value.
+/// Why a [`task_group!`](macro@crate::task_group) gave no value.
 #[derive(Debug)]
 pub enum GroupError {
     /// Children (or the body) failed; every failure, in the order they

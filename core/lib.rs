@@ -33,6 +33,15 @@
 //! | `loop.call_soon_threadsafe` | [`LoopHandle`] |
 //! | `asyncio.Future` | [`Promise`] |
 //! | `asyncio.current_task()` / `all_tasks()` | [`current_task`], [`all_tasks`] |
+//! | `async with TaskGroup() as tg` | [`task_group!`] → [`TaskGroup`], [`ChildHandle`] |
+//! | `async with timeout(d)`, `wait_for` | [`timeout!`], [`timeout()`], [`timeout_at`], [`wait_for`], [`move_on_after`] |
+//! | `shield` | [`shield()`] |
+//! | `gather`, `wait`, `as_completed` | [`gather()`], [`gather!`], [`gather_all()`], [`wait`], [`as_completed`] |
+//! | `wait(FIRST_COMPLETED)` + cancel the rest | [`select_first!`] |
+//! | `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore` | [`Lock`], [`Event`], [`Condition`], [`Semaphore`], [`BoundedSemaphore`] |
+//! | `Queue`, `PriorityQueue`, `LifoQueue`, `Barrier` | [`Queue`], [`PriorityQueue`], [`LifoQueue`], [`Barrier`] |
+//! | `to_thread`, `run_in_executor` | [`to_thread`], [`run_in_executor`] with a [`ThreadPool`] |
+//! | `run_coroutine_threadsafe` | [`run_coroutine_threadsafe`] → [`ThreadsafeFuture`] |
 
 #![deny(missing_docs)]
 

@@ -35,7 +35,7 @@ impl fmt::Display for Elapsed {
 
 impl std::error::Error for Elapsed {}
 
-/// The deadline of a running [`timeout!`](crate::timeout), which its body can
+/// The deadline of a running [`timeout!`](macro@crate::timeout), which its body can
 /// read and move (asyncio's `Timeout.when()` and `reschedule()`).
 ///
 /// ```
@@ -167,7 +167,7 @@ impl<F: Future> Future for Timeout<'_, F> {
 
 /// Runs `future` until it finishes or `delay` passes, then cancels it:
 /// asyncio's `async with timeout(delay)`. The function form of
-/// [`timeout!`](crate::timeout).
+/// [`timeout!`](macro@crate::timeout).
 ///
 /// Panics when no loop runs on this thread.
 ///

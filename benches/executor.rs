@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, Row};
+use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -26,13 +26,6 @@ impl Future for YieldOnce {
         cx.waker().wake_by_ref();
         Poll::Pending
     }
-}
-
-fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("tokio runtime")
 }
 
 fn local_block_on<T>(f: impl FnOnce(&async_executor::LocalExecutor<'static>) -> T) -> T {

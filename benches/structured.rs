@@ -4,15 +4,8 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, Row};
+use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
 use std::time::{Duration, Instant};
-
-fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("tokio runtime")
-}
 
 fn group_children(rounds: usize) -> Row {
     let n = scaled(100_000);

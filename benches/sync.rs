@@ -4,15 +4,9 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, Row};
+use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
 use std::rc::Rc;
 use std::sync::Arc;
-
-fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("tokio runtime")
-}
 
 fn ping_pong(rounds: usize) -> Row {
     let n = scaled(1_000_000);

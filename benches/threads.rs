@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, Row};
+use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
 
 fn main() {
     let rounds = if quick() { 2 } else { 5 };
@@ -18,9 +18,7 @@ fn main() {
             }
         })
     });
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("tokio runtime");
+    let rt = tokio_rt();
     let tokio = ns_per_op(n, rounds, || {
         rt.block_on(async {
             for i in 0..n {

@@ -4,13 +4,7 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, Row};
-
-fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("tokio runtime")
-}
+use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
 
 fn select(rounds: usize) -> Row {
     let n = scaled(1_000_000);

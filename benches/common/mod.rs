@@ -5,6 +5,14 @@
 
 use std::time::Instant;
 
+/// tokio's current-thread runtime with its timer, the peer of every workload.
+pub fn tokio_rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("tokio runtime")
+}
+
 /// True with `--quick` on the command line or `AIO_BENCH_QUICK=1`.
 pub fn quick() -> bool {
     std::env::args().any(|a| a == "--quick")

@@ -54,7 +54,9 @@ where
         let start = if this.biased || n < 2 {
             0
         } else {
-            with_current(|core| (core.next_random() % n as u64) as usize).unwrap_or(0)
+            // Multiply-shift maps the random bits onto 0..n without a division.
+            with_current(|core| (((core.next_random() >> 32) * n as u64) >> 32) as usize)
+                .unwrap_or(0)
         };
         for k in 0..n {
             let i = (start + k) % n;

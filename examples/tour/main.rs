@@ -8,6 +8,7 @@ mod threads;
 mod waiting;
 
 fn main() {
+    event_loop::virtual_clock();
     aio::run(async {
         event_loop::tour().await;
         structured::tour().await;

@@ -174,6 +174,14 @@ impl EventLoop {
         self.core.set_default_pool(pool);
     }
 
+    /// Seeds the loop's pseudo-random choices (the start branch of an unbiased
+    /// `select_first!`), so an interleaving seen once can be replayed. A loop on
+    /// the virtual clock starts from a fixed seed; one on the real clock from
+    /// the time of day.
+    pub fn seed_random(&self, seed: u64) {
+        self.core.seed_random(seed);
+    }
+
     /// A `Send + Sync` handle for other threads.
     pub fn handle(&self) -> LoopHandle {
         LoopHandle::new(self.core.remote.clone())

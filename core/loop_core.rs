@@ -4,7 +4,7 @@
 
 use crate::clock::{Clock, LoopClock};
 use crate::ctrl_c::CtrlC;
-use crate::current::Enter;
+use crate::current::{with_current, Enter};
 use crate::main_task::MainTask;
 use crate::registry::Registry;
 use crate::remote::{Remote, RemoteItem};
@@ -208,7 +208,9 @@ impl LoopCore {
 
     /// Runs the loop until every shielded task finished (before shutdown).
     pub(crate) fn wait_shielded(&self) {
-        if self.shielded.get() == 0 || self.closed.get() {
+        // Not from inside another running loop (a runner dropped in a task):
+        // this loop cannot run there; its shielded work is cancelled instead.
+        if self.shielded.get() == 0 || self.closed.get() || with_current(|_| ()).is_some() {
             return;
         }
         let until_done = std::future::poll_fn(|cx| {
@@ -220,6 +222,11 @@ impl LoopCore {
             }
         });
         let _ = self.block_on(Some(std::pin::pin!(until_done)), "aio::run");
+    }
+
+    /// Restarts the pseudo-random sequence from `seed` (never zero).
+    pub(crate) fn seed_random(&self, seed: u64) {
+        self.rng.set(seed.max(1));
     }
 
     /// The next pseudo-random number (xorshift64).

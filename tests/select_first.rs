@@ -105,3 +105,24 @@ async fn handlers_can_return_from_the_enclosing_function() {
     }
     assert_eq!(pick().await, "timer");
 }
+
+#[test]
+fn the_same_seed_replays_the_same_choices() {
+    let choices = |seed: u64| {
+        let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
+        lp.seed_random(seed);
+        lp.run_until_complete(async {
+            let mut picks = Vec::new();
+            for _ in 0..32 {
+                picks.push(aio::select_first! {
+                    a = async { 0 } => a,
+                    b = async { 1 } => b,
+                    c = async { 2 } => c,
+                });
+            }
+            picks
+        })
+    };
+    assert_eq!(choices(7), choices(7));
+    assert_ne!(choices(7), choices(8));
+}

@@ -153,7 +153,7 @@ impl LoopCore {
             .registry
             .borrow_mut()
             .insert(runnable.waker(), NonNull::from(meta));
-        meta.registry_key.set(key);
+        meta.set_registry_key(key);
         self.ready.borrow_mut().push_back(Ready::Task(runnable));
         Task::new(task)
     }

@@ -59,7 +59,12 @@ where
                 .unwrap_or(0)
         };
         for k in 0..n {
-            let i = (start + k) % n;
+            // Wrap around without a division (this runs on every poll).
+            let i = if start + k >= n {
+                start + k - n
+            } else {
+                start + k
+            };
             if this.disabled & (1 << i) != 0 {
                 continue;
             }

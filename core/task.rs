@@ -7,7 +7,6 @@ use std::fmt;
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
-use std::ptr::NonNull;
 use std::task::{Context, Poll, Waker};
 
 /// A handle to a task running on the event loop, made by
@@ -29,9 +28,7 @@ use std::task::{Context, Poll, Waker};
 /// });
 /// ```
 pub struct Task<T> {
-    raw: ManuallyDrop<async_task::FallibleTask<Result<T, TaskError>, TaskMeta>>,
-    /// The task's metadata, inside the allocation that `raw` keeps alive.
-    meta: NonNull<TaskMeta>,
+    raw: ManuallyDrop<async_task::Task<Result<T, TaskError>, TaskMeta>>,
     /// The outcome, once taken from the raw task by `result()` (boxed: most
     /// handles never hold one, and a small handle keeps spawning cheap).
     outcome: Option<Box<Result<T, TaskError>>>,
@@ -39,18 +36,24 @@ pub struct Task<T> {
 
 impl<T> Task<T> {
     pub(crate) fn new(raw: async_task::Task<Result<T, TaskError>, TaskMeta>) -> Self {
-        let meta = NonNull::from(raw.metadata());
         Task {
-            raw: ManuallyDrop::new(raw.fallible()),
-            meta,
+            raw: ManuallyDrop::new(raw),
             outcome: None,
         }
     }
 
     fn meta(&self) -> &TaskMeta {
-        // SAFETY: the metadata lives in the task's allocation, and `raw` holds a
-        // reference to that allocation until this handle is dropped.
-        unsafe { self.meta.as_ref() }
+        self.raw.metadata()
+    }
+
+    /// Polls the raw task for its outcome. A task whose future was dropped
+    /// without finishing (its loop closed under it) reports `Cancelled`
+    /// instead of letting the raw task panic.
+    fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>> {
+        if !self.meta().is_done() && self.raw.is_finished() {
+            return Poll::Ready(Err(TaskError::Cancelled));
+        }
+        Pin::new(&mut *self.raw).poll(cx)
     }
 
     /// The task's id, unique within its loop.
@@ -98,9 +101,9 @@ impl<T> Task<T> {
         if self.meta().is_taken() {
             return Poll::Ready(());
         }
-        match Pin::new(&mut *self.raw).poll(cx) {
+        match self.poll_raw(cx) {
             Poll::Ready(outcome) => {
-                self.outcome = Some(Box::new(outcome.unwrap_or(Err(TaskError::Cancelled))));
+                self.outcome = Some(Box::new(outcome));
                 self.meta().mark_taken();
                 Poll::Ready(())
             }
@@ -167,10 +170,10 @@ impl<T> Future for Task<T> {
         if this.meta().is_taken() {
             panic!("aio::Task polled after it returned its outcome; await a task once");
         }
-        match Pin::new(&mut *this.raw).poll(cx) {
+        match this.poll_raw(cx) {
             Poll::Ready(outcome) => {
                 this.meta().mark_taken();
-                Poll::Ready(outcome.unwrap_or(Err(TaskError::Cancelled)))
+                Poll::Ready(outcome)
             }
             Poll::Pending => Poll::Pending,
         }

@@ -61,7 +61,7 @@ where
 
 impl<F> Drop for TaskFuture<'_, F> {
     fn drop(&mut self) {
-        let key = self.meta.registry_key.get();
+        let key = self.meta.registry_key();
         let shielded = self.meta.is_shielded();
         with_current(|core| {
             core.deregister(key);

@@ -4,7 +4,7 @@ use crate::current::with_current;
 use crate::remote::{Remote, RemoteItem};
 use std::any::Any;
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::sync::Arc;
 
 const CANCEL_REQUESTED: u8 = 1;
@@ -29,9 +29,9 @@ pub(crate) struct TaskMeta {
     /// The loop's thread-safe side: how wake-ups and cancel requests reach it.
     pub(crate) remote: Arc<Remote>,
     /// Where this task sits in the loop's registry.
-    pub(crate) registry_key: Cell<usize>,
+    registry_key: Cell<u32>,
     /// Rarely used parts, allocated on first use so that a plain task stays small.
-    extra: RefCell<Option<Box<Extra>>>,
+    extra: Cell<Option<Box<Extra>>>,
 }
 
 #[derive(Default)]
@@ -46,8 +46,8 @@ impl TaskMeta {
             id,
             state: Cell::new(0),
             remote,
-            registry_key: Cell::new(usize::MAX),
-            extra: RefCell::new(None),
+            registry_key: Cell::new(u32::MAX),
+            extra: Cell::new(None),
         }
     }
 
@@ -76,6 +76,23 @@ impl TaskMeta {
         self.state.set(self.state.get() | INTERNAL);
     }
 
+    /// Where this task sits in the loop's registry.
+    pub(crate) fn registry_key(&self) -> usize {
+        self.registry_key.get() as usize
+    }
+
+    pub(crate) fn set_registry_key(&self, key: usize) {
+        let key = u32::try_from(key).expect("more than 4 billion live tasks on one loop");
+        self.registry_key.set(key);
+    }
+
+    /// Runs `f` on the rarely used parts, allocating them on first use.
+    fn with_extra(&self, f: impl FnOnce(&mut Extra)) {
+        let mut extra = self.extra.take().unwrap_or_default();
+        f(&mut extra);
+        self.extra.set(Some(extra));
+    }
+
     pub(crate) fn mark_taken(&self) {
         self.state.set(self.state.get() | TAKEN);
     }
@@ -87,7 +104,7 @@ impl TaskMeta {
     /// Wakes the task so that it sees a cancel request: directly when its loop
     /// runs on this thread, else through the loop's injection queue.
     pub(crate) fn wake_to_cancel(&self) {
-        let key = self.registry_key.get();
+        let key = self.registry_key();
         let loop_id = self.remote.loop_id;
         let woken = with_current(|core| {
             if core.id == loop_id {
@@ -125,30 +142,31 @@ impl TaskMeta {
 
     /// The task's name: the one it was given, or asyncio's `Task-<id>`.
     pub(crate) fn name(&self) -> String {
-        match self.extra.borrow().as_ref().and_then(|e| e.name.as_ref()) {
+        let extra = self.extra.take();
+        let name = match extra.as_ref().and_then(|e| e.name.as_ref()) {
             Some(name) => name.to_string(),
             None => format!("Task-{}", self.id),
-        }
+        };
+        self.extra.set(extra);
+        name
     }
 
     pub(crate) fn set_name(&self, name: Cow<'static, str>) {
-        self.extra.borrow_mut().get_or_insert_default().name = Some(name);
+        self.with_extra(|extra| extra.name = Some(name));
     }
 
     pub(crate) fn push_callback(&self, callback: DoneCallback) {
-        self.extra
-            .borrow_mut()
-            .get_or_insert_default()
-            .callbacks
-            .push(callback);
+        self.with_extra(|extra| extra.callbacks.push(callback));
     }
 
     /// Runs the done callbacks, in the order they were added.
     pub(crate) fn run_callbacks(&self, outcome: &dyn Any) {
-        let callbacks = match self.extra.borrow_mut().as_mut() {
-            Some(extra) => std::mem::take(&mut extra.callbacks),
-            None => return,
+        // Most tasks have no callbacks and no extra parts: nothing to allocate.
+        let Some(mut extra) = self.extra.take() else {
+            return;
         };
+        let callbacks = std::mem::take(&mut extra.callbacks);
+        self.extra.set(Some(extra));
         for callback in callbacks {
             // A panicking callback is reported by the panic hook; the others
             // still run and the task still completes.

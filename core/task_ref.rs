@@ -105,7 +105,7 @@ pub fn current_task() -> Option<TaskRef> {
         }
         let meta = core.current_meta()?;
         // SAFETY: the task is being polled, so its allocation is alive.
-        let key = unsafe { meta.as_ref() }.registry_key.get();
+        let key = unsafe { meta.as_ref() }.registry_key();
         let waker = core.registry.borrow().get(key)?.0.clone();
         Some(TaskRef {
             meta,

@@ -7,7 +7,7 @@ mod common;
 use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
 use std::time::{Duration, Instant};
 
-fn group_children(rounds: usize) -> Row {
+fn group_children(rounds: usize) -> [Row; 2] {
     let n = scaled(100_000);
     let group = ns_per_op(n, rounds, || {
         aio::run(async {
@@ -37,9 +37,17 @@ fn group_children(rounds: usize) -> Row {
             while set.join_next().await.is_some() {}
         })
     });
-    Row::new(format!("task_group! with {n} children"), "ns/child", group)
-        .peer("tokio JoinSet", joinset)
-        .peer("aio spawn+join", spawn)
+    [
+        Row::new(format!("task_group! with {n} children"), "ns/child", group)
+            .peer("tokio JoinSet", joinset),
+        // For reference: the same work as plain loop tasks.
+        Row::new(
+            format!("aio spawn+join of {n} tasks (reference)"),
+            "ns/task",
+            spawn,
+        )
+        .peer("tokio JoinSet", joinset),
+    ]
 }
 
 fn timeout_ready(rounds: usize) -> Row {
@@ -112,10 +120,8 @@ fn cancel_group(rounds: usize) -> Row {
 
 fn main() {
     let rounds = if quick() { 2 } else { 5 };
-    let rows = vec![
-        group_children(rounds),
-        timeout_ready(rounds),
-        cancel_group(rounds),
-    ];
+    let mut rows = Vec::from(group_children(rounds));
+    rows.push(timeout_ready(rounds));
+    rows.push(cancel_group(rounds));
     print_table("structured concurrency", &rows);
 }

@@ -135,7 +135,7 @@ impl LoopCore {
     {
         self.check_open("create_task");
         let schedule = |runnable: Runnable<TaskMeta>| Remote::schedule_task(runnable);
-        // SAFETY: `spawn_unchecked` is used for `!Send` futures. Its conditions:
+        // `spawn_unchecked` is used for `!Send` futures. Its conditions hold:
         // the future and its output are 'static (bounds above); the `Runnable`
         // is only run or dropped on this loop's thread, because `schedule`
         // routes wake-ups from other threads through the injection queue
@@ -143,6 +143,7 @@ impl LoopCore {
         // than drops what it still holds when the loop is gone; `schedule`
         // itself is `Send + Sync` (it captures nothing), so wakers may be used
         // from any thread.
+        // SAFETY: the conditions of `spawn_unchecked`, argued just above.
         let (runnable, task) = unsafe {
             Builder::new()
                 .metadata(TaskMeta::new(self.next_id(), self.remote.clone()))

@@ -43,6 +43,11 @@ struct GroupState<'g> {
     closed: Cell<bool>,
     failures: RefCell<Vec<Failure>>,
     next_child: Cell<u64>,
+    /// True while the group's future polls the body and children: children
+    /// created then are polled in the same pass, with no wake-up needed.
+    polling: Cell<bool>,
+    /// Children created but not yet polled.
+    fresh: RefCell<Vec<usize>>,
 }
 
 impl<'g> GroupState<'g> {
@@ -77,8 +82,12 @@ impl<'g> GroupState<'g> {
             waker: waker.clone(),
         });
         self.live.set(self.live.get() + 1);
-        // The child starts when the group is next polled.
-        waker.wake();
+        // The child starts when the group is next polled: in this very pass
+        // if the group is being polled, else once its task is woken.
+        self.fresh.borrow_mut().push(index);
+        if !self.polling.get() {
+            self.ready.wake_parent();
+        }
         handle
     }
 
@@ -93,6 +102,7 @@ impl<'g> GroupState<'g> {
     /// Polls the children woken since the last look, each at most once.
     fn poll_ready(&self, buf: &mut Vec<usize>) {
         self.ready.take(buf);
+        buf.append(&mut self.fresh.borrow_mut());
         for &index in buf.iter() {
             // Take the child out while it runs: it may create siblings.
             let Some(mut slot) = self
@@ -138,6 +148,7 @@ impl<'g> GroupState<'g> {
         }
         self.slots.borrow_mut().clear();
         self.free.borrow_mut().clear();
+        self.fresh.borrow_mut().clear();
     }
 }
 
@@ -165,6 +176,8 @@ impl<'g> TaskGroup<'g> {
                 closed: Cell::new(false),
                 failures: RefCell::new(Vec::new()),
                 next_child: Cell::new(1),
+                polling: Cell::new(false),
+                fresh: RefCell::new(Vec::new()),
             }),
         }
     }
@@ -253,6 +266,15 @@ impl fmt::Debug for GroupHandle<'_> {
     }
 }
 
+/// Marks the end of a group poll, also when the body panics through it.
+struct ClearPolling<'s, 'g>(&'s GroupState<'g>);
+
+impl Drop for ClearPolling<'_, '_> {
+    fn drop(&mut self) {
+        self.0.polling.set(false);
+    }
+}
+
 /// How a group ended, before it is turned into the macro's result.
 struct Ended<R> {
     value: Option<R>,
@@ -277,6 +299,8 @@ impl<B: Future> Future for GroupRun<'_, '_, B> {
         let this = unsafe { self.get_unchecked_mut() };
         let state = &*this.group.state;
         state.ready.set_parent(cx.waker());
+        state.polling.set(true);
+        let _polled = ClearPolling(state);
         // SAFETY: as above: the `Option` holding the body is never moved.
         let mut body = unsafe { Pin::new_unchecked(&mut this.body) };
         if let Some(running) = body.as_mut().as_pin_mut() {
@@ -299,6 +323,10 @@ impl<B: Future> Future for GroupRun<'_, '_, B> {
             }
         }
         state.poll_ready(&mut this.buf);
+        if !state.fresh.borrow().is_empty() {
+            // Children started by children: they run at the group's next poll.
+            cx.waker().wake_by_ref();
+        }
         if state.stopping.get() {
             body.set(None);
             state.drop_children();

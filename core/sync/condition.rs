@@ -121,25 +121,11 @@ impl<T> Future for Notified<'_, T> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut waiters = self.cond.waiters.borrow_mut();
-        match self.key {
-            Some(key) if waiters.is_notified(key) => {
-                waiters.remove(key);
-                drop(waiters);
-                self.key = None;
-                Poll::Ready(())
-            }
-            Some(key) => {
-                waiters.update(key, cx.waker());
-                Poll::Pending
-            }
-            None => {
-                let key = waiters.push(cx.waker());
-                drop(waiters);
-                self.key = Some(key);
-                Poll::Pending
-            }
-        }
+        let cond = self.cond;
+        // A notification only counts for those already waiting: always queue.
+        cond.waiters
+            .borrow_mut()
+            .poll_hand_off(&mut self.key, cx.waker(), || false)
     }
 }
 

@@ -107,27 +107,12 @@ impl<'a, T> Future for Acquire<'a, T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<LockGuard<'a, T>> {
         let lock = self.lock;
-        let mut waiters = lock.waiters.borrow_mut();
-        match self.key {
-            Some(key) if waiters.is_notified(key) => {
-                // Handed over: the lock stayed locked, now it is ours.
-                waiters.remove(key);
-                self.key = None;
-                Poll::Ready(LockGuard { lock })
-            }
-            Some(key) => {
-                waiters.update(key, cx.waker());
-                Poll::Pending
-            }
-            None if !lock.locked.get() && waiters.is_empty() => {
-                lock.locked.set(true);
-                Poll::Ready(LockGuard { lock })
-            }
-            None => {
-                self.key = Some(waiters.push(cx.waker()));
-                Poll::Pending
-            }
-        }
+        // Handed over, the lock stayed locked: now it is ours.
+        let take_now = || !lock.locked.replace(true);
+        lock.waiters
+            .borrow_mut()
+            .poll_hand_off(&mut self.key, cx.waker(), take_now)
+            .map(|()| LockGuard { lock })
     }
 }
 

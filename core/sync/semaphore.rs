@@ -138,26 +138,17 @@ impl<'a> Future for AcquirePermit<'a> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Permit<'a>> {
         let sem = self.sem;
-        let mut waiters = sem.waiters.borrow_mut();
-        match self.key {
-            Some(key) if waiters.is_notified(key) => {
-                waiters.remove(key);
-                self.key = None;
-                Poll::Ready(Permit { sem })
+        let take_now = || match sem.permits.get() {
+            0 => false,
+            n => {
+                sem.permits.set(n - 1);
+                true
             }
-            Some(key) => {
-                waiters.update(key, cx.waker());
-                Poll::Pending
-            }
-            None if sem.permits.get() > 0 && waiters.is_empty() => {
-                sem.permits.set(sem.permits.get() - 1);
-                Poll::Ready(Permit { sem })
-            }
-            None => {
-                self.key = Some(waiters.push(cx.waker()));
-                Poll::Pending
-            }
-        }
+        };
+        sem.waiters
+            .borrow_mut()
+            .poll_hand_off(&mut self.key, cx.waker(), take_now)
+            .map(|()| Permit { sem })
     }
 }
 

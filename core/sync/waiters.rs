@@ -7,7 +7,7 @@
 //! hand-off on to the next waiter: nothing is ever lost.
 
 use std::collections::VecDeque;
-use std::task::Waker;
+use std::task::{Poll, Waker};
 
 /// Names one waiter; stale once the waiter left.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,6 +118,32 @@ impl Waiters {
             self.order.retain(|k| *k != key);
         }
         notified
+    }
+
+    /// One poll of a waiting future: ready once it was handed what it waits
+    /// for; a newcomer with nobody ahead first tries `take_now`, else queues.
+    pub(crate) fn poll_hand_off(
+        &mut self,
+        key: &mut Option<WaiterKey>,
+        waker: &Waker,
+        take_now: impl FnOnce() -> bool,
+    ) -> Poll<()> {
+        match *key {
+            Some(k) if self.is_notified(k) => {
+                self.remove(k);
+                *key = None;
+                Poll::Ready(())
+            }
+            Some(k) => {
+                self.update(k, waker);
+                Poll::Pending
+            }
+            None if self.is_empty() && take_now() => Poll::Ready(()),
+            None => {
+                *key = Some(self.push(waker));
+                Poll::Pending
+            }
+        }
     }
 
     /// True when no waiter waits un-notified.

@@ -64,6 +64,7 @@ mod main_task;
 mod promise;
 mod registry;
 mod remote;
+mod run_queue;
 mod runner;
 mod select;
 mod shield;

@@ -7,7 +7,8 @@ use crate::ctrl_c::CtrlC;
 use crate::current::{with_current, Enter};
 use crate::main_task::MainTask;
 use crate::registry::Registry;
-use crate::remote::{Remote, RemoteItem};
+use crate::remote::{LoopId, Remote, RemoteItem};
+use crate::run_queue::RunQueue;
 use crate::task::Task;
 use crate::task_future::TaskFuture;
 use crate::task_meta::TaskMeta;
@@ -15,13 +16,12 @@ use crate::thread_pool::ThreadPool;
 use crate::timers::Timers;
 use async_task::{Builder, Runnable};
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::ptr::{self, NonNull};
 use std::rc::{Rc, Weak};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -42,13 +42,13 @@ pub(crate) enum Interrupted {
     Cancelled,
 }
 
-static NEXT_LOOP_ID: AtomicUsize = AtomicUsize::new(1);
+static NEXT_LOOP_ID: AtomicU32 = AtomicU32::new(1);
 
 pub(crate) struct LoopCore {
-    pub(crate) id: usize,
+    pub(crate) id: LoopId,
     pub(crate) this: Weak<LoopCore>,
     pub(crate) remote: Arc<Remote>,
-    ready: RefCell<VecDeque<Ready>>,
+    ready: RefCell<RunQueue>,
     remote_buf: RefCell<Vec<RemoteItem>>,
     pub(crate) timers: RefCell<Timers>,
     pub(crate) clock: LoopClock,
@@ -79,7 +79,7 @@ impl LoopCore {
             id,
             this: this.clone(),
             remote: Remote::new(id),
-            ready: RefCell::new(VecDeque::with_capacity(64)),
+            ready: RefCell::new(RunQueue::new()),
             remote_buf: RefCell::new(Vec::new()),
             timers: RefCell::new(Timers::default()),
             clock: LoopClock::new(clock),
@@ -108,7 +108,7 @@ impl LoopCore {
 
     /// Queues a wake-up made on this loop's own thread.
     pub(crate) fn push_ready(&self, item: Ready) {
-        self.ready.borrow_mut().push_back(item);
+        self.ready.borrow_mut().push(item);
     }
 
     pub(crate) fn next_id(&self) -> u64 {
@@ -146,22 +146,19 @@ impl LoopCore {
         // SAFETY: the conditions of `spawn_unchecked`, argued just above.
         let (runnable, task) = unsafe {
             Builder::new()
-                .metadata(TaskMeta::new(self.next_id(), self.remote.clone()))
+                .metadata(TaskMeta::new(self.next_id(), self.id))
                 .spawn_unchecked(move |meta| TaskFuture::new(meta, future), schedule)
         };
         let meta = runnable.metadata();
-        let key = self
-            .registry
-            .borrow_mut()
-            .insert(runnable.waker(), NonNull::from(meta));
+        let key = self.registry.borrow_mut().insert(runnable.waker(), meta);
         meta.set_registry_key(key);
-        self.ready.borrow_mut().push_back(Ready::Task(runnable));
+        self.ready.borrow_mut().push(Ready::Task(runnable));
         Task::new(task)
     }
 
     /// Wakes the registered task with this key (used to deliver cancellation).
     pub(crate) fn wake_task(&self, key: usize) {
-        let waker = self.registry.borrow().get(key).map(|(w, _)| w.clone());
+        let waker = self.registry.borrow().waker(key).cloned();
         if let Some(waker) = waker {
             waker.wake();
         }
@@ -275,7 +272,7 @@ impl LoopCore {
             self.take_remote();
             let n = self.ready.borrow().len();
             for _ in 0..n {
-                let Some(item) = self.ready.borrow_mut().pop_front() else {
+                let Some(item) = self.ready.borrow_mut().pop() else {
                     break;
                 };
                 match item {
@@ -330,7 +327,7 @@ impl LoopCore {
         self.remote.take(&mut items);
         for item in items.drain(..) {
             match item {
-                RemoteItem::Ready(ready) => self.ready.borrow_mut().push_back(ready.0),
+                RemoteItem::Ready(ready) => self.ready.borrow_mut().push(ready.0),
                 RemoteItem::Call(call) => {
                     // A panicking callback is reported by the panic hook and
                     // must not take the loop down (asyncio logs and goes on).
@@ -384,7 +381,7 @@ impl LoopCore {
     fn run_ready(&self) {
         loop {
             self.take_remote();
-            let Some(item) = self.ready.borrow_mut().pop_front() else {
+            let Some(item) = self.ready.borrow_mut().pop() else {
                 break;
             };
             if let Ready::Task(runnable) = item {
@@ -405,9 +402,7 @@ impl LoopCore {
                 .borrow()
                 .iter()
                 .map(|(waker, meta)| {
-                    // SAFETY: a registered task's metadata is alive: the
-                    // registry holds a waker, which keeps the allocation.
-                    unsafe { meta.as_ref() }.request_cancel();
+                    meta.request_cancel();
                     waker.clone()
                 })
                 .collect();
@@ -432,7 +427,7 @@ impl LoopCore {
         let mut items = Vec::new();
         self.remote.take(&mut items);
         drop(items);
-        let queued = std::mem::take(&mut *self.ready.borrow_mut());
+        let queued = self.ready.borrow_mut().take_all();
         drop(queued);
         self.closed.set(true);
         // No pool thread outlives the loop (asyncio's shutdown_default_executor).

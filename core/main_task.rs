@@ -36,7 +36,7 @@ impl Wake for MainWake {
 impl MainTask {
     pub(crate) fn new(id: u64, remote: Arc<Remote>) -> Rc<MainTask> {
         Rc::new(MainTask {
-            meta: TaskMeta::new(id, remote.clone()),
+            meta: TaskMeta::new(id, remote.loop_id),
             wake: Arc::new(MainWake {
                 scheduled: AtomicBool::new(false),
                 remote,

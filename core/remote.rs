@@ -6,8 +6,17 @@ use crate::loop_core::Ready;
 use crate::task_meta::TaskMeta;
 use async_task::Runnable;
 use polling::Poller;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
+
+/// Names a loop. Tasks name their loop by this id rather than by a pointer,
+/// which keeps every task's metadata 8 bytes smaller.
+pub(crate) type LoopId = u32;
+
+/// The remote side of every loop alive, by id: how a wake-up made on another
+/// thread finds the loop of a task. Only cross-thread wake-ups read it.
+static LOOPS: RwLock<BTreeMap<LoopId, Weak<Remote>>> = RwLock::new(BTreeMap::new());
 
 /// What other threads hand to the loop.
 pub(crate) enum RemoteItem {
@@ -31,25 +40,34 @@ pub(crate) struct Remote {
     closed: AtomicBool,
     pub(crate) poller: Poller,
     /// Identifies the loop; compared with the running loop's to route wake-ups.
-    pub(crate) loop_id: usize,
+    pub(crate) loop_id: LoopId,
     /// Outstanding work outside the loop (threads, I/O) that the virtual clock
     /// must wait for instead of jumping; counted across threads.
     pub(crate) outside_work: AtomicUsize,
 }
 
 impl Remote {
-    pub(crate) fn new(loop_id: usize) -> Arc<Remote> {
+    pub(crate) fn new(loop_id: LoopId) -> Arc<Remote> {
         let poller = Poller::new().unwrap_or_else(|e| {
             panic!("aio could not create the OS poller (epoll/kqueue) for its event loop: {e}")
         });
-        Arc::new(Remote {
+        let remote = Arc::new(Remote {
             queue: Mutex::new(Vec::new()),
             pending: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             poller,
             loop_id,
             outside_work: AtomicUsize::new(0),
-        })
+        });
+        let mut loops = LOOPS.write().unwrap_or_else(|e| e.into_inner());
+        loops.insert(loop_id, Arc::downgrade(&remote));
+        remote
+    }
+
+    /// The remote side of the loop with this id, while that loop is alive.
+    pub(crate) fn find(loop_id: LoopId) -> Option<Arc<Remote>> {
+        let loops = LOOPS.read().unwrap_or_else(|e| e.into_inner());
+        loops.get(&loop_id).and_then(Weak::upgrade)
     }
 
     /// Routes a wake-up: straight into the run queue when this loop is the one
@@ -65,19 +83,22 @@ impl Remote {
         self.push(RemoteItem::Ready(SendReady(item)));
     }
 
-    /// Routes a task's wake-up, reaching its loop through the task's metadata
-    /// (cloning the `Arc` only on the cross-thread path).
+    /// Routes a task's wake-up to the loop its metadata names (looking the
+    /// loop up only on the cross-thread path).
     pub(crate) fn schedule_task(runnable: Runnable<TaskMeta>) {
-        let loop_id = runnable.metadata().remote.loop_id;
+        let loop_id = runnable.metadata().loop_id();
         let mut item = Some(Ready::Task(runnable));
         with_current(|core| {
             if core.id == loop_id {
                 core.push_ready(item.take().expect("taken once"));
             }
         });
-        if let Some(Ready::Task(runnable)) = item {
-            let remote = runnable.metadata().remote.clone();
-            remote.push(RemoteItem::Ready(SendReady(Ready::Task(runnable))));
+        let Some(item) = item else { return };
+        match Remote::find(loop_id) {
+            Some(remote) => remote.push(RemoteItem::Ready(SendReady(item))),
+            // The loop is gone, and with it every task's future: leak the
+            // entry, as `push` does on a closed loop.
+            None => std::mem::forget(item),
         }
     }
 
@@ -125,6 +146,15 @@ impl Remote {
 
 impl Drop for Remote {
     fn drop(&mut self) {
+        let mut loops = LOOPS.write().unwrap_or_else(|e| e.into_inner());
+        // Only this loop's own entry (ids wrap after 2^32 loops).
+        if loops
+            .get(&self.loop_id)
+            .is_some_and(|w| std::ptr::eq(w.as_ptr(), self))
+        {
+            loops.remove(&self.loop_id);
+        }
+        drop(loops);
         let queue = std::mem::take(self.queue.get_mut().unwrap_or_else(|e| e.into_inner()));
         for item in queue {
             if let RemoteItem::Ready(ready) = item {

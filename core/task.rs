@@ -1,13 +1,14 @@
 //! `Task<T>`: the handle to a spawned task, asyncio's `asyncio.Task`.
 
 use crate::task_error::TaskError;
+use crate::task_future::RawOutcome;
 use crate::task_meta::TaskMeta;
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{ready, Context, Poll, Waker};
 
 /// A handle to a task running on the event loop, made by
 /// [`create_task`](crate::create_task).
@@ -27,18 +28,17 @@ use std::task::{Context, Poll, Waker};
 ///     assert_eq!(task.await.unwrap(), 42);
 /// });
 /// ```
+///
+/// The handle is one pointer. An outcome read with [`result`](Self::result)
+/// before the handle is awaited is kept with the task's metadata.
 pub struct Task<T> {
-    raw: ManuallyDrop<async_task::Task<Result<T, TaskError>, TaskMeta>>,
-    /// The outcome, once taken from the raw task by `result()` (boxed: most
-    /// handles never hold one, and a small handle keeps spawning cheap).
-    outcome: Option<Box<Result<T, TaskError>>>,
+    raw: ManuallyDrop<async_task::Task<RawOutcome<T>, TaskMeta>>,
 }
 
 impl<T> Task<T> {
-    pub(crate) fn new(raw: async_task::Task<Result<T, TaskError>, TaskMeta>) -> Self {
+    pub(crate) fn new(raw: async_task::Task<RawOutcome<T>, TaskMeta>) -> Self {
         Task {
             raw: ManuallyDrop::new(raw),
-            outcome: None,
         }
     }
 
@@ -53,12 +53,19 @@ impl<T> Task<T> {
         if !self.meta().is_done() && self.raw.is_finished() {
             return Poll::Ready(Err(TaskError::Cancelled));
         }
-        Pin::new(&mut *self.raw).poll(cx)
+        let raw = ready!(Pin::new(&mut *self.raw).poll(cx));
+        Poll::Ready(match raw {
+            Some(value) => Ok(value),
+            None => Err(match self.meta().take_panic() {
+                Some(payload) => TaskError::Panicked(payload),
+                None => TaskError::Cancelled,
+            }),
+        })
     }
 
     /// The task's id, unique within its loop.
     pub fn id(&self) -> u64 {
-        self.meta().id
+        self.meta().id()
     }
 
     /// The task's name: the one given with [`set_name`](Self::set_name), or
@@ -96,14 +103,17 @@ impl<T> Task<T> {
         self.meta().is_cancelled()
     }
 
-    /// Takes the outcome out of the raw task if it is there.
-    fn take_ready(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+    /// Takes the outcome out of the raw task, if it is there, and keeps it.
+    fn take_ready(&mut self, cx: &mut Context<'_>) -> Poll<()>
+    where
+        T: 'static,
+    {
         if self.meta().is_taken() {
             return Poll::Ready(());
         }
         match self.poll_raw(cx) {
             Poll::Ready(outcome) => {
-                self.outcome = Some(Box::new(outcome));
+                self.meta().keep_outcome(Box::new(outcome));
                 self.meta().mark_taken();
                 Poll::Ready(())
             }
@@ -113,18 +123,30 @@ impl<T> Task<T> {
 
     /// The outcome without waiting: `None` while the task is still running.
     ///
-    /// asyncio's `Task.result()`; the value stays in the handle, so awaiting the
-    /// handle afterwards still gives it.
-    pub fn result(&mut self) -> Option<&Result<T, TaskError>> {
+    /// asyncio's `Task.result()`; the value stays with the task, so awaiting
+    /// the handle afterwards still gives it.
+    pub fn result(&mut self) -> Option<&Result<T, TaskError>>
+    where
+        T: 'static,
+    {
         if !self.meta().is_taken() && self.raw.is_finished() {
             let _ = self.take_ready(&mut Context::from_waker(Waker::noop()));
         }
-        self.outcome.as_deref()
+        let kept = self.meta().kept_outcome()?;
+        // SAFETY: only this handle keeps or takes the outcome (there is one
+        // handle per task, and nothing else reaches that part of the
+        // metadata), so it stays where it is for as long as `self` is
+        // borrowed; the raw task the handle holds keeps the metadata alive.
+        let kept = unsafe { kept.as_ref() };
+        kept.downcast_ref()
     }
 
     /// Waits (registering `cx`) until the task finished, keeping its outcome
     /// in the handle: for `wait`, which must not consume it.
-    pub(crate) fn poll_done(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+    pub(crate) fn poll_done(&mut self, cx: &mut Context<'_>) -> Poll<()>
+    where
+        T: 'static,
+    {
         self.take_ready(cx)
     }
 
@@ -159,13 +181,15 @@ impl<T> Task<T> {
     pub fn detach(self) {}
 }
 
-impl<T> Future for Task<T> {
+impl<T: 'static> Future for Task<T> {
     type Output = Result<T, TaskError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        if let Some(outcome) = this.outcome.take() {
-            return Poll::Ready(*outcome);
+        if let Some(kept) = this.meta().take_outcome() {
+            if let Ok(outcome) = kept.downcast::<Result<T, TaskError>>() {
+                return Poll::Ready(*outcome);
+            }
         }
         if this.meta().is_taken() {
             panic!("aio::Task polled after it returned its outcome; await a task once");

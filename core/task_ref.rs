@@ -30,7 +30,7 @@ impl TaskRef {
 
     /// The task's id, unique within its loop.
     pub fn id(&self) -> u64 {
-        self.meta().id
+        self.meta().id()
     }
 
     /// The task's name (`Task-<id>` unless renamed).
@@ -106,7 +106,7 @@ pub fn current_task() -> Option<TaskRef> {
         let meta = core.current_meta()?;
         // SAFETY: the task is being polled, so its allocation is alive.
         let key = unsafe { meta.as_ref() }.registry_key();
-        let waker = core.registry.borrow().get(key)?.0.clone();
+        let waker = core.registry.borrow().waker(key)?.clone();
         Some(TaskRef {
             meta,
             waker,
@@ -126,13 +126,9 @@ pub fn all_tasks() -> Vec<TaskRef> {
             .registry
             .borrow()
             .iter()
-            .filter(|(_, meta)| {
-                // SAFETY: registered metadata is kept alive by the registry.
-                let meta = unsafe { meta.as_ref() };
-                !meta.is_internal() && !meta.is_done()
-            })
+            .filter(|(_, meta)| !meta.is_internal() && !meta.is_done())
             .map(|(waker, meta)| TaskRef {
-                meta: *meta,
+                meta: NonNull::from(meta),
                 waker: waker.clone(),
                 _main: None,
             })

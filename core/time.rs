@@ -1,6 +1,7 @@
 //! Waiting for time to pass: `sleep`, `sleep_until`, `yield_now`, `now`.
 
 use crate::current::{expect_current, with_current};
+use crate::remote::LoopId;
 use crate::timers::TimerKey;
 use std::future::Future;
 use std::pin::Pin;
@@ -59,7 +60,7 @@ enum When {
 pub struct Sleep {
     when: When,
     /// The armed timer and the id of the loop it is armed on.
-    timer: Option<(TimerKey, usize)>,
+    timer: Option<(TimerKey, LoopId)>,
 }
 
 impl Sleep {

@@ -38,7 +38,11 @@ pub enum ReturnWhen {
 ///     assert_eq!((done.len(), pending.len()), (1, 1));
 /// });
 /// ```
-pub fn wait<T>(tasks: Vec<Task<T>>, when: ReturnWhen, timeout: Option<Duration>) -> Wait<T> {
+pub fn wait<T: 'static>(
+    tasks: Vec<Task<T>>,
+    when: ReturnWhen,
+    timeout: Option<Duration>,
+) -> Wait<T> {
     Wait {
         tasks: Some(tasks),
         when,
@@ -56,7 +60,7 @@ pub struct Wait<T> {
 
 impl<T> Unpin for Wait<T> {}
 
-impl<T> Future for Wait<T> {
+impl<T: 'static> Future for Wait<T> {
     type Output = (Vec<Task<T>>, Vec<Task<T>>);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {

@@ -36,6 +36,31 @@ fn call_soon_callbacks_run_in_fifo_order() {
 }
 
 #[test]
+fn a_burst_of_callbacks_keeps_fifo_order_while_the_run_queue_shrinks_back() {
+    // Thousands queued at once: the run queue grows, then gives memory back
+    // as it drains, and neither may reorder anything.
+    let lp = virtual_loop();
+    let order = Rc::new(RefCell::new(Vec::new()));
+    for i in 0..20_000 {
+        let o = order.clone();
+        lp.call_soon(move || {
+            o.borrow_mut().push(i);
+            if i % 1000 == 0 {
+                // Queued behind everything already waiting.
+                let o = o.clone();
+                aio::get_running_loop().call_soon(move || o.borrow_mut().push(100_000 + i));
+            }
+        });
+    }
+    lp.run_until_complete(aio::sleep(Duration::ZERO));
+    let order = order.borrow();
+    let expected: Vec<i32> = (0..20_000)
+        .chain((0..20).map(|k| 100_000 + k * 1000))
+        .collect();
+    assert_eq!(*order, expected);
+}
+
+#[test]
 fn timers_fire_in_deadline_order_ties_in_scheduling_order() {
     let lp = virtual_loop();
     let log = log();
@@ -255,6 +280,90 @@ async fn result_reads_a_finished_task_without_awaiting_and_keeps_it() {
     assert!(task.is_done());
     assert_eq!(*task.result().unwrap().as_ref().unwrap(), 5);
     assert_eq!(task.await.unwrap(), 5);
+}
+
+#[aio::test]
+async fn a_task_keeps_its_id_name_callbacks_and_kept_result_together() {
+    let mut task = aio::create_task(async {
+        aio::sleep(Duration::from_secs(1)).await;
+        panic!("late boom");
+    });
+    let id = task.id();
+    assert_eq!(task.name(), format!("Task-{id}"));
+    // Naming the task and adding callbacks moves its rare parts out of line;
+    // its id must not change.
+    task.set_name("first");
+    let seen = Rc::new(Cell::new(false));
+    let s = seen.clone();
+    task.add_done_callback(move |outcome| s.set(outcome.is_err()));
+    assert_eq!(task.id(), id);
+    assert_eq!(task.name(), "first");
+    aio::sleep(Duration::from_secs(2)).await;
+    assert!(seen.get());
+    let message = |task: &mut aio::Task<()>| {
+        task.result()
+            .and_then(|r| r.as_ref().err())
+            .and_then(TaskError::panic_message)
+            .map(str::to_owned)
+    };
+    assert_eq!(message(&mut task).as_deref(), Some("late boom"));
+    // The kept outcome stays readable while the task's other parts change.
+    task.set_name("second");
+    task.add_done_callback(|_| {});
+    assert_eq!(message(&mut task).as_deref(), Some("late boom"));
+    assert_eq!(task.name(), "second");
+    assert_eq!(task.id(), id);
+    let err = task.await.unwrap_err();
+    assert_eq!(err.panic_message(), Some("late boom"));
+}
+
+#[aio::test]
+async fn all_tasks_follows_thousands_of_tasks_as_they_come_and_go() {
+    // More tasks than fit in one page of the loop's registry, finishing in an
+    // order that frees slots all over it for new tasks to reuse.
+    let first: Vec<_> = (0..2500u64)
+        .map(|i| {
+            aio::create_task(async move { aio::sleep(Duration::from_millis(1 + i % 7)).await })
+        })
+        .collect();
+    aio::yield_now().await;
+    assert_eq!(aio::all_tasks().len(), 2500 + 1);
+    aio::sleep(Duration::from_millis(3)).await;
+    let live: Vec<u64> = first
+        .iter()
+        .filter(|t| !t.is_done())
+        .map(|t| t.id())
+        .collect();
+    assert!(!live.is_empty() && live.len() < 2500);
+    let second: Vec<_> = (0..1000)
+        .map(|_| aio::create_task(std::future::pending::<()>()))
+        .collect();
+    aio::yield_now().await;
+    let mut listed: Vec<(u64, String)> = aio::all_tasks()
+        .iter()
+        .map(|t| (t.id(), t.name()))
+        .collect();
+    let main = aio::current_task().unwrap().id();
+    listed.retain(|(id, _)| *id != main);
+    listed.sort();
+    let mut expected: Vec<u64> = live.clone();
+    expected.extend(second.iter().map(|t| t.id()));
+    expected.sort();
+    let ids: Vec<u64> = listed.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, expected);
+    assert!(listed
+        .iter()
+        .all(|(id, name)| *name == format!("Task-{id}")));
+    for task in &second {
+        task.cancel();
+    }
+    for task in second {
+        assert!(task.await.unwrap_err().is_cancelled());
+    }
+    for task in first {
+        task.await.unwrap();
+    }
+    assert_eq!(aio::all_tasks().len(), 1);
 }
 
 #[aio::test]

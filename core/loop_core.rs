@@ -142,7 +142,9 @@ impl LoopCore {
         // (`SendReady`), which only this thread drains and which leaks rather
         // than drops what it still holds when the loop is gone; `schedule`
         // itself is `Send + Sync` (it captures nothing), so wakers may be used
-        // from any thread.
+        // from any thread; on another thread it reads only the metadata's loop
+        // id, which never changes after the task is made, so that read races
+        // with nothing the loop's thread writes.
         // SAFETY: the conditions of `spawn_unchecked`, argued just above.
         let (runnable, task) = unsafe {
             Builder::new()

@@ -42,6 +42,7 @@
 //! | `Queue`, `PriorityQueue`, `LifoQueue`, `Barrier` | [`Queue`], [`PriorityQueue`], [`LifoQueue`], [`Barrier`] |
 //! | `to_thread`, `run_in_executor` | [`to_thread`], [`run_in_executor`] with a [`ThreadPool`] |
 //! | `run_coroutine_threadsafe` | [`run_coroutine_threadsafe`] → [`ThreadsafeFuture`] |
+//! | `open_connection`, `start_server`, sockets | [`net`]: [`net::open_connection`], [`net::start_server`], [`net::TcpStream`], [`net::UdpSocket`] |
 
 #![deny(missing_docs)]
 
@@ -58,10 +59,13 @@ mod group;
 mod group_child;
 mod group_error;
 mod group_wake;
+mod io_source;
 mod loop_core;
 mod loop_handle;
 mod main_task;
+pub mod net;
 mod promise;
+mod reactor;
 mod registry;
 mod remote;
 mod run_queue;

@@ -6,6 +6,7 @@ use crate::clock::{Clock, LoopClock};
 use crate::ctrl_c::CtrlC;
 use crate::current::{with_current, Enter};
 use crate::main_task::MainTask;
+use crate::reactor::Reactor;
 use crate::registry::Registry;
 use crate::remote::{LoopId, Remote, RemoteItem};
 use crate::run_queue::RunQueue;
@@ -53,6 +54,8 @@ pub(crate) struct LoopCore {
     pub(crate) timers: RefCell<Timers>,
     pub(crate) clock: LoopClock,
     pub(crate) registry: RefCell<Registry>,
+    /// The tasks waiting on sockets.
+    pub(crate) reactor: RefCell<Reactor>,
     /// The task being polled right now, if a spawned one.
     current: Cell<*const TaskMeta>,
     /// The main future of the `run_until_complete` in progress, if any.
@@ -84,6 +87,7 @@ impl LoopCore {
             timers: RefCell::new(Timers::default()),
             clock: LoopClock::new(clock),
             registry: RefCell::new(Registry::default()),
+            reactor: RefCell::new(Reactor::default()),
             current: Cell::new(ptr::null()),
             main: RefCell::new(None),
             main_is_current: Cell::new(false),
@@ -315,6 +319,9 @@ impl LoopCore {
             }
             if self.ready.borrow().is_empty() {
                 self.park();
+            } else if self.reactor.borrow().has_waiters() {
+                // Busy tasks must not keep sockets that became ready waiting.
+                self.poll_io(Some(Duration::ZERO));
             }
         }
     }
@@ -364,7 +371,13 @@ impl LoopCore {
             match next {
                 Some(deadline) if self.clock.is_virtual() => {
                     if self.remote.outside_work.load(Ordering::Acquire) == 0 {
-                        self.clock.jump_to(deadline);
+                        // On a virtual clock I/O takes no time: a socket that
+                        // is ready now is served first, else time moves on.
+                        let io_ready = self.reactor.borrow().has_waiters()
+                            && self.poll_io(Some(Duration::ZERO));
+                        if !io_ready {
+                            self.clock.jump_to(deadline);
+                        }
                         return;
                     }
                     None
@@ -373,10 +386,27 @@ impl LoopCore {
                 None => None,
             }
         };
+        self.poll_io(timeout);
+    }
+
+    /// Waits in the poller up to `timeout`, then wakes the tasks whose sockets
+    /// became ready; true if it woke any.
+    fn poll_io(&self, timeout: Option<Duration>) -> bool {
         let mut events = self.events.borrow_mut();
         events.clear();
         // An interrupted wait (EINTR) just means "look again".
         let _ = self.remote.poller.wait(&mut events, timeout);
+        if events.is_empty() {
+            return false;
+        }
+        let mut wake = Vec::new();
+        self.reactor.borrow_mut().ready(&events, &mut wake);
+        drop(events);
+        let woke = !wake.is_empty();
+        for waker in wake {
+            waker.wake();
+        }
+        woke
     }
 
     /// Runs what is ready, without waiting for timers or I/O, until nothing is.

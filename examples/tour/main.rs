@@ -2,6 +2,7 @@
 //! prints what it shows; run it with `cargo run --example tour`.
 
 mod event_loop;
+mod net;
 mod structured;
 mod sync;
 mod threads;
@@ -15,5 +16,8 @@ fn main() {
         waiting::tour().await;
         sync::tour().await;
         threads::tour().await;
+        if let Err(e) = net::tour().await {
+            println!("networking is not available here: {e}");
+        }
     });
 }

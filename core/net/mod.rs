@@ -1,0 +1,40 @@
+//! Networking on the loop: TCP, UDP and Unix sockets, and asyncio's streams.
+//!
+//! Each socket is registered with the poller of the loop that made it and is
+//! used from that loop's tasks. A task waiting on a socket parks until the OS
+//! reports it ready. On a virtual clock, I/O takes no time: a socket that is
+//! ready now is served before time moves on, and a socket that is not ready
+//! does not hold the clock back (so a read that times out takes no real time).
+//!
+//! | asyncio | aio |
+//! |---|---|
+//! | `asyncio.open_connection` | [`open_connection`] → ([`StreamReader`], [`StreamWriter`]) |
+//! | `asyncio.start_server` | [`start_server`] → [`Server`] |
+//! | `open_unix_connection`, `start_unix_server` | [`open_unix_connection`], [`start_unix_server`] |
+//! | `loop.create_connection`, `create_server` | [`TcpStream::connect`], [`TcpListener::bind`] |
+//! | `loop.create_datagram_endpoint` | [`UdpSocket::bind`] |
+//! | `loop.create_unix_connection`, `create_unix_server` | [`UnixStream::connect`], [`UnixListener::bind`] |
+
+pub(crate) mod byte_stream;
+pub(crate) mod open_connection;
+mod resolve;
+mod server;
+mod stream_reader;
+mod stream_writer;
+mod tcp;
+mod udp;
+#[cfg(unix)]
+mod unix;
+
+pub use open_connection::open_connection;
+#[cfg(unix)]
+pub use open_connection::open_unix_connection;
+#[cfg(unix)]
+pub use server::start_unix_server;
+pub use server::{start_server, Server};
+pub use stream_reader::{StreamError, StreamReader, DEFAULT_LIMIT};
+pub use stream_writer::StreamWriter;
+pub use tcp::{TcpListener, TcpStream};
+pub use udp::UdpSocket;
+#[cfg(unix)]
+pub use unix::{UnixListener, UnixStream};

@@ -1,0 +1,49 @@
+//! asyncio's `open_connection`: a connection as a reader and a writer.
+
+use crate::net::byte_stream::ByteStream;
+use crate::net::{StreamReader, StreamWriter, TcpStream};
+use std::io;
+use std::net::ToSocketAddrs;
+use std::rc::Rc;
+
+/// Connects to `addr` and returns the connection's reader and writer.
+///
+/// ```
+/// use aio::net::{open_connection, start_server, StreamReader, StreamWriter};
+///
+/// async fn shout(mut reader: StreamReader, mut writer: StreamWriter) {
+///     let line = reader.readline().await.unwrap();
+///     writer.write(&line.to_ascii_uppercase());
+///     writer.drain().await.unwrap();
+/// }
+///
+/// aio::run(async {
+///     let server = start_server(shout, "127.0.0.1:0").await.unwrap();
+///     let addr = server.local_addr().unwrap();
+///     let serving = aio::create_task(async move { server.serve_forever().await });
+///     let (mut reader, mut writer) = open_connection(addr).await.unwrap();
+///     writer.write(b"hello\n");
+///     writer.drain().await.unwrap();
+///     assert_eq!(reader.readline().await.unwrap(), b"HELLO\n");
+///     serving.cancel();
+/// });
+/// ```
+pub async fn open_connection(
+    addr: impl ToSocketAddrs + Send + 'static,
+) -> io::Result<(StreamReader, StreamWriter)> {
+    Ok(split(Rc::new(TcpStream::connect(addr).await?)))
+}
+
+/// Connects to the Unix socket at `path` and returns the connection's reader
+/// and writer (asyncio's `open_unix_connection`).
+#[cfg(unix)]
+pub async fn open_unix_connection(
+    path: impl AsRef<std::path::Path>,
+) -> io::Result<(StreamReader, StreamWriter)> {
+    Ok(split(Rc::new(crate::net::UnixStream::connect(path).await?)))
+}
+
+/// One connection, shared by its reader and writer.
+pub(crate) fn split(stream: Rc<dyn ByteStream>) -> (StreamReader, StreamWriter) {
+    (StreamReader::new(stream.clone()), StreamWriter::new(stream))
+}

@@ -1,0 +1,125 @@
+//! asyncio's `start_server`: accept connections and run a handler for each.
+
+use crate::net::open_connection::split;
+use crate::net::{StreamReader, StreamWriter, TcpListener};
+use crate::task::Task;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::pin::Pin;
+use std::rc::Rc;
+
+type Handler = Box<dyn Fn(StreamReader, StreamWriter) -> Pin<Box<dyn Future<Output = ()>>>>;
+
+enum Listener {
+    Tcp(TcpListener),
+    #[cfg(unix)]
+    Unix(crate::net::UnixListener),
+}
+
+/// A listening socket with a handler for each connection, made by
+/// [`start_server`] or [`start_unix_server`]. Connections are accepted while
+/// [`serve_forever`](Self::serve_forever) runs.
+pub struct Server {
+    listener: Listener,
+    handler: Handler,
+}
+
+/// Listens on `addr` and calls `handler(reader, writer)` in a new task for
+/// each connection once [`Server::serve_forever`] runs (asyncio's
+/// `asyncio.start_server`). See [`open_connection`](crate::net::open_connection)
+/// for an example.
+pub async fn start_server<F, Fut>(
+    handler: F,
+    addr: impl ToSocketAddrs + Send + 'static,
+) -> io::Result<Server>
+where
+    F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
+    Ok(Server {
+        listener: Listener::Tcp(TcpListener::bind(addr).await?),
+        handler: Box::new(move |r, w| Box::pin(handler(r, w))),
+    })
+}
+
+/// As [`start_server`], on a Unix socket at `path` (asyncio's
+/// `start_unix_server`).
+#[cfg(unix)]
+pub fn start_unix_server<F, Fut>(
+    handler: F,
+    path: impl AsRef<std::path::Path>,
+) -> io::Result<Server>
+where
+    F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
+    Ok(Server {
+        listener: Listener::Unix(crate::net::UnixListener::bind(path)?),
+        handler: Box::new(move |r, w| Box::pin(handler(r, w))),
+    })
+}
+
+impl Server {
+    /// The TCP address the server listens on (`None` for a Unix socket).
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        match &self.listener {
+            Listener::Tcp(l) => l.local_addr().ok(),
+            #[cfg(unix)]
+            Listener::Unix(_) => None,
+        }
+    }
+
+    /// Accepts connections, each handled in its own task, until cancelled or
+    /// until accepting fails. When it stops, the handlers still running are
+    /// cancelled (and their cleanup runs): no connection outlives its server's
+    /// serving. A connection that failed while waiting to be accepted is
+    /// skipped.
+    pub async fn serve_forever(&self) -> io::Result<()> {
+        let mut handlers = Handlers(Vec::new());
+        loop {
+            let accepted = match &self.listener {
+                Listener::Tcp(l) => l.accept().await.map(|(s, _)| split(Rc::new(s))),
+                #[cfg(unix)]
+                Listener::Unix(l) => l.accept().await.map(|(s, _)| split(Rc::new(s))),
+            };
+            let (reader, writer) = match accepted {
+                Ok(pair) => pair,
+                Err(e) if is_transient(&e) => continue,
+                Err(e) => return Err(e),
+            };
+            handlers.0.retain(|t| !t.is_done());
+            handlers
+                .0
+                .push(crate::create_task((self.handler)(reader, writer)));
+        }
+    }
+}
+
+/// Errors about one connection rather than the listening socket.
+fn is_transient(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// The running handlers of one `serve_forever`, cancelled when it ends.
+struct Handlers(Vec<Task<()>>);
+
+impl Drop for Handlers {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.cancel();
+        }
+    }
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("local_addr", &self.local_addr())
+            .finish_non_exhaustive()
+    }
+}

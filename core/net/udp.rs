@@ -1,0 +1,93 @@
+//! UDP: [`UdpSocket`], asyncio's `loop.create_datagram_endpoint`.
+
+use crate::io_source::IoSource;
+use crate::net::resolve::resolve;
+use crate::reactor::Direction;
+use std::fmt;
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+
+/// A UDP socket: datagrams in and out.
+///
+/// ```
+/// aio::run(async {
+///     let a = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+///     let b = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+///     a.send_to(b"hello", b.local_addr().unwrap()).await.unwrap();
+///     let mut buf = [0; 16];
+///     let (n, from) = b.recv_from(&mut buf).await.unwrap();
+///     assert_eq!((&buf[..n], from), (&b"hello"[..], a.local_addr().unwrap()));
+/// });
+/// ```
+pub struct UdpSocket {
+    source: IoSource<std::net::UdpSocket>,
+}
+
+impl UdpSocket {
+    /// Binds to `addr`; port 0 picks a free port.
+    pub async fn bind(addr: impl ToSocketAddrs + Send + 'static) -> io::Result<UdpSocket> {
+        let addrs = resolve(addr).await?;
+        UdpSocket::from_std(std::net::UdpSocket::bind(&addrs[..])?)
+    }
+
+    /// Adopts a socket made with the standard library.
+    pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
+        socket.set_nonblocking(true)?;
+        Ok(UdpSocket {
+            source: IoSource::new(socket)?,
+        })
+    }
+
+    /// Sends one datagram to `target`; returns the bytes sent.
+    pub async fn send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
+        std::future::poll_fn(|cx| {
+            self.source
+                .poll_io(cx, Direction::Write, |s| s.send_to(buf, target))
+        })
+        .await
+    }
+
+    /// Waits for one datagram; returns its length and sender. A datagram
+    /// longer than `buf` is cut to fit.
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        std::future::poll_fn(|cx| {
+            self.source
+                .poll_io(cx, Direction::Read, |s| s.recv_from(buf))
+        })
+        .await
+    }
+
+    /// Sets the only peer: [`send`](Self::send) goes there and
+    /// [`recv`](Self::recv) takes datagrams only from there.
+    pub fn connect(&self, peer: SocketAddr) -> io::Result<()> {
+        self.source.get_ref().connect(peer)
+    }
+
+    /// Sends one datagram to the connected peer.
+    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Write, |s| s.send(buf))).await
+    }
+
+    /// Waits for one datagram from the connected peer.
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Read, |s| s.recv(buf))).await
+    }
+
+    /// The address the socket is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.source.get_ref().local_addr()
+    }
+
+    /// The connected peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.source.get_ref().peer_addr()
+    }
+}
+
+impl fmt::Debug for UdpSocket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UdpSocket")
+            .field("local_addr", &self.local_addr().ok())
+            .finish()
+    }
+}

@@ -1,0 +1,104 @@
+//! Unix domain sockets: [`UnixListener`] and [`UnixStream`], asyncio's
+//! `loop.create_unix_server` and `loop.create_unix_connection`.
+
+use crate::io_source::IoSource;
+use crate::net::byte_stream::byte_stream_api;
+use crate::reactor::Direction;
+use crate::to_thread::to_thread;
+use std::fmt;
+use std::io;
+use std::os::unix::net::SocketAddr;
+use std::path::Path;
+
+/// A Unix socket listening for connections at a path.
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("aio-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("echo.sock");
+/// # let _ = std::fs::remove_file(&path);
+/// aio::run(async move {
+///     let listener = aio::net::UnixListener::bind(&path).unwrap();
+///     let client = aio::create_task(async move {
+///         let stream = aio::net::UnixStream::connect(path).await.unwrap();
+///         stream.write_all(b"hi").await.unwrap();
+///     });
+///     let (stream, _) = listener.accept().await.unwrap();
+///     let mut buf = [0; 2];
+///     stream.read_exact(&mut buf).await.unwrap();
+///     assert_eq!(&buf, b"hi");
+///     client.await.unwrap();
+/// });
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub struct UnixListener {
+    source: IoSource<std::os::unix::net::UnixListener>,
+}
+
+impl UnixListener {
+    /// Binds to `path`, which must not exist yet.
+    pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixListener> {
+        UnixListener::from_std(std::os::unix::net::UnixListener::bind(path)?)
+    }
+
+    /// Adopts a listener made with the standard library.
+    pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
+        listener.set_nonblocking(true)?;
+        Ok(UnixListener {
+            source: IoSource::new(listener)?,
+        })
+    }
+
+    /// Waits for the next connection.
+    pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
+        let (stream, peer) =
+            std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Read, |l| l.accept()))
+                .await?;
+        Ok((UnixStream::from_std(stream)?, peer))
+    }
+
+    /// The address the listener is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.source.get_ref().local_addr()
+    }
+}
+
+impl fmt::Debug for UnixListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixListener")
+            .field("local_addr", &self.local_addr().ok())
+            .finish()
+    }
+}
+
+/// A Unix socket connection, used as a [`TcpStream`](crate::net::TcpStream)
+/// is.
+pub struct UnixStream {
+    source: IoSource<std::os::unix::net::UnixStream>,
+}
+
+impl UnixStream {
+    /// Connects to the listener at `path` (on the loop's thread pool: a full
+    /// backlog makes the connect block).
+    pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
+        let path = path.as_ref().to_path_buf();
+        let stream = to_thread(move || std::os::unix::net::UnixStream::connect(path))
+            .await
+            .map_err(|e| io::Error::other(format!("connect failed: {e}")))??;
+        UnixStream::from_std(stream)
+    }
+
+    /// Two connected sockets, as `socketpair(2)` makes them.
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = std::os::unix::net::UnixStream::pair()?;
+        Ok((UnixStream::from_std(a)?, UnixStream::from_std(b)?))
+    }
+}
+
+byte_stream_api!(UnixStream, std::os::unix::net::UnixStream, SocketAddr);
+
+impl fmt::Debug for UnixStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixStream").finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,294 @@
+//! Networking: TCP, UDP and Unix sockets, asyncio's streams and servers, and
+//! how sockets meet cancellation and the virtual clock.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use aio::net::{
+    open_connection, start_server, StreamError, StreamReader, StreamWriter, TcpListener, TcpStream,
+    UdpSocket,
+};
+
+async fn connected_pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let client = aio::create_task(async move { TcpStream::connect(addr).await.unwrap() });
+    let (server, peer) = listener.accept().await.unwrap();
+    let client = client.await.unwrap();
+    assert_eq!(peer, client.local_addr().unwrap());
+    (client, server)
+}
+
+#[aio::test]
+async fn a_megabyte_echoes_through_tcp_between_tasks_of_one_loop() {
+    let (client, server) = connected_pair().await;
+    // More than the socket buffers hold: writers must wait for room.
+    let data: Vec<u8> = (0..1_000_000u32).map(|i| (i % 251) as u8).collect();
+    let echo = aio::create_task(async move {
+        let mut buf = vec![0; 4096];
+        loop {
+            let n = server.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            server.write_all(&buf[..n]).await.unwrap();
+        }
+    });
+    let client = Rc::new(client);
+    let writer = {
+        let client = client.clone();
+        let data = data.clone();
+        aio::create_task(async move {
+            client.write_all(&data).await.unwrap();
+            client.shutdown(std::net::Shutdown::Write).unwrap();
+        })
+    };
+    let mut back = vec![0; data.len()];
+    client.read_exact(&mut back).await.unwrap();
+    assert!(back == data, "the echoed bytes differ");
+    let mut rest = [0; 1];
+    assert_eq!(client.read(&mut rest).await.unwrap(), 0);
+    writer.await.unwrap();
+    echo.await.unwrap();
+}
+
+#[aio::test]
+async fn a_silent_peer_times_out_at_once_on_the_virtual_clock() {
+    let (client, _server) = connected_pair().await;
+    let start = aio::now();
+    let mut buf = [0; 8];
+    let read = aio::timeout(Duration::from_secs(3600), client.read(&mut buf)).await;
+    assert!(read.is_err(), "nothing was sent, so the read must time out");
+    assert_eq!(aio::now() - start, Duration::from_secs(3600));
+}
+
+#[aio::test]
+async fn data_already_sent_wins_over_a_timer_on_the_virtual_clock() {
+    let (client, server) = connected_pair().await;
+    server.write_all(b"now").await.unwrap();
+    let start = aio::now();
+    let mut buf = [0; 3];
+    aio::timeout(Duration::from_secs(1), client.read_exact(&mut buf))
+        .await
+        .expect("the bytes are there already")
+        .unwrap();
+    assert_eq!(&buf, b"now");
+    assert_eq!(aio::now(), start);
+}
+
+#[aio::test]
+async fn one_task_reads_while_another_writes_the_same_stream() {
+    let (client, server) = connected_pair().await;
+    let client = Rc::new(client);
+    let reader = {
+        let client = client.clone();
+        aio::create_task(async move {
+            let mut got = Vec::new();
+            let mut buf = [0; 1024];
+            while got.len() < 300_000 {
+                let n = client.read(&mut buf).await.unwrap();
+                got.extend_from_slice(&buf[..n]);
+            }
+            got.len()
+        })
+    };
+    // The server sends and the client sends at once: both directions of the
+    // client's socket are waited on together.
+    let sender = aio::create_task(async move {
+        server.write_all(&vec![7; 300_000]).await.unwrap();
+        let mut sink = vec![0; 300_000];
+        server.read_exact(&mut sink).await.unwrap();
+        sink.iter().all(|&b| b == 9)
+    });
+    client.write_all(&vec![9; 300_000]).await.unwrap();
+    assert_eq!(reader.await.unwrap(), 300_000);
+    assert!(sender.await.unwrap());
+}
+
+#[aio::test]
+async fn a_cancelled_read_leaves_the_stream_usable() {
+    let (client, server) = connected_pair().await;
+    let client = Rc::new(client);
+    let waiting = {
+        let client = client.clone();
+        aio::create_task(async move {
+            let mut buf = [0; 4];
+            client.read(&mut buf).await
+        })
+    };
+    aio::yield_now().await;
+    waiting.cancel();
+    assert!(waiting.await.unwrap_err().is_cancelled());
+    server.write_all(b"late").await.unwrap();
+    let mut buf = [0; 4];
+    client.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b"late");
+}
+
+#[aio::test]
+async fn the_futures_io_traits_work_on_streams() {
+    use futures::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut client, mut server) = connected_pair().await;
+    client.write_all(b"through the traits").await.unwrap();
+    client.close().await.unwrap();
+    let mut text = String::new();
+    server.read_to_string(&mut text).await.unwrap();
+    assert_eq!(text, "through the traits");
+}
+
+async fn echo_lines(mut reader: StreamReader, mut writer: StreamWriter) {
+    loop {
+        let line = reader.readline().await.unwrap();
+        if line.is_empty() {
+            break;
+        }
+        writer.write(b"echo: ");
+        writer.write(&line);
+        writer.drain().await.unwrap();
+    }
+    writer.close().await.unwrap();
+}
+
+#[aio::test]
+async fn start_server_and_open_connection_talk_in_lines() {
+    let server = start_server(echo_lines, "127.0.0.1:0").await.unwrap();
+    let addr = server.local_addr().unwrap();
+    let serving = aio::create_task(async move { server.serve_forever().await });
+    let (mut reader, mut writer) = open_connection(addr).await.unwrap();
+    assert!(writer
+        .peer_name()
+        .unwrap()
+        .ends_with(&addr.port().to_string()));
+    writer.write(b"one\ntwo\n");
+    writer.drain().await.unwrap();
+    assert_eq!(reader.readline().await.unwrap(), b"echo: one\n");
+    assert_eq!(reader.readline().await.unwrap(), b"echo: two\n");
+    writer.write_eof().unwrap();
+    // The server answered every line, then closed: the stream ends.
+    assert_eq!(reader.readline().await.unwrap(), b"");
+    assert!(reader.at_eof());
+    serving.cancel();
+}
+
+#[aio::test]
+async fn the_reader_reads_exact_sizes_and_separators_and_says_what_is_missing() {
+    let (client, server) = connected_pair().await;
+    let (mut reader, _writer) = client.into_streams();
+    server.write_all(b"header|body-of-10|tail").await.unwrap();
+    server.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(reader.readuntil(b"|").await.unwrap(), b"header|");
+    assert_eq!(reader.readexactly(10).await.unwrap(), b"body-of-10");
+    assert_eq!(reader.read(1).await.unwrap(), b"|");
+    match reader.readexactly(10).await {
+        Err(StreamError::Incomplete { partial, expected }) => {
+            assert_eq!((partial.as_slice(), expected), (&b"tail"[..], Some(10)));
+        }
+        other => panic!("expected an incomplete read, got {other:?}"),
+    }
+    assert!(reader.at_eof());
+}
+
+#[aio::test]
+async fn a_line_longer_than_the_limit_is_refused_and_kept() {
+    let (client, server) = connected_pair().await;
+    let (mut reader, _writer) = client.into_streams();
+    reader.set_limit(16);
+    server.write_all(&[b'x'; 40]).await.unwrap();
+    server.write_all(b"\n").await.unwrap();
+    match reader.readline().await {
+        Err(StreamError::LimitOverrun { consumed }) => assert!(consumed > 16),
+        other => panic!("expected the limit to stop the read, got {other:?}"),
+    }
+    reader.set_limit(1024);
+    assert_eq!(reader.readline().await.unwrap().len(), 41);
+}
+
+struct Cleanup(Rc<RefCell<Vec<&'static str>>>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        self.0.borrow_mut().push("handler cleaned up");
+    }
+}
+
+#[aio::test]
+async fn stopping_serve_forever_cancels_the_connection_handlers() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    let server = start_server(
+        move |mut reader: StreamReader, _writer| {
+            let guard = Cleanup(l.clone());
+            async move {
+                let _guard = guard;
+                // Waits for a line that never comes.
+                let _ = reader.readline().await;
+            }
+        },
+        "127.0.0.1:0",
+    )
+    .await
+    .unwrap();
+    let addr = server.local_addr().unwrap();
+    let serving = aio::create_task(async move { server.serve_forever().await });
+    let (_reader, _writer) = open_connection(addr).await.unwrap();
+    aio::sleep(Duration::from_millis(1)).await;
+    assert!(log.borrow().is_empty(), "the handler is still waiting");
+    serving.cancel();
+    assert!(serving.await.unwrap_err().is_cancelled());
+    aio::yield_now().await;
+    assert_eq!(*log.borrow(), ["handler cleaned up"]);
+}
+
+#[aio::test]
+async fn udp_datagrams_go_both_ways() {
+    let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let (a_addr, b_addr) = (a.local_addr().unwrap(), b.local_addr().unwrap());
+    let answer = aio::create_task(async move {
+        let mut buf = [0; 64];
+        let (n, from) = b.recv_from(&mut buf).await.unwrap();
+        b.send_to(&buf[..n].to_ascii_uppercase(), from)
+            .await
+            .unwrap();
+    });
+    a.connect(b_addr).unwrap();
+    a.send(b"ping").await.unwrap();
+    let mut buf = [0; 64];
+    let n = a.recv(&mut buf).await.unwrap();
+    assert_eq!(&buf[..n], b"PING");
+    assert_eq!(a.peer_addr().unwrap(), b_addr);
+    assert_ne!(a_addr, b_addr);
+    answer.await.unwrap();
+}
+
+#[cfg(unix)]
+#[aio::test]
+async fn unix_sockets_serve_asyncio_streams() {
+    let dir = std::env::temp_dir().join(format!("aio-net-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("echo.sock");
+    let _ = std::fs::remove_file(&path);
+    let server = aio::net::start_unix_server(echo_lines, &path).unwrap();
+    let serving = aio::create_task(async move { server.serve_forever().await });
+    let (mut reader, mut writer) = aio::net::open_unix_connection(&path).await.unwrap();
+    writer.write(b"over unix\n");
+    writer.drain().await.unwrap();
+    assert_eq!(reader.readline().await.unwrap(), b"echo: over unix\n");
+    serving.cancel();
+    let (left, right) = aio::net::UnixStream::pair().unwrap();
+    left.write_all(b"pair").await.unwrap();
+    let mut buf = [0; 4];
+    right.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b"pair");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[aio::test]
+async fn connecting_to_a_closed_port_is_an_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let err = TcpStream::connect(addr).await.unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+}

@@ -43,6 +43,10 @@ pub(crate) enum Interrupted {
     Cancelled,
 }
 
+/// While tasks keep the loop busy, sockets are checked after this many run
+/// queue entries (tokio's scheduler uses the same interval).
+const IO_CHECK_EVERY: usize = 61;
+
 static NEXT_LOOP_ID: AtomicU32 = AtomicU32::new(1);
 
 pub(crate) struct LoopCore {
@@ -61,6 +65,8 @@ pub(crate) struct LoopCore {
     /// The main future of the `run_until_complete` in progress, if any.
     pub(crate) main: RefCell<Option<Rc<MainTask>>>,
     main_is_current: Cell<bool>,
+    /// Entries run since the poller was last asked about sockets.
+    run_since_io: Cell<usize>,
     next_task_id: Cell<u64>,
     stopping: Cell<bool>,
     closed: Cell<bool>,
@@ -91,6 +97,7 @@ impl LoopCore {
             current: Cell::new(ptr::null()),
             main: RefCell::new(None),
             main_is_current: Cell::new(false),
+            run_since_io: Cell::new(0),
             next_task_id: Cell::new(1),
             stopping: Cell::new(false),
             closed: Cell::new(false),
@@ -277,6 +284,7 @@ impl LoopCore {
         loop {
             self.take_remote();
             let n = self.ready.borrow().len();
+            self.run_since_io.set(self.run_since_io.get() + n);
             for _ in 0..n {
                 let Some(item) = self.ready.borrow_mut().pop() else {
                     break;
@@ -319,8 +327,11 @@ impl LoopCore {
             }
             if self.ready.borrow().is_empty() {
                 self.park();
-            } else if self.reactor.borrow().has_waiters() {
-                // Busy tasks must not keep sockets that became ready waiting.
+            } else if self.reactor.borrow().has_waiters()
+                && self.run_since_io.get() >= IO_CHECK_EVERY
+            {
+                // Busy tasks must not keep sockets that became ready waiting,
+                // but asking the poller costs system calls: not every turn.
                 self.poll_io(Some(Duration::ZERO));
             }
         }
@@ -392,6 +403,7 @@ impl LoopCore {
     /// Waits in the poller up to `timeout`, then wakes the tasks whose sockets
     /// became ready; true if it woke any.
     fn poll_io(&self, timeout: Option<Duration>) -> bool {
+        self.run_since_io.set(0);
         let mut events = self.events.borrow_mut();
         events.clear();
         // An interrupted wait (EINTR) just means "look again".

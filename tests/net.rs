@@ -292,3 +292,31 @@ async fn connecting_to_a_closed_port_is_an_error() {
     let err = TcpStream::connect(addr).await.unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
 }
+
+#[test]
+fn a_socket_dropped_while_its_loop_is_idle_is_closed() {
+    let runner = aio::Runner::new();
+    let listener = runner.run(async { TcpListener::bind("127.0.0.1:0").await.unwrap() });
+    let addr = listener.local_addr().unwrap();
+    // Dropped between runs: it leaves the poller and closes now, and the loop
+    // forgets it when it runs again.
+    drop(listener);
+    let again = runner.run(async move { TcpListener::bind(addr).await });
+    assert!(again.is_ok(), "the port is free again: {again:?}");
+}
+
+#[aio::test]
+async fn a_socket_is_served_while_other_tasks_keep_the_loop_busy() {
+    let (client, server) = connected_pair().await;
+    let busy = aio::create_task(async {
+        // Never idle: the loop only checks sockets between turns.
+        loop {
+            aio::yield_now().await;
+        }
+    });
+    server.write_all(b"through").await.unwrap();
+    let mut buf = [0; 7];
+    client.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b"through");
+    busy.cancel();
+}

@@ -34,10 +34,11 @@ where
             let key = core.reactor.borrow_mut().insert();
             let poller = &core.remote.poller;
             let edge = poller.supports_edge();
-            // SAFETY: `add` requires that the source be deleted from the
-            // poller before it is closed. `io` is owned by the `IoSource`, and
-            // its `Drop` deletes it before the field (and so the socket) is
-            // dropped; a poller that is gone first has forgotten it anyway.
+            // `add` requires that the source be deleted from the poller
+            // before it is closed. `io` is owned by the `IoSource`, whose
+            // `Drop` deletes it before the field (the socket) is dropped; a
+            // poller that is gone first has forgotten it anyway.
+            // SAFETY: the deletion before closing, as just argued.
             let added = unsafe {
                 if edge {
                     // Every change of readiness is reported once, with no

@@ -100,13 +100,14 @@ impl Registry {
             .filter_map(move |entry| match entry {
                 Entry::Occupied(waker) => {
                     let meta = waker.data().wrapping_byte_add(offset).cast::<TaskMeta>();
-                    // SAFETY: `insert` checked that this very waker's data
-                    // pointer lies `offset` bytes before its task's metadata,
-                    // and a waker's data pointer never changes. The waker is
-                    // held by the registry for at least as long as `&self` is
-                    // borrowed, and it keeps the task's allocation (and so the
-                    // metadata) alive.
-                    Some((waker, unsafe { &*meta }))
+                    // `insert` checked that this very waker's data pointer
+                    // lies `offset` bytes before its task's metadata, and a
+                    // waker's data pointer never changes. The registry holds
+                    // the waker while `&self` is borrowed, and the waker keeps
+                    // the task's allocation (and so the metadata) alive.
+                    // SAFETY: `meta` is valid for that borrow, as just argued.
+                    let meta = unsafe { &*meta };
+                    Some((waker, meta))
                 }
                 Entry::Vacant(_) => None,
             })

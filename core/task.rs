@@ -133,10 +133,11 @@ impl<T> Task<T> {
             let _ = self.take_ready(&mut Context::from_waker(Waker::noop()));
         }
         let kept = self.meta().kept_outcome()?;
-        // SAFETY: only this handle keeps or takes the outcome (there is one
-        // handle per task, and nothing else reaches that part of the
-        // metadata), so it stays where it is for as long as `self` is
-        // borrowed; the raw task the handle holds keeps the metadata alive.
+        // Only this handle keeps or takes the outcome (there is one handle
+        // per task, and nothing else reaches that part of the metadata), so
+        // it stays where it is while `self` is borrowed; the raw task the
+        // handle holds keeps the metadata alive.
+        // SAFETY: `kept` is valid for the borrow of `self`, as just argued.
         let kept = unsafe { kept.as_ref() };
         kept.downcast_ref()
     }

@@ -3,7 +3,7 @@
 
 use crate::current::{expect_current, with_current};
 use crate::reactor::Direction;
-use crate::remote::{LoopId, Remote, RemoteItem};
+use crate::remote::{LoopId, Remote};
 use polling::{AsRawSource, AsSource, Event, PollMode};
 use std::io;
 use std::marker::PhantomData;
@@ -113,19 +113,11 @@ where
 impl<T: AsSource> Drop for IoSource<T> {
     fn drop(&mut self) {
         let _ = self.remote.poller.delete(&self.io);
-        let (key, loop_id) = (self.key, self.loop_id);
-        let forget = move |core: &crate::loop_core::LoopCore| {
-            if core.id == loop_id {
-                core.reactor.borrow_mut().remove(key);
-            }
-            core.id == loop_id
-        };
-        if with_current(forget) != Some(true) {
-            // Dropped while its loop is not running here: let the loop forget
-            // the source when it next runs.
-            self.remote.push(RemoteItem::Call(Box::new(move || {
-                with_current(forget);
-            })));
-        }
+        // Dropped while its loop is not running here, the loop forgets the
+        // source when it next runs.
+        let key = self.key;
+        Remote::on_loop(self.loop_id, move |core| {
+            core.reactor.borrow_mut().remove(key)
+        });
     }
 }

@@ -2,7 +2,7 @@
 //! and the poller that parks the loop and that they notify.
 
 use crate::current::with_current;
-use crate::loop_core::Ready;
+use crate::loop_core::{LoopCore, Ready};
 use crate::task_meta::TaskMeta;
 use async_task::Runnable;
 use polling::Poller;
@@ -99,6 +99,30 @@ impl Remote {
             // The loop is gone, and with it every task's future: leak the
             // entry, as `push` does on a closed loop.
             None => std::mem::forget(item),
+        }
+    }
+
+    /// Runs `f` on the loop `loop_id`: at once when that loop is the one
+    /// running on this thread, else when it next runs (through its injection
+    /// queue). Nothing happens if the loop is gone.
+    pub(crate) fn on_loop(loop_id: LoopId, f: impl Fn(&LoopCore) + Copy + Send + 'static) {
+        let here = with_current(|core| {
+            if core.id == loop_id {
+                f(core);
+            }
+            core.id == loop_id
+        });
+        if here == Some(true) {
+            return;
+        }
+        if let Some(remote) = Remote::find(loop_id) {
+            remote.push(RemoteItem::Call(Box::new(move || {
+                with_current(|core| {
+                    if core.id == loop_id {
+                        f(core);
+                    }
+                });
+            })));
         }
     }
 

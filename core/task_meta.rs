@@ -7,8 +7,7 @@
 //! or, once the task needs its rarely used parts (a name, done callbacks, a kept
 //! outcome), the address of those parts, which then hold the id.
 
-use crate::current::with_current;
-use crate::remote::{LoopId, Remote, RemoteItem};
+use crate::remote::{LoopId, Remote};
 use std::any::Any;
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -163,22 +162,8 @@ impl TaskMeta {
     /// runs on this thread, else through the loop's injection queue.
     pub(crate) fn wake_to_cancel(&self) {
         let key = self.registry_key();
-        let loop_id = self.loop_id;
-        let wake = move |core: &crate::loop_core::LoopCore| {
-            if core.id == loop_id {
-                core.wake_task(key);
-            }
-            core.id == loop_id
-        };
-        if with_current(wake) == Some(true) {
-            return;
-        }
         // A loop that is gone has already cancelled every task it had.
-        if let Some(remote) = Remote::find(loop_id) {
-            remote.push(RemoteItem::Call(Box::new(move || {
-                with_current(wake);
-            })));
-        }
+        Remote::on_loop(self.loop_id, move |core| core.wake_task(key));
     }
 
     /// Runs `f` on the rarely used parts, allocating them on first use.

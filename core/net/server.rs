@@ -77,7 +77,7 @@ impl Server {
     /// serving. A connection that failed while waiting to be accepted is
     /// skipped.
     pub async fn serve_forever(&self) -> io::Result<()> {
-        let mut handlers = Handlers(Vec::new());
+        let mut handlers = Handlers(Vec::new(), PRUNE_AT);
         loop {
             let accepted = match &self.listener {
                 Listener::Tcp(l) => l.accept().await.map(|(s, _)| split(Rc::new(s))),
@@ -89,7 +89,7 @@ impl Server {
                 Err(e) if is_transient(&e) => continue,
                 Err(e) => return Err(e),
             };
-            handlers.0.retain(|t| !t.is_done());
+            handlers.prune();
             handlers
                 .0
                 .push(crate::create_task((self.handler)(reader, writer)));
@@ -105,8 +105,23 @@ fn is_transient(e: &io::Error) -> bool {
     )
 }
 
-/// The running handlers of one `serve_forever`, cancelled when it ends.
-struct Handlers(Vec<Task<()>>);
+/// How many handlers are kept before finished ones are first dropped.
+const PRUNE_AT: usize = 64;
+
+/// The running handlers of one `serve_forever`, cancelled when it ends, and
+/// the count at which finished ones are next dropped.
+struct Handlers(Vec<Task<()>>, usize);
+
+impl Handlers {
+    /// Drops finished handlers once the list doubled since the last time, so
+    /// accepting costs O(1) amortised however many connections are open.
+    fn prune(&mut self) {
+        if self.0.len() >= self.1 {
+            self.0.retain(|t| !t.is_done());
+            self.1 = (self.0.len() * 2).max(PRUNE_AT);
+        }
+    }
+}
 
 impl Drop for Handlers {
     fn drop(&mut self) {

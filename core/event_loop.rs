@@ -1,12 +1,13 @@
 //! `EventLoop`: asyncio's loop object and its low-level methods.
 
-use crate::clock::Clock;
-use crate::current::expect_current;
-use crate::loop_core::{Interrupted, LoopCore};
-use crate::loop_handle::LoopHandle;
-use crate::promise::Promise;
+use crate::runtime::expect_current;
+use crate::runtime::Clock;
+use crate::runtime::{Interrupted, LoopCore};
+use crate::task::spawn_on;
+use crate::task::Promise;
 use crate::task::Task;
-use crate::thread_pool::ThreadPool;
+use crate::threads::LoopHandle;
+use crate::threads::{set_default_pool, ThreadPool};
 use crate::time::sleep_until;
 use std::fmt;
 use std::future::Future;
@@ -148,18 +149,18 @@ impl EventLoop {
     }
 
     fn callback_task(&self, body: impl Future<Output = ()> + 'static) -> CallbackHandle {
-        let task = self.core.spawn(body);
+        let task = spawn_on(&self.core, body);
         task.mark_internal();
         CallbackHandle { task }
     }
 
-    /// Schedules `future` as a task on this loop; see [`create_task`].
+    /// Schedules `future` as a task on this loop; see [`create_task`](crate::create_task).
     pub fn create_task<F>(&self, future: F) -> Task<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.core.spawn(future)
+        spawn_on(&self.core, future)
     }
 
     /// A new [`Promise`], asyncio's `loop.create_future()`.
@@ -167,11 +168,11 @@ impl EventLoop {
         Promise::new()
     }
 
-    /// Replaces the pool that [`to_thread`](crate::to_thread) uses on this
+    /// Replaces the pool that [`to_thread`](crate::threads::to_thread) uses on this
     /// loop (asyncio's `set_default_executor`); the old one is shut down. The
     /// loop shuts its default pool down when it closes.
     pub fn set_default_executor(&self, pool: ThreadPool) {
-        self.core.set_default_pool(pool);
+        set_default_pool(&self.core, pool);
     }
 
     /// Seeds the loop's pseudo-random choices (the start branch of an unbiased
@@ -226,29 +227,6 @@ impl CallbackHandle {
     pub fn is_done(&self) -> bool {
         self.task.is_done()
     }
-}
-
-/// Schedules `future` as a task on the running loop and returns its handle, as
-/// asyncio's `asyncio.create_task()`.
-///
-/// The task starts at the loop's next turn, after the caller suspends. The
-/// future need not be `Send`. Panics when no loop runs on this thread.
-///
-/// ```
-/// use std::time::Duration;
-/// aio::run(async {
-///     let t1 = aio::create_task(async { aio::sleep(Duration::from_millis(20)).await; "one" });
-///     let t2 = aio::create_task(async { aio::sleep(Duration::from_millis(10)).await; "two" });
-///     assert_eq!(t2.await.unwrap(), "two");
-///     assert_eq!(t1.await.unwrap(), "one");
-/// });
-/// ```
-pub fn create_task<F>(future: F) -> Task<F::Output>
-where
-    F: Future + 'static,
-    F::Output: 'static,
-{
-    expect_current("aio::create_task", |core| core.spawn(future))
 }
 
 /// The loop running on this thread, as asyncio's `get_running_loop()`.

@@ -48,82 +48,50 @@
 
 extern crate self as aio;
 
-mod as_completed;
-mod child_outcome;
-mod clock;
-mod ctrl_c;
-mod current;
 mod event_loop;
-mod gather;
-mod group;
-mod group_child;
-mod group_error;
-mod group_wake;
-mod io_source;
-mod loop_core;
-mod loop_handle;
-mod main_task;
 pub mod net;
-mod promise;
-mod reactor;
-mod registry;
-mod remote;
-mod run_queue;
 mod runner;
-mod select;
-mod shield;
+mod runtime;
+mod scope;
 pub mod sync;
 mod task;
-mod task_error;
-mod task_future;
-mod task_meta;
-mod task_ref;
-mod thread_pool;
-mod threadsafe_future;
+mod threads;
 mod time;
-mod timeout;
-mod timers;
-mod to_thread;
-mod tuple_gather;
-mod wait;
+mod waiting;
 
 pub use aio_macros::{gather, gather_all, main, select_first, task_group, test, timeout};
-pub use as_completed::{as_completed, AsCompleted};
-pub use child_outcome::ChildOutcome;
-pub use clock::Clock;
-pub use event_loop::{create_task, get_running_loop, CallbackHandle, EventLoop};
-pub use gather::{gather, gather_all, FailFast, Gather, ReturnAll};
-pub use group::{GroupHandle, TaskGroup};
-pub use group_child::ChildHandle;
-pub use group_error::{ChildError, Failure, GroupError};
-pub use loop_handle::LoopHandle;
-pub use promise::{Cancelled, InvalidStateError, Promise};
+pub use event_loop::{get_running_loop, CallbackHandle, EventLoop};
 pub use runner::{run, Runner};
-pub use select::{select_first, SelectFirst};
-pub use shield::shield;
+pub use runtime::Clock;
+pub use scope::{
+    move_on_after, move_on_at, shield, timeout, timeout_at, wait_for, ChildError, ChildHandle,
+    ChildOutcome, Elapsed, Failure, GroupError, GroupHandle, TaskGroup, Timeout, TimeoutDuration,
+    TimeoutScope,
+};
 pub use sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
 };
-pub use task::Task;
-pub use task_error::TaskError;
-pub use task_ref::{all_tasks, current_task, TaskRef};
-pub use thread_pool::{PoolShutDown, ThreadPool};
-pub use threadsafe_future::{run_coroutine_threadsafe, ThreadsafeFuture, WaitTimedOut};
-pub use time::{now, sleep, sleep_until, yield_now, Sleep, YieldNow};
-pub use timeout::{
-    move_on_after, move_on_at, timeout, timeout_at, wait_for, Elapsed, Timeout, TimeoutDuration,
-    TimeoutScope,
+pub use task::{
+    all_tasks, create_task, current_task, Cancelled, InvalidStateError, Promise, Task, TaskError,
+    TaskRef,
 };
-pub use to_thread::{run_in_executor, to_thread, Blocking};
-pub use wait::{wait, ReturnWhen, Wait};
+pub use threads::{
+    run_coroutine_threadsafe, run_in_executor, to_thread, Blocking, LoopHandle, PoolShutDown,
+    ThreadPool, ThreadsafeFuture, WaitTimedOut,
+};
+pub use time::{now, sleep, sleep_until, yield_now, Sleep, YieldNow};
+pub use waiting::{
+    as_completed, gather, gather_all, select_first, wait, AsCompleted, FailFast, Gather, ReturnAll,
+    ReturnWhen, SelectFirst, Wait,
+};
 
 /// Items the macros expand to. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::clock::Clock;
-    pub use crate::group::{__run_group as run_group, __run_supervised as run_supervised};
     pub use crate::runner::Runner;
-    pub use crate::select::{__branch_future as branch_future, __poll_branch as poll_branch};
-    pub use crate::timeout::{__duration as duration, __with_scope as with_scope};
-    pub use crate::tuple_gather::{__gather_poll as gather_poll, GatherSlot};
+    pub use crate::runtime::Clock;
+    pub use crate::scope::{__duration as duration, __with_scope as with_scope};
+    pub use crate::scope::{__run_group as run_group, __run_supervised as run_supervised};
+    pub use crate::waiting::{__branch_future as branch_future, __poll_branch as poll_branch};
+    pub use crate::waiting::{__gather_poll as gather_poll, GatherSlot};
 }

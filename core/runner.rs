@@ -1,10 +1,10 @@
 //! `run` and `Runner`: the top-level entry points, asyncio's `asyncio.run()` and
 //! `asyncio.Runner`.
 
-use crate::clock::Clock;
-use crate::ctrl_c::CtrlC;
 use crate::event_loop::EventLoop;
-use crate::loop_core::Interrupted;
+use crate::runtime::Clock;
+use crate::runtime::CtrlC;
+use crate::runtime::Interrupted;
 use std::future::Future;
 use std::pin::pin;
 

@@ -73,7 +73,7 @@ macro_rules! byte_stream_api {
             pub fn from_std(stream: $std) -> std::io::Result<$t> {
                 stream.set_nonblocking(true)?;
                 Ok($t {
-                    source: $crate::io_source::IoSource::new(stream)?,
+                    source: $crate::runtime::IoSource::new(stream)?,
                 })
             }
 
@@ -132,7 +132,7 @@ macro_rules! byte_stream_api {
             ) -> std::task::Poll<std::io::Result<usize>> {
                 use std::io::Read;
                 self.source
-                    .poll_io(cx, $crate::reactor::Direction::Read, |mut s| s.read(buf))
+                    .poll_io(cx, $crate::runtime::Direction::Read, |mut s| s.read(buf))
             }
 
             fn poll_write_bytes(
@@ -142,7 +142,7 @@ macro_rules! byte_stream_api {
             ) -> std::task::Poll<std::io::Result<usize>> {
                 use std::io::Write;
                 self.source
-                    .poll_io(cx, $crate::reactor::Direction::Write, |mut s| s.write(buf))
+                    .poll_io(cx, $crate::runtime::Direction::Write, |mut s| s.write(buf))
             }
 
             fn shutdown(&self, how: std::net::Shutdown) -> std::io::Result<()> {

@@ -1,7 +1,7 @@
 //! Turning `"host:port"` into socket addresses off the loop's thread, since
 //! the OS lookup blocks (asyncio runs `getaddrinfo` in its executor too).
 
-use crate::to_thread::to_thread;
+use crate::threads::to_thread;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 

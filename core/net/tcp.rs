@@ -1,11 +1,11 @@
 //! TCP: [`TcpListener`] (asyncio's `loop.create_server`) and [`TcpStream`]
 //! (`loop.create_connection`).
 
-use crate::io_source::IoSource;
 use crate::net::byte_stream::byte_stream_api;
 use crate::net::resolve::resolve;
-use crate::reactor::Direction;
-use crate::to_thread::to_thread;
+use crate::runtime::Direction;
+use crate::runtime::IoSource;
+use crate::threads::to_thread;
 use std::fmt;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};

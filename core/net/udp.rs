@@ -1,8 +1,8 @@
 //! UDP: [`UdpSocket`], asyncio's `loop.create_datagram_endpoint`.
 
-use crate::io_source::IoSource;
 use crate::net::resolve::resolve;
-use crate::reactor::Direction;
+use crate::runtime::Direction;
+use crate::runtime::IoSource;
 use std::fmt;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};

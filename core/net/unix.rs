@@ -1,10 +1,10 @@
 //! Unix domain sockets: [`UnixListener`] and [`UnixStream`], asyncio's
 //! `loop.create_unix_server` and `loop.create_unix_connection`.
 
-use crate::io_source::IoSource;
 use crate::net::byte_stream::byte_stream_api;
-use crate::reactor::Direction;
-use crate::to_thread::to_thread;
+use crate::runtime::Direction;
+use crate::runtime::IoSource;
+use crate::threads::to_thread;
 use std::fmt;
 use std::io;
 use std::os::unix::net::SocketAddr;

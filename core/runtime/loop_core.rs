@@ -1,0 +1,353 @@
+//! The event loop itself: run queue, timers, registry, and the turn that runs
+//! them. Everything here lives on the loop's thread; `Remote` is the part other
+//! threads may touch.
+
+use crate::runtime::clock::{Clock, LoopClock};
+use crate::runtime::ctrl_c::CtrlC;
+use crate::runtime::current::Enter;
+use crate::runtime::loop_locals::LoopLocals;
+use crate::runtime::main_task::MainTask;
+use crate::runtime::reactor::Reactor;
+use crate::runtime::registry::Registry;
+use crate::runtime::remote::{LoopId, Remote, RemoteItem};
+use crate::runtime::run_queue::RunQueue;
+use crate::runtime::task_meta::TaskMeta;
+use crate::runtime::timers::Timers;
+use async_task::{Builder, Runnable};
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::ptr::{self, NonNull};
+use std::rc::{Rc, Weak};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+/// async-task's handle of a task of this loop.
+pub(crate) type RawTask<T> = async_task::Task<T, TaskMeta>;
+
+/// One entry of the run queue.
+pub(crate) enum Ready {
+    /// A spawned task to poll.
+    Task(Runnable<TaskMeta>),
+    /// The future given to `run_until_complete`, polled in place.
+    Main,
+}
+
+/// Why `block_on` returned without the main future's output.
+pub(crate) enum Interrupted {
+    /// `stop()` was called before the future finished.
+    Stopped,
+    /// The main task was cancelled (by `current_task().cancel()` or Ctrl-C).
+    Cancelled,
+}
+
+/// While tasks keep the loop busy, sockets are checked after this many run
+/// queue entries (tokio's scheduler uses the same interval).
+const IO_CHECK_EVERY: usize = 61;
+
+static NEXT_LOOP_ID: AtomicU32 = AtomicU32::new(1);
+
+pub(crate) struct LoopCore {
+    pub(crate) id: LoopId,
+    pub(crate) this: Weak<LoopCore>,
+    pub(crate) remote: Arc<Remote>,
+    pub(super) ready: RefCell<RunQueue>,
+    pub(super) remote_buf: RefCell<Vec<RemoteItem>>,
+    pub(crate) timers: RefCell<Timers>,
+    pub(crate) clock: LoopClock,
+    pub(crate) registry: RefCell<Registry>,
+    /// The tasks waiting on sockets.
+    pub(crate) reactor: RefCell<Reactor>,
+    /// The task being polled right now, if a spawned one.
+    pub(super) current: Cell<*const TaskMeta>,
+    /// The main future of the `run_until_complete` in progress, if any.
+    pub(crate) main: RefCell<Option<Rc<MainTask>>>,
+    pub(super) main_is_current: Cell<bool>,
+    /// Entries run since the poller was last asked about sockets.
+    pub(super) run_since_io: Cell<usize>,
+    next_task_id: Cell<u64>,
+    pub(super) stopping: Cell<bool>,
+    pub(super) closed: Cell<bool>,
+    /// Shielded tasks still running, and who waits for them to finish.
+    pub(super) shielded: Cell<usize>,
+    pub(super) shield_waiter: RefCell<Option<std::task::Waker>>,
+    /// Pseudo-random state for fair choices (`select_first!`): a fixed seed
+    /// on a virtual clock, so runs repeat exactly.
+    rng: Cell<u64>,
+    /// What the crate's other parts keep with this loop; closed with it.
+    pub(crate) locals: LoopLocals,
+    pub(super) events: RefCell<polling::Events>,
+}
+
+impl LoopCore {
+    pub(crate) fn new(clock: Clock) -> Rc<LoopCore> {
+        let id = NEXT_LOOP_ID.fetch_add(1, Ordering::Relaxed);
+        Rc::new_cyclic(|this| LoopCore {
+            id,
+            this: this.clone(),
+            remote: Remote::new(id),
+            ready: RefCell::new(RunQueue::new()),
+            remote_buf: RefCell::new(Vec::new()),
+            timers: RefCell::new(Timers::default()),
+            clock: LoopClock::new(clock),
+            registry: RefCell::new(Registry::default()),
+            reactor: RefCell::new(Reactor::default()),
+            current: Cell::new(ptr::null()),
+            main: RefCell::new(None),
+            main_is_current: Cell::new(false),
+            run_since_io: Cell::new(0),
+            next_task_id: Cell::new(1),
+            stopping: Cell::new(false),
+            closed: Cell::new(false),
+            shielded: Cell::new(0),
+            shield_waiter: RefCell::new(None),
+            locals: LoopLocals::default(),
+            rng: Cell::new(match clock {
+                Clock::Virtual => 0x2545_F491_4F6C_DD1D,
+                Clock::Real => {
+                    let nanos = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(1, |d| d.as_nanos() as u64);
+                    nanos | 1
+                }
+            }),
+            events: RefCell::new(polling::Events::new()),
+        })
+    }
+
+    /// Queues a wake-up made on this loop's own thread.
+    pub(crate) fn push_ready(&self, item: Ready) {
+        self.ready.borrow_mut().push(item);
+    }
+
+    pub(crate) fn next_id(&self) -> u64 {
+        let id = self.next_task_id.get();
+        self.next_task_id.set(id + 1);
+        id
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.get()
+    }
+
+    fn check_open(&self, what: &str) {
+        if self.closed.get() {
+            panic!("{what}: this event loop is closed; create a new one (aio::EventLoop::new)");
+        }
+    }
+
+    /// Spawns the future that `make` builds around the task's metadata, as a
+    /// task that starts at the loop's next turn; returns async-task's handle.
+    pub(crate) fn spawn_raw<'m, M, Fut>(&self, make: M) -> RawTask<Fut::Output>
+    where
+        M: FnOnce(&'m TaskMeta) -> Fut,
+        Fut: Future + 'static,
+        Fut::Output: 'static,
+    {
+        self.check_open("create_task");
+        let schedule = |runnable: Runnable<TaskMeta>| Remote::schedule_task(runnable);
+        // `spawn_unchecked` is used for `!Send` futures. Its conditions hold:
+        // the future and its output are 'static (bounds above; the future
+        // borrows only the metadata, which lives in the same allocation and
+        // outlives it); the `Runnable` is only run or dropped on this loop's
+        // thread, because `schedule` routes wake-ups from other threads
+        // through the injection queue (`SendReady`), which only this thread
+        // drains and which leaks rather than drops what it still holds when
+        // the loop is gone; `schedule` itself is `Send + Sync` (it captures
+        // nothing), so wakers may be used from any thread; on another thread
+        // it reads only the metadata's loop id, which never changes after the
+        // task is made, so that read races with nothing the loop's thread
+        // writes.
+        // SAFETY: the conditions of `spawn_unchecked`, argued just above.
+        let (runnable, task) = unsafe {
+            Builder::new()
+                .metadata(TaskMeta::new(self.next_id(), self.id))
+                .spawn_unchecked(make, schedule)
+        };
+        let meta = runnable.metadata();
+        let key = self.registry.borrow_mut().insert(runnable.waker(), meta);
+        meta.set_registry_key(key);
+        self.ready.borrow_mut().push(Ready::Task(runnable));
+        task
+    }
+
+    /// Wakes the registered task with this key (used to deliver cancellation).
+    pub(crate) fn wake_task(&self, key: usize) {
+        let waker = self.registry.borrow().waker(key).cloned();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    pub(crate) fn deregister(&self, key: usize) {
+        self.registry.borrow_mut().remove(key);
+    }
+
+    /// The metadata of the task being polled right now.
+    pub(crate) fn current_meta(&self) -> Option<NonNull<TaskMeta>> {
+        NonNull::new(self.current.get() as *mut TaskMeta)
+    }
+
+    pub(crate) fn main_is_current(&self) -> bool {
+        self.main_is_current.get()
+    }
+
+    /// Restarts the pseudo-random sequence from `seed` (never zero).
+    pub(crate) fn seed_random(&self, seed: u64) {
+        self.rng.set(seed.max(1));
+    }
+
+    /// The next pseudo-random number (xorshift64).
+    pub(crate) fn next_random(&self) -> u64 {
+        let mut x = self.rng.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.rng.set(x);
+        x
+    }
+
+    pub(crate) fn stop(&self) {
+        self.stopping.set(true);
+    }
+
+    /// Counts work outside the loop (a thread, an I/O source) that can still
+    /// wake it; a virtual clock does not jump while any is outstanding.
+    pub(crate) fn begin_outside_work(&self) -> OutsideWork {
+        self.remote.outside_work.fetch_add(1, Ordering::AcqRel);
+        OutsideWork {
+            remote: self.remote.clone(),
+        }
+    }
+
+    /// Runs the loop until `main` finishes (or, with `None`, until `stop()`).
+    pub(crate) fn block_on<F: Future>(
+        &self,
+        main: Option<Pin<&mut F>>,
+        what: &str,
+    ) -> Result<F::Output, Interrupted> {
+        self.check_open(what);
+        let _enter = Enter::run(self, what);
+        self.stopping.set(false);
+        let mut main = main;
+        let main_task = main.as_ref().map(|_| {
+            let task = MainTask::new(self.next_id(), self.remote.clone());
+            *self.main.borrow_mut() = Some(task.clone());
+            task.wake();
+            task
+        });
+        // Whatever happens (return or unwind), this run's main task is over.
+        let _main_done = ClearMain(self);
+        loop {
+            self.take_remote();
+            let n = self.ready.borrow().len();
+            self.run_since_io.set(self.run_since_io.get() + n);
+            for _ in 0..n {
+                let Some(item) = self.ready.borrow_mut().pop() else {
+                    break;
+                };
+                match item {
+                    Ready::Task(runnable) => {
+                        self.current.set(runnable.metadata());
+                        runnable.run();
+                        self.current.set(ptr::null());
+                    }
+                    Ready::Main => {
+                        let (Some(fut), Some(task)) = (main.as_mut(), main_task.as_ref()) else {
+                            continue;
+                        };
+                        task.unschedule();
+                        if task.meta.cancel_requested() {
+                            task.meta.mark_done(true);
+                            return Err(Interrupted::Cancelled);
+                        }
+                        let waker = task.waker();
+                        let mut cx = Context::from_waker(&waker);
+                        self.main_is_current.set(true);
+                        let poll = fut.as_mut().poll(&mut cx);
+                        self.main_is_current.set(false);
+                        if let Poll::Ready(out) = poll {
+                            task.meta.mark_done(false);
+                            return Ok(out);
+                        }
+                    }
+                }
+            }
+            self.fire_timers();
+            if let Some(task) = main_task.as_ref() {
+                if CtrlC::pressed() && task.meta.request_cancel() {
+                    task.wake();
+                }
+            }
+            if self.stopping.replace(false) {
+                return Err(Interrupted::Stopped);
+            }
+            if self.ready.borrow().is_empty() {
+                self.park();
+            } else if self.reactor.borrow().has_waiters()
+                && self.run_since_io.get() >= IO_CHECK_EVERY
+            {
+                // Busy tasks must not keep sockets that became ready waiting,
+                // but asking the poller costs system calls: not every turn.
+                self.poll_io(Some(Duration::ZERO));
+            }
+        }
+    }
+
+    /// Moves what other threads handed over into the run queue, and runs their
+    /// plain calls (asyncio's `call_soon_threadsafe`) in the order they came.
+    pub(super) fn take_remote(&self) {
+        if !self.remote.has_pending() {
+            return;
+        }
+        let mut items = self.remote_buf.take();
+        self.remote.take(&mut items);
+        for item in items.drain(..) {
+            match item {
+                RemoteItem::Ready(ready) => self.ready.borrow_mut().push(ready.0),
+                RemoteItem::Call(call) => {
+                    // A panicking callback is reported by the panic hook and
+                    // must not take the loop down (asyncio logs and goes on).
+                    let _ = catch_unwind(AssertUnwindSafe(call));
+                }
+            }
+        }
+        *self.remote_buf.borrow_mut() = items;
+    }
+
+    pub(crate) fn now(&self) -> Instant {
+        self.clock.now()
+    }
+}
+
+impl Drop for LoopCore {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Ends the main task's registration when `block_on` returns or unwinds.
+struct ClearMain<'a>(&'a LoopCore);
+
+impl Drop for ClearMain<'_> {
+    fn drop(&mut self) {
+        self.0.main.borrow_mut().take();
+        self.0.main_is_current.set(false);
+    }
+}
+
+/// A count of outside work held open; see [`LoopCore::begin_outside_work`].
+pub(crate) struct OutsideWork {
+    remote: Arc<Remote>,
+}
+
+impl Drop for OutsideWork {
+    fn drop(&mut self) {
+        self.remote.outside_work.fetch_sub(1, Ordering::AcqRel);
+        // The loop may be parked waiting on this work: let it look again.
+        let _ = self.remote.poller.notify();
+    }
+}

@@ -1,0 +1,96 @@
+//! The end of a loop: shielded work finishes, every task still alive is
+//! cancelled and its cleanup runs, then the loop refuses further work.
+
+use crate::runtime::current::{with_current, Enter};
+use crate::runtime::loop_core::{LoopCore, Ready};
+use std::ptr;
+use std::task::Poll;
+
+impl LoopCore {
+    pub(crate) fn shield_started(&self) {
+        self.shielded.set(self.shielded.get() + 1);
+    }
+
+    pub(crate) fn shield_done(&self) {
+        self.shielded.set(self.shielded.get().saturating_sub(1));
+        if let Some(waker) = self.shield_waiter.borrow_mut().take() {
+            waker.wake();
+        }
+    }
+
+    /// Runs the loop until every shielded task finished (before shutdown).
+    pub(crate) fn wait_shielded(&self) {
+        // Not from inside another running loop (a runner dropped in a task):
+        // this loop cannot run there; its shielded work is cancelled instead.
+        if self.shielded.get() == 0 || self.closed.get() || with_current(|_| ()).is_some() {
+            return;
+        }
+        let until_done = std::future::poll_fn(|cx| {
+            if self.shielded.get() == 0 {
+                Poll::Ready(())
+            } else {
+                *self.shield_waiter.borrow_mut() = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        });
+        let _ = self.block_on(Some(std::pin::pin!(until_done)), "aio::run");
+    }
+
+    /// Runs what is ready, without waiting for timers or I/O, until nothing is.
+    pub(super) fn run_ready(&self) {
+        loop {
+            self.take_remote();
+            let Some(item) = self.ready.borrow_mut().pop() else {
+                break;
+            };
+            if let Ready::Task(runnable) = item {
+                self.current.set(runnable.metadata());
+                runnable.run();
+                self.current.set(ptr::null());
+            }
+        }
+    }
+
+    /// Cancels every task still alive and lets their cleanup run, as asyncio's
+    /// `run()` does on the way out.
+    pub(crate) fn cancel_all(&self) {
+        let _enter = Enter::nested(self);
+        loop {
+            let wakers: Vec<_> = self
+                .registry
+                .borrow()
+                .iter()
+                .map(|(waker, meta)| {
+                    meta.request_cancel();
+                    waker.clone()
+                })
+                .collect();
+            if wakers.is_empty() {
+                break;
+            }
+            for waker in wakers {
+                waker.wake();
+            }
+            self.run_ready();
+        }
+    }
+
+    /// Cancels what is left, drops every queued entry and refuses further work.
+    pub(crate) fn close(&self) {
+        if self.closed.get() {
+            return;
+        }
+        self.cancel_all();
+        let _enter = Enter::nested(self);
+        self.remote.close();
+        let mut items = Vec::new();
+        self.remote.take(&mut items);
+        drop(items);
+        let queued = self.ready.borrow_mut().take_all();
+        drop(queued);
+        self.closed.set(true);
+        // What other parts keep with the loop ends with it (no pool thread
+        // outlives the loop: asyncio's shutdown_default_executor).
+        self.locals.close_all();
+    }
+}

@@ -1,0 +1,201 @@
+//! `Promise<T>`: asyncio's `Future`, a placeholder whose result is set later.
+
+use crate::runtime::expect_current;
+use event_listener::{Event, EventListener};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+
+/// The error of setting a [`Promise`] that is already done (asyncio's
+/// `InvalidStateError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidStateError;
+
+impl fmt::Display for InvalidStateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the promise is already done: a result can be set only once")
+    }
+}
+
+impl std::error::Error for InvalidStateError {}
+
+/// The error of awaiting something that was cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+impl fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+enum State<T> {
+    Pending,
+    Done(T),
+    Cancelled,
+}
+
+struct Shared<T> {
+    state: Mutex<State<T>>,
+    done: Event,
+}
+
+/// A placeholder for a value that will be set later: asyncio's `Future`
+/// (`loop.create_future()`), named so as not to shadow `std::future::Future`.
+///
+/// Any number of tasks may await it (each gets a clone of the value); it is set
+/// once with [`set_result`](Self::set_result) or [`cancel`](Self::cancel)led.
+/// It is `Send + Sync` when `T: Send`, so a thread may set it directly or
+/// through [`LoopHandle::call_soon_threadsafe`](crate::LoopHandle).
+///
+/// ```
+/// use std::time::Duration;
+/// aio::run(async {
+///     let lp = aio::get_running_loop();
+///     let promise = lp.create_future();
+///     let setter = promise.clone();
+///     lp.call_later(Duration::from_millis(10), move || {
+///         setter.set_result("done").unwrap();
+///     });
+///     assert_eq!(promise.await, Ok("done"));
+/// });
+/// ```
+pub struct Promise<T> {
+    shared: Arc<Shared<T>>,
+    listener: Option<EventListener>,
+}
+
+impl<T> Promise<T> {
+    /// A new, pending promise.
+    pub fn new() -> Self {
+        Promise {
+            shared: Arc::new(Shared {
+                state: Mutex::new(State::Pending),
+                done: Event::new(),
+            }),
+            listener: None,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        // No code that can panic runs while the lock is held.
+        self.shared.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn finish(&self, to: State<T>) -> Result<(), State<T>> {
+        let mut state = self.lock();
+        if !matches!(*state, State::Pending) {
+            return Err(to);
+        }
+        *state = to;
+        drop(state);
+        self.shared.done.notify(usize::MAX);
+        Ok(())
+    }
+
+    /// Sets the value and wakes every awaiter; an error if already done.
+    pub fn set_result(&self, value: T) -> Result<(), InvalidStateError> {
+        self.finish(State::Done(value))
+            .map_err(|_| InvalidStateError)
+    }
+
+    /// Cancels the promise: awaiters get `Err(Cancelled)`. `false` if done.
+    pub fn cancel(&self) -> bool {
+        self.finish(State::Cancelled).is_ok()
+    }
+
+    /// True once a value was set or the promise was cancelled.
+    pub fn is_done(&self) -> bool {
+        !matches!(*self.lock(), State::Pending)
+    }
+
+    /// True if the promise was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(*self.lock(), State::Cancelled)
+    }
+
+    /// The outcome without waiting: `None` while pending.
+    pub fn result(&self) -> Option<Result<T, Cancelled>>
+    where
+        T: Clone,
+    {
+        match &*self.lock() {
+            State::Pending => None,
+            State::Done(value) => Some(Ok(value.clone())),
+            State::Cancelled => Some(Err(Cancelled)),
+        }
+    }
+
+    /// Calls `callback` with the outcome on the running loop once the promise is
+    /// done (soon after, as asyncio schedules done callbacks).
+    ///
+    /// Panics when no loop runs on this thread.
+    pub fn add_done_callback(&self, callback: impl FnOnce(Result<T, Cancelled>) + 'static)
+    where
+        T: Clone + 'static,
+    {
+        let promise = self.clone();
+        expect_current("Promise::add_done_callback", |core| {
+            let task = crate::task::spawn_on(core, async move { callback(promise.await) });
+            task.mark_internal();
+        });
+    }
+}
+
+impl<T> Clone for Promise<T> {
+    /// Another handle to the same promise.
+    fn clone(&self) -> Self {
+        Promise {
+            shared: self.shared.clone(),
+            listener: None,
+        }
+    }
+}
+
+impl<T> Default for Promise<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Unpin for Promise<T> {}
+
+impl<T: Clone> Future for Promise<T> {
+    type Output = Result<T, Cancelled>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            if let Some(outcome) = self.result() {
+                self.listener = None;
+                return Poll::Ready(outcome);
+            }
+            match self.listener.as_mut() {
+                None => {
+                    // Listen, then look again: a set between the two is seen.
+                    self.listener = Some(self.shared.done.listen());
+                }
+                Some(listener) => {
+                    if Pin::new(listener).poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    self.listener = None;
+                }
+            }
+        }
+    }
+}
+
+impl<T> fmt::Debug for Promise<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &*self.lock() {
+            State::Pending => "pending",
+            State::Done(_) => "done",
+            State::Cancelled => "cancelled",
+        };
+        f.debug_struct("Promise").field("state", &state).finish()
+    }
+}

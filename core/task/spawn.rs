@@ -1,0 +1,39 @@
+//! Starting tasks: asyncio's `create_task`, on the running loop or a given one.
+
+use crate::runtime::expect_current;
+use crate::runtime::LoopCore;
+use crate::task::body::TaskFuture;
+use crate::task::handle::Task;
+use std::future::Future;
+
+/// Spawns `future` as a task of `core` that starts at the loop's next turn.
+pub(crate) fn spawn_on<F>(core: &LoopCore, future: F) -> Task<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    Task::new(core.spawn_raw(move |meta| TaskFuture::new(meta, future)))
+}
+
+/// Schedules `future` as a task on the running loop and returns its handle, as
+/// asyncio's `asyncio.create_task()`.
+///
+/// The task starts at the loop's next turn, after the caller suspends. The
+/// future need not be `Send`. Panics when no loop runs on this thread.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::run(async {
+///     let t1 = aio::create_task(async { aio::sleep(Duration::from_millis(20)).await; "one" });
+///     let t2 = aio::create_task(async { aio::sleep(Duration::from_millis(10)).await; "two" });
+///     assert_eq!(t2.await.unwrap(), "two");
+///     assert_eq!(t1.await.unwrap(), "one");
+/// });
+/// ```
+pub fn create_task<F>(future: F) -> Task<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    expect_current("aio::create_task", |core| spawn_on(core, future))
+}

@@ -1,0 +1,195 @@
+//! A bounded pool of threads for blocking work: asyncio's default
+//! `ThreadPoolExecutor`.
+
+use crate::runtime::LoopCore;
+use crate::runtime::LoopLocal;
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A pool of at most `size` threads running blocking closures, for
+/// [`run_in_executor`](crate::run_in_executor) and (as a loop's default pool)
+/// [`to_thread`](crate::threads::to_thread).
+///
+/// Threads start lazily, one per job that finds no idle thread, up to the
+/// size; idle threads are reused. [`shutdown`](Self::shutdown) lets queued
+/// jobs finish and joins every thread. Cloning gives another handle to the
+/// same pool.
+///
+/// ```
+/// let pool = aio::ThreadPool::new(2, "worker");
+/// let runner = aio::Runner::new();
+/// let n = runner.run(aio::run_in_executor(&pool, || 6 * 7)).unwrap();
+/// assert_eq!(n, 42);
+/// pool.shutdown();
+/// assert_eq!(pool.threads(), 0);
+/// ```
+#[derive(Clone)]
+pub struct ThreadPool {
+    inner: Arc<PoolInner>,
+}
+
+struct PoolInner {
+    size: usize,
+    name: String,
+    state: Mutex<PoolState>,
+    work: Condvar,
+}
+
+#[derive(Default)]
+struct PoolState {
+    jobs: VecDeque<Job>,
+    idle: usize,
+    handles: Vec<JoinHandle<()>>,
+    live: usize,
+    shut_down: bool,
+}
+
+/// The error of submitting work to a pool that was shut down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolShutDown;
+
+impl fmt::Display for PoolShutDown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the thread pool was shut down; make a new one or use the loop's default")
+    }
+}
+
+impl std::error::Error for PoolShutDown {}
+
+impl ThreadPool {
+    /// A pool of at most `size` threads (at least one), named
+    /// `<name>-<n>`.
+    pub fn new(size: usize, name: &str) -> Self {
+        ThreadPool {
+            inner: Arc::new(PoolInner {
+                size: size.max(1),
+                name: name.to_string(),
+                state: Mutex::new(PoolState::default()),
+                work: Condvar::new(),
+            }),
+        }
+    }
+
+    /// asyncio's default size: `min(32, cores + 4)`.
+    pub fn default_size() -> usize {
+        let cores = thread::available_parallelism().map_or(1, |n| n.get());
+        (cores + 4).min(32)
+    }
+
+    /// The pool's maximum number of threads.
+    pub fn size(&self) -> usize {
+        self.inner.size
+    }
+
+    /// How many threads are alive now.
+    pub fn threads(&self) -> usize {
+        self.inner.lock().live
+    }
+
+    /// Queues `job` to run on one of the pool's threads.
+    pub fn submit(&self, job: impl FnOnce() + Send + 'static) -> Result<(), PoolShutDown> {
+        let mut state = self.inner.lock();
+        if state.shut_down {
+            return Err(PoolShutDown);
+        }
+        state.jobs.push_back(Box::new(job));
+        if state.idle > 0 {
+            self.inner.work.notify_one();
+        } else if state.live < self.inner.size {
+            state.live += 1;
+            let inner = self.inner.clone();
+            let name = format!("{}-{}", self.inner.name, state.handles.len() + 1);
+            match thread::Builder::new()
+                .name(name)
+                .spawn(move || inner.work_loop())
+            {
+                Ok(handle) => state.handles.push(handle),
+                // No thread could be made: the job waits for an existing one,
+                // or, with none, fails when the pool shuts down.
+                Err(_) => state.live -= 1,
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses new work, lets queued jobs finish and joins every thread.
+    pub fn shutdown(&self) {
+        let handles = {
+            let mut state = self.inner.lock();
+            state.shut_down = true;
+            std::mem::take(&mut state.handles)
+        };
+        self.inner.work.notify_all();
+        let me = thread::current().id();
+        for handle in handles {
+            if handle.thread().id() != me {
+                let _ = handle.join();
+            }
+        }
+    }
+}
+
+impl PoolInner {
+    fn lock(&self) -> MutexGuard<'_, PoolState> {
+        // Jobs run outside the lock, so a panicking job cannot poison it.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn work_loop(&self) {
+        let mut state = self.lock();
+        loop {
+            if let Some(job) = state.jobs.pop_front() {
+                drop(state);
+                job();
+                state = self.lock();
+            } else if state.shut_down {
+                state.live -= 1;
+                return;
+            } else {
+                state.idle += 1;
+                state = self.work.wait(state).unwrap_or_else(|e| e.into_inner());
+                state.idle -= 1;
+            }
+        }
+    }
+}
+
+impl fmt::Debug for ThreadPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ThreadPool")
+            .field("name", &self.inner.name)
+            .field("size", &self.inner.size)
+            .field("threads", &self.threads())
+            .finish()
+    }
+}
+
+/// A loop's default pool (asyncio's default executor), kept with the loop and
+/// shut down when it closes.
+struct DefaultPool(ThreadPool);
+
+impl LoopLocal for DefaultPool {
+    fn close(&self) {
+        self.0.shutdown();
+    }
+}
+
+/// The default pool of `core`, made on first use.
+pub(crate) fn default_pool(core: &LoopCore) -> ThreadPool {
+    let size = ThreadPool::default_size();
+    let pool = core
+        .locals
+        .get_or_insert(|| DefaultPool(ThreadPool::new(size, "aio-worker")));
+    pool.0.clone()
+}
+
+/// Replaces the default pool of `core`; the old one is shut down once idle.
+pub(crate) fn set_default_pool(core: &LoopCore, pool: ThreadPool) {
+    if let Some(old) = core.locals.replace(DefaultPool(pool)) {
+        old.close();
+    }
+}

@@ -1,0 +1,243 @@
+//! Submitting a future to a loop from another thread: asyncio's
+//! `run_coroutine_threadsafe` and the `concurrent.futures.Future` it returns.
+
+use crate::runtime::with_current;
+use crate::task::TaskError;
+use crate::threads::loop_handle::LoopHandle;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+struct Shared<T> {
+    state: Mutex<State<T>>,
+    done: Condvar,
+    cancel: AtomicBool,
+}
+
+struct State<T> {
+    outcome: Option<Result<T, TaskError>>,
+    taken: bool,
+    /// The task running the future on its loop, woken to deliver a cancel.
+    runner: Option<Waker>,
+    /// Whoever awaits the handle from another loop.
+    awaiter: Option<Waker>,
+}
+
+impl<T> Shared<T> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        // No code that can panic runs under this lock.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn finish(&self, outcome: Result<T, TaskError>) {
+        let awaiter = {
+            let mut state = self.lock();
+            state.outcome = Some(outcome);
+            state.runner = None;
+            state.awaiter.take()
+        };
+        self.done.notify_all();
+        if let Some(awaiter) = awaiter {
+            awaiter.wake();
+        }
+    }
+}
+
+/// Schedules `future` on the loop behind `handle` from any thread and returns
+/// a handle to its outcome, as asyncio's `run_coroutine_threadsafe`.
+///
+/// The calling thread can block on the handle ([`result`](ThreadsafeFuture::result),
+/// [`result_timeout`](ThreadsafeFuture::result_timeout)), cancel it (the task is
+/// cancelled in its loop and its cleanup runs), or await it from another loop.
+///
+/// ```
+/// let (tx, rx) = std::sync::mpsc::channel();
+/// let loop_thread = std::thread::spawn(move || {
+///     let lp = aio::EventLoop::new();
+///     tx.send(lp.handle()).unwrap();
+///     lp.run_forever();
+///     lp.close();
+/// });
+/// let handle = rx.recv().unwrap();
+/// let answer = aio::run_coroutine_threadsafe(&handle, async { 6 * 7 });
+/// assert_eq!(answer.result().unwrap(), 42);
+/// handle.stop();
+/// loop_thread.join().unwrap();
+/// ```
+pub fn run_coroutine_threadsafe<F>(handle: &LoopHandle, future: F) -> ThreadsafeFuture<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State {
+            outcome: None,
+            taken: false,
+            runner: None,
+            awaiter: None,
+        }),
+        done: Condvar::new(),
+        cancel: AtomicBool::new(false),
+    });
+    // If the loop closes before running this, dropping `run` reports Cancelled.
+    let run = Submitted {
+        future: Some(future),
+        shared: shared.clone(),
+    };
+    handle.call_soon_threadsafe(move || {
+        with_current(|core| crate::task::spawn_on(core, run).detach());
+    });
+    ThreadsafeFuture { shared }
+}
+
+/// Runs the submitted future on the loop, watching for a cancel request.
+struct Submitted<F: Future> {
+    future: Option<F>,
+    shared: Arc<Shared<F::Output>>,
+}
+
+impl<F: Future> Future for Submitted<F> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: `future` is structurally pinned: polled and dropped in place,
+        // never moved out; `shared` is not pinned.
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: as above, the `Option` holding the future is never moved.
+        let mut slot = unsafe { Pin::new_unchecked(&mut this.future) };
+        let Some(future) = slot.as_mut().as_pin_mut() else {
+            return Poll::Ready(());
+        };
+        if this.shared.cancel.load(Ordering::Acquire) {
+            slot.set(None);
+            this.shared.finish(Err(TaskError::Cancelled));
+            return Poll::Ready(());
+        }
+        this.shared.lock().runner = Some(cx.waker().clone());
+        let outcome = match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(value)) => Ok(value),
+            Err(payload) => Err(TaskError::Panicked(payload)),
+        };
+        slot.set(None);
+        this.shared.finish(outcome);
+        Poll::Ready(())
+    }
+}
+
+impl<F: Future> Drop for Submitted<F> {
+    fn drop(&mut self) {
+        // Dropped unfinished (the loop closed): whoever waits learns it.
+        if self.future.is_some() {
+            self.future = None;
+            self.shared.finish(Err(TaskError::Cancelled));
+        }
+    }
+}
+
+/// The error of [`ThreadsafeFuture::result_timeout`] when time ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitTimedOut;
+
+impl std::fmt::Display for WaitTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the result was not ready in time")
+    }
+}
+
+impl std::error::Error for WaitTimedOut {}
+
+/// The handle returned by [`run_coroutine_threadsafe`]: `Send`, blockable,
+/// cancellable and awaitable (asyncio's `concurrent.futures.Future`).
+pub struct ThreadsafeFuture<T> {
+    shared: Arc<Shared<T>>,
+}
+
+impl<T> ThreadsafeFuture<T> {
+    /// Blocks the calling thread until the outcome is ready. Do not call it on
+    /// the loop's own thread: the loop could never run the future.
+    pub fn result(self) -> Result<T, TaskError> {
+        let mut state = self.shared.lock();
+        loop {
+            if let Some(outcome) = state.outcome.take() {
+                state.taken = true;
+                return outcome;
+            }
+            state = self
+                .shared
+                .done
+                .wait(state)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Like [`result`](Self::result), giving up after `timeout` (the work goes
+    /// on; the handle is returned for another try).
+    pub fn result_timeout(
+        self,
+        timeout: Duration,
+    ) -> Result<Result<T, TaskError>, (WaitTimedOut, Self)> {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.shared.lock();
+        loop {
+            if let Some(outcome) = state.outcome.take() {
+                state.taken = true;
+                return Ok(outcome);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                drop(state);
+                return Err((WaitTimedOut, self));
+            }
+            state = self
+                .shared
+                .done
+                .wait_timeout(state, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    /// True once the outcome is ready.
+    pub fn is_done(&self) -> bool {
+        let state = self.shared.lock();
+        state.outcome.is_some() || state.taken
+    }
+
+    /// Asks the loop to cancel the task: its future is dropped there (cleanup
+    /// runs) and the outcome becomes `Err(TaskError::Cancelled)`. `false` if
+    /// it already finished.
+    pub fn cancel(&self) -> bool {
+        if self.is_done() {
+            return false;
+        }
+        self.shared.cancel.store(true, Ordering::Release);
+        let runner = self.shared.lock().runner.clone();
+        if let Some(runner) = runner {
+            runner.wake();
+        }
+        true
+    }
+}
+
+impl<T> Future for ThreadsafeFuture<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut state = self.shared.lock();
+        match state.outcome.take() {
+            Some(outcome) => {
+                state.taken = true;
+                Poll::Ready(outcome)
+            }
+            None => {
+                state.awaiter = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}

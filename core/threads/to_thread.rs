@@ -1,0 +1,102 @@
+//! Running blocking closures on a thread pool and awaiting their result:
+//! asyncio's `to_thread` and `run_in_executor`.
+
+use crate::runtime::{expect_current, with_current};
+use crate::task::TaskError;
+use crate::threads::thread_pool::{default_pool, ThreadPool};
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+/// Runs the blocking `f` on the running loop's default thread pool and
+/// resolves to its result, as asyncio's `to_thread`. A panic in `f` comes back
+/// as `Err(TaskError::Panicked)`.
+///
+/// Cancelling the await cannot stop the thread: `f` runs to its end and its
+/// result is dropped. While `f` runs, a virtual clock waits for it instead of
+/// jumping. Panics when no loop runs on this thread.
+///
+/// ```
+/// fn blocking(n: u64) -> u64 {
+///     std::thread::sleep(std::time::Duration::from_millis(n));
+///     n
+/// }
+/// aio::run(async {
+///     assert_eq!(aio::to_thread(|| blocking(1)).await.unwrap(), 1);
+/// });
+/// ```
+pub fn to_thread<F, T>(f: F) -> Blocking<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = expect_current("aio::to_thread", default_pool);
+    run_in_executor(&pool, f)
+}
+
+/// Runs the blocking `f` on `pool` and resolves to its result, as asyncio's
+/// `loop.run_in_executor(pool, f)`. See [`to_thread`].
+pub fn run_in_executor<F, T>(pool: &ThreadPool, f: F) -> Blocking<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let slot = Arc::new(Slot {
+        state: Mutex::new((None, None)),
+    });
+    let outside = with_current(|core| core.begin_outside_work());
+    let done = slot.clone();
+    let submitted = pool.submit(move || {
+        let outcome = catch_unwind(AssertUnwindSafe(f)).map_err(TaskError::Panicked);
+        done.finish(outcome);
+        // Only now may a virtual clock move on.
+        drop(outside);
+    });
+    if submitted.is_err() {
+        slot.finish(Err(TaskError::Cancelled));
+    }
+    Blocking { slot }
+}
+
+type SlotState<T> = (Option<Result<T, TaskError>>, Option<Waker>);
+
+struct Slot<T> {
+    state: Mutex<SlotState<T>>,
+}
+
+impl<T> Slot<T> {
+    fn finish(&self, outcome: Result<T, TaskError>) {
+        let waker = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.0 = Some(outcome);
+            state.1.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+/// The future of [`to_thread`] and [`run_in_executor`]: the closure's result,
+/// or `Err(TaskError::Panicked)` (or `Cancelled` if the pool was shut down).
+#[must_use = "the closure runs anyway; await this to get its result"]
+pub struct Blocking<T> {
+    slot: Arc<Slot<T>>,
+}
+
+impl<T> Future for Blocking<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut state = self.slot.state.lock().unwrap_or_else(|e| e.into_inner());
+        match state.0.take() {
+            Some(outcome) => Poll::Ready(outcome),
+            None => {
+                state.1 = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Waiting for time: `sleep`, `sleep_until`, the loop's `now`, and
+//! `yield_now` (asyncio's `sleep(0)`).
+//!
+//! Imports only the kernel.
+
+mod sleep;
+mod yield_now;
+
+pub use sleep::{now, sleep, sleep_until, Sleep};
+pub use yield_now::{yield_now, YieldNow};

@@ -1,0 +1,150 @@
+//! Waiting for time to pass: `sleep`, `sleep_until`, and the loop's `now`.
+
+use crate::runtime::LoopId;
+use crate::runtime::TimerKey;
+use crate::runtime::{expect_current, with_current};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+/// Suspends the calling task for `delay`, as asyncio's `await asyncio.sleep(d)`.
+///
+/// Other tasks run meanwhile. A zero delay still suspends once, letting every
+/// other ready task run first (asyncio's `sleep(0)`). On a virtual clock the
+/// loop jumps over the wait.
+///
+/// ```
+/// use std::time::Duration;
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let lp = aio::get_running_loop();
+///     let start = lp.time();
+///     aio::sleep(Duration::from_secs(2)).await;
+///     assert_eq!(lp.time() - start, 2.0);
+/// });
+/// ```
+pub fn sleep(delay: Duration) -> Sleep {
+    Sleep {
+        when: When::After(delay),
+        timer: None,
+    }
+}
+
+/// Suspends the calling task until the loop's clock reaches `deadline` (see
+/// [`now`]); a deadline in the past still suspends once.
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep {
+        when: When::At(deadline),
+        timer: None,
+    }
+}
+
+/// The loop's current time as an `Instant`: the machine's clock, or the
+/// virtual one when the loop runs on [`Clock::Virtual`](crate::Clock).
+///
+/// Panics when no loop runs on this thread.
+pub fn now() -> Instant {
+    expect_current("aio::now()", |core| core.now())
+}
+
+#[derive(Clone, Copy, Debug)]
+enum When {
+    After(Duration),
+    At(Instant),
+}
+
+/// The future of [`sleep`] and [`sleep_until`].
+#[derive(Debug)]
+#[must_use = "a Sleep does nothing unless awaited"]
+pub struct Sleep {
+    when: When,
+    /// The armed timer and the id of the loop it is armed on.
+    timer: Option<(TimerKey, LoopId)>,
+}
+
+impl Sleep {
+    /// The deadline, once the sleep has started (been polled) or if it was made
+    /// by [`sleep_until`].
+    pub fn deadline(&self) -> Option<Instant> {
+        match self.when {
+            When::At(deadline) => Some(deadline),
+            When::After(_) => None,
+        }
+    }
+
+    /// Moves the deadline, earlier or later, while the sleep is pending. The
+    /// task waiting on it is woken at the new deadline without being polled.
+    pub fn reset(&mut self, deadline: Instant) {
+        self.when = When::At(deadline);
+        if let Some((key, loop_id)) = self.timer.take() {
+            with_current(|core| {
+                if core.id != loop_id {
+                    return;
+                }
+                let mut timers = core.timers.borrow_mut();
+                if let Some(waker) = timers.remove(key) {
+                    self.timer = Some((timers.insert(deadline, waker), loop_id));
+                }
+            });
+        }
+    }
+
+    /// True once the deadline passed and the timer fired.
+    pub fn is_elapsed(&self) -> bool {
+        match self.timer {
+            Some((key, loop_id)) => {
+                with_current(|core| core.id == loop_id && !core.timers.borrow().is_armed(key))
+                    .unwrap_or(false)
+            }
+            None => false,
+        }
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        expect_current("aio::sleep", |core| match this.timer {
+            Some((key, loop_id)) => {
+                let mut timers = core.timers.borrow_mut();
+                if loop_id == core.id && timers.is_armed(key) {
+                    timers.update_waker(key, cx.waker());
+                    Poll::Pending
+                } else {
+                    Poll::Ready(())
+                }
+            }
+            None => {
+                let deadline = match this.when {
+                    When::At(deadline) => deadline,
+                    When::After(delay) => {
+                        let deadline = core.now() + delay;
+                        this.when = When::At(deadline);
+                        deadline
+                    }
+                };
+                let key = core
+                    .timers
+                    .borrow_mut()
+                    .insert(deadline, cx.waker().clone());
+                this.timer = Some((key, core.id));
+                Poll::Pending
+            }
+        })
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        if let Some((key, loop_id)) = self.timer {
+            with_current(|core| {
+                if core.id == loop_id {
+                    core.timers.borrow_mut().remove(key);
+                }
+            });
+        }
+    }
+}

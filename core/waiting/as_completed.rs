@@ -1,0 +1,148 @@
+//! `as_completed`: results in the order they finish, asyncio's
+//! `asyncio.as_completed`.
+
+use crate::runtime::{ChildWake, ReadyList};
+use crate::scope::Elapsed;
+use crate::time::{sleep, Sleep};
+use futures_core::Stream;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+type Running<F> = Option<(Pin<Box<F>>, Arc<ChildWake>, Waker)>;
+
+/// Runs `futures` concurrently and yields each output as it finishes, as
+/// asyncio's `as_completed()`. A `futures_core::Stream`, and an async
+/// iterator through [`AsCompleted::next`]. Dropping it cancels the futures
+/// not yet finished.
+///
+/// ```
+/// use std::time::Duration;
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let mut results = aio::as_completed((1..=3u64).rev().map(|i| async move {
+///         aio::sleep(Duration::from_secs(i)).await;
+///         i
+///     }));
+///     let mut order = Vec::new();
+///     while let Some(i) = results.next().await {
+///         order.push(i);
+///     }
+///     assert_eq!(order, [1, 2, 3]);
+/// });
+/// ```
+pub fn as_completed<I, F>(futures: I) -> AsCompleted<F>
+where
+    I: IntoIterator<Item = F>,
+    F: Future,
+{
+    let ready = Arc::new(ReadyList::default());
+    let running: Vec<Running<F>> = futures
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let wake = ChildWake::new(i, ready.clone());
+            Some((Box::pin(f), wake.clone(), Waker::from(wake)))
+        })
+        .collect();
+    AsCompleted {
+        left: running.len(),
+        fresh: (0..running.len()).collect(),
+        running,
+        ready,
+        buf: Vec::new(),
+        done: Vec::new(),
+        timer: None,
+        expired: false,
+    }
+}
+
+/// The stream of [`as_completed`].
+pub struct AsCompleted<F: Future> {
+    running: Vec<Running<F>>,
+    /// Indices never polled yet.
+    fresh: Vec<usize>,
+    ready: Arc<ReadyList>,
+    buf: Vec<usize>,
+    /// Outputs finished but not yet yielded, in completion order.
+    done: Vec<F::Output>,
+    left: usize,
+    timer: Option<Sleep>,
+    expired: bool,
+}
+
+impl<F: Future> AsCompleted<F> {
+    /// Gives up after `timeout`: the next item is then `Err(Elapsed)` and
+    /// the stream ends (asyncio's `as_completed(..., timeout=)`); use with
+    /// [`next_within`](Self::next_within).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timer = Some(sleep(timeout));
+        self
+    }
+
+    /// The next output in completion order; `None` when all were yielded.
+    pub async fn next(&mut self) -> Option<F::Output> {
+        std::future::poll_fn(|cx| self.poll_item(cx)).await
+    }
+
+    /// Like [`next`](Self::next), honouring [`with_timeout`](Self::with_timeout):
+    /// `Some(Err(Elapsed))` once the time is up, then `None`.
+    pub async fn next_within(&mut self) -> Option<Result<F::Output, Elapsed>> {
+        std::future::poll_fn(|cx| {
+            if self.expired {
+                return Poll::Ready(None);
+            }
+            if let Poll::Ready(item) = self.poll_item(cx) {
+                return Poll::Ready(item.map(Ok));
+            }
+            let Some(timer) = self.timer.as_mut() else {
+                return Poll::Pending;
+            };
+            if Pin::new(&mut *timer).poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            let deadline = timer.deadline().unwrap_or_else(crate::time::now);
+            self.expired = true;
+            self.running.clear(); // cancel what is left
+            Poll::Ready(Some(Err(Elapsed::at(deadline))))
+        })
+        .await
+    }
+
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<F::Output>> {
+        if self.done.is_empty() && self.left > 0 {
+            self.ready.set_parent(cx.waker());
+            self.ready.take(&mut self.buf);
+            self.buf.append(&mut self.fresh);
+            for &i in &self.buf {
+                let Some((future, wake, waker)) = self.running[i].as_mut() else {
+                    continue;
+                };
+                wake.unqueue();
+                if let Poll::Ready(output) = future.as_mut().poll(&mut Context::from_waker(waker)) {
+                    self.running[i] = None;
+                    self.left -= 1;
+                    self.done.push(output);
+                }
+            }
+            self.done.reverse();
+        }
+        match self.done.pop() {
+            Some(output) => Poll::Ready(Some(output)),
+            None if self.left == 0 => Poll::Ready(None),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl<F: Future> Unpin for AsCompleted<F> {}
+
+impl<F: Future> Stream for AsCompleted<F> {
+    type Item = F::Output;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<F::Output>> {
+        self.get_mut().poll_item(cx)
+    }
+}

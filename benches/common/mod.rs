@@ -1,5 +1,5 @@
 //! Shared by the benchmark binaries: quick mode, timing, and the table they
-//! print. Run one with `cargo bench --bench NAME` (add `-- --quick` for a
+//! print. Run one with `cargo bench -p aio-benches --bench NAME` (add `-- --quick` for a
 //! sub-minute run).
 #![allow(dead_code)]
 

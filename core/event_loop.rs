@@ -3,9 +3,9 @@
 use crate::runtime::expect_current;
 use crate::runtime::Clock;
 use crate::runtime::{Interrupted, LoopCore};
-use crate::task::spawn_on;
 use crate::task::Promise;
 use crate::task::Task;
+use crate::task::{spawn_on, MainFuture};
 use crate::threads::LoopHandle;
 use crate::threads::{set_default_pool, ThreadPool};
 use crate::time::sleep_until;
@@ -64,17 +64,17 @@ impl EventLoop {
     /// if [`stop`](Self::stop) is called before the future completes, or if the
     /// main task is cancelled; a panic of the future itself propagates.
     pub fn run_until_complete<F: Future>(&self, future: F) -> F::Output {
-        let future = pin!(future);
+        let future = pin!(MainFuture::new(future));
         match self
             .core
             .block_on(Some(future), "EventLoop::run_until_complete")
         {
-            Ok(output) => output,
+            Ok(Ok(output)) => output,
             Err(Interrupted::Stopped) => {
                 panic!("EventLoop::run_until_complete: the event loop stopped before the future completed")
             }
-            Err(Interrupted::Cancelled) => {
-                panic!("EventLoop::run_until_complete: the main task was cancelled")
+            Ok(Err(cancelled)) => {
+                panic!("EventLoop::run_until_complete: the main task was cancelled ({cancelled})")
             }
         }
     }

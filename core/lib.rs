@@ -48,6 +48,7 @@
 
 extern crate self as aio;
 
+mod cancel;
 mod event_loop;
 pub mod net;
 mod runner;
@@ -59,21 +60,26 @@ mod threads;
 mod time;
 mod waiting;
 
-pub use aio_macros::{gather, gather_all, main, select_first, task_group, test, timeout};
+pub use aio_macros::{
+    cancel_scope, gather, gather_all, main, select_first, task_group, test, timeout,
+};
+pub use cancel::{
+    cancelled, catch_cancel, CancelReason, Cancelled, CancelledFuture, CatchCancel, Reraise,
+};
 pub use event_loop::{get_running_loop, CallbackHandle, EventLoop};
 pub use runner::{run, Runner};
 pub use runtime::Clock;
 pub use scope::{
-    move_on_after, move_on_at, shield, timeout, timeout_at, wait_for, ChildError, ChildHandle,
-    ChildOutcome, Elapsed, Failure, GroupError, GroupHandle, TaskGroup, Timeout, TimeoutDuration,
-    TimeoutScope,
+    current_effective_deadline, move_on_after, move_on_at, shield, timeout, timeout_at, wait_for,
+    CancelHandle, CancelScope, ChildError, ChildHandle, ChildOutcome, Elapsed, Failure, GroupError,
+    GroupHandle, ScopeRun, Shield, TaskGroup, Timeout, TimeoutDuration, TimeoutScope,
 };
 pub use sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
 };
 pub use task::{
-    all_tasks, create_task, current_task, Cancelled, InvalidStateError, Promise, Task, TaskError,
-    TaskRef,
+    all_tasks, create_task, current_task, AbortOnDrop, InvalidStateError, Panic, Promise, Task,
+    TaskError, TaskRef,
 };
 pub use threads::{
     run_coroutine_threadsafe, run_in_executor, to_thread, Blocking, LoopHandle, PoolShutDown,
@@ -92,6 +98,7 @@ pub mod __private {
     pub use crate::runtime::Clock;
     pub use crate::scope::{__duration as duration, __with_scope as with_scope};
     pub use crate::scope::{__run_group as run_group, __run_supervised as run_supervised};
+    pub use crate::scope::{BodyOut, GroupAnchor, PlainBody, ResultBody};
     pub use crate::waiting::{__branch_future as branch_future, __poll_branch as poll_branch};
     pub use crate::waiting::{__gather_poll as gather_poll, GatherSlot};
 }

@@ -5,6 +5,7 @@ use crate::event_loop::EventLoop;
 use crate::runtime::Clock;
 use crate::runtime::CtrlC;
 use crate::runtime::Interrupted;
+use crate::task::MainFuture;
 use std::future::Future;
 use std::pin::pin;
 
@@ -64,7 +65,7 @@ impl Runner {
     pub fn run<F: Future>(&self, future: F) -> F::Output {
         let ctrl_c = CtrlC::install(&self.event_loop.core.remote);
         let outcome = {
-            let future = pin!(future);
+            let future = pin!(MainFuture::new(future));
             self.event_loop.core.block_on(Some(future), "aio::run")
         };
         if ctrl_c.is_some() && CtrlC::pressed() {
@@ -75,8 +76,8 @@ impl Runner {
         }
         drop(ctrl_c);
         match outcome {
-            Ok(output) => output,
-            Err(Interrupted::Cancelled) => panic!("aio::run: the main task was cancelled"),
+            Ok(Ok(output)) => output,
+            Ok(Err(cancelled)) => panic!("aio::run: the main task was cancelled ({cancelled})"),
             Err(Interrupted::Stopped) => {
                 panic!("aio::run: the event loop was stopped before the main future completed")
             }

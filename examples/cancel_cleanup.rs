@@ -25,7 +25,7 @@ async fn main() {
     let t = aio::create_task(background());
     aio::sleep(Duration::from_millis(100)).await;
     t.cancel(); // request cancellation
-    if let Err(aio::TaskError::Cancelled) = t.await {
+    if let Err(aio::TaskError::Cancelled(_)) = t.await {
         // wait for the task to clean up
         println!("main observed cancellation");
     }

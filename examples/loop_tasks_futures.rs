@@ -57,7 +57,7 @@ async fn main() {
     });
 
     // Await everything: tasks and the future, one error type.
-    let from_thread = async { future2.await.map_err(|_| aio::TaskError::Cancelled) };
+    let from_thread = async { future2.await.map_err(aio::TaskError::Cancelled) };
     let (t, w, f) = aio::gather!(t, w, from_thread).expect("nothing fails");
     println!("gathered: {:?}", [t, w, f]);
 }

@@ -21,7 +21,7 @@ async fn main() {
     // Cancel t2 before it finishes.
     aio::sleep(Duration::from_millis(500)).await;
     t2.cancel();
-    if let Err(aio::TaskError::Cancelled) = t2.await {
+    if let Err(aio::TaskError::Cancelled(_)) = t2.await {
         println!("t2 was cancelled");
     }
 

@@ -119,7 +119,7 @@ async fn cancelling_a_sleeping_task_runs_its_cleanup_before_the_awaiter_sees_can
     assert!(task.cancel());
     let outcome = task.await;
     push(&log, "main observed cancellation");
-    assert!(matches!(outcome, Err(TaskError::Cancelled)));
+    assert!(matches!(outcome, Err(TaskError::Cancelled(_))));
     assert_eq!(
         *log.borrow(),
         ["background cleanup", "main observed cancellation"]
@@ -438,8 +438,15 @@ fn cancelling_the_main_task_ends_run_until_complete_with_a_clear_panic() {
         })
     }));
     let payload = caught.expect_err("the main task was cancelled");
-    let msg = payload.downcast_ref::<&str>().copied().unwrap_or("");
+    let msg = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
     assert!(msg.contains("main task was cancelled"), "{msg}");
+    assert!(
+        msg.contains("tests/event_loop.rs"),
+        "the reason names where: {msg}"
+    );
 }
 
 #[aio::test]

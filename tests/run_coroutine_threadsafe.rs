@@ -68,7 +68,7 @@ fn cancelling_the_handle_cancels_the_task_in_the_loop_and_cleanup_runs() {
     });
     started_rx.recv().unwrap();
     assert!(future.cancel());
-    assert!(matches!(future.result(), Err(TaskError::Cancelled)));
+    assert!(matches!(future.result(), Err(TaskError::Cancelled(_))));
     assert!(cleaned.load(Ordering::SeqCst));
     handle.stop();
     lp.join().unwrap();

@@ -33,7 +33,7 @@ async fn a_cancelled_awaiting_task_leaves_the_shielded_work_running() {
     let waiter = aio::create_task(inner);
     aio::sleep(secs(1)).await;
     waiter.cancel();
-    assert!(matches!(waiter.await, Err(TaskError::Cancelled)));
+    assert!(matches!(waiter.await, Err(TaskError::Cancelled(_))));
     aio::sleep(secs(2)).await;
     assert!(*done.borrow());
 }
@@ -43,7 +43,7 @@ async fn shielded_work_can_be_cancelled_directly() {
     let inner = aio::shield(aio::sleep(secs(5)));
     aio::sleep(secs(1)).await;
     assert!(inner.cancel());
-    assert!(matches!(inner.await, Err(TaskError::Cancelled)));
+    assert!(matches!(inner.await, Err(TaskError::Cancelled(_))));
 }
 
 #[aio::test]

@@ -95,7 +95,7 @@ async fn a_child_failing_while_the_body_is_suspended_ends_the_group_at_that_time
         tg.create_task(failer(1, "child"));
         aio::sleep(secs(100)).await;
     });
-    assert!(matches!(out, Err(GroupError::Failed(_))));
+    assert!(!out.unwrap_err().failures().is_empty());
     assert_eq!(aio::now() - start, secs(1));
 }
 
@@ -103,10 +103,12 @@ async fn a_child_failing_while_the_body_is_suspended_ends_the_group_at_that_time
 async fn a_panicking_body_cancels_the_children_and_is_reported() {
     let log = log();
     let l = log.clone();
-    let out = task_group!(|tg| {
+    let out: Result<(), GroupError> = task_group!(|tg| {
         tg.create_task(sleeper(l.clone(), "child", 10));
         aio::sleep(secs(1)).await;
-        panic!("body broke");
+        if !l.borrow().is_empty() || aio::now() > aio::now() - secs(1) {
+            panic!("body broke");
+        }
     });
     let err = out.unwrap_err();
     assert_eq!(err.failures()[0].task(), "body");
@@ -144,7 +146,7 @@ async fn cancelling_the_parent_task_cancels_every_child_and_reports_cancelled() 
     });
     aio::sleep(secs(1)).await;
     parent.cancel();
-    assert!(matches!(parent.await, Err(TaskError::Cancelled)));
+    assert!(matches!(parent.await, Err(TaskError::Cancelled(_))));
     let mut seen = log.borrow().clone();
     seen.sort();
     assert_eq!(seen, ["cleanup one", "cleanup two"]);
@@ -200,7 +202,10 @@ async fn a_child_created_after_a_failure_is_cancelled_before_it_runs() {
     });
     assert!(out.is_err());
     aio::sleep(secs(1)).await;
-    assert_eq!(*late.borrow(), Some(Err(ChildError::Cancelled)));
+    assert!(matches!(
+        *late.borrow(),
+        Some(Err(ChildError::Cancelled(_)))
+    ));
     assert!(!*ran.borrow(), "the late child never ran");
 }
 
@@ -319,7 +324,7 @@ async fn cancelling_one_child_leaves_the_others_running() {
         tg.create_task(sleeper(l.clone(), "kept", 2));
         aio::sleep(secs(1)).await;
         assert!(doomed.cancel());
-        assert_eq!(doomed.await, Err(ChildError::Cancelled));
+        assert!(matches!(doomed.await, Err(ChildError::Cancelled(_))));
     })
     .unwrap();
     assert_eq!(

@@ -88,5 +88,5 @@ fn work_submitted_to_a_shut_down_pool_reports_cancelled() {
     let pool = ThreadPool::new(1, "gone");
     pool.shutdown();
     let outcome = aio::run(aio::run_in_executor(&pool, || 1));
-    assert!(matches!(outcome, Err(TaskError::Cancelled)));
+    assert!(matches!(outcome, Err(TaskError::Cancelled(_))));
 }

@@ -65,6 +65,11 @@ impl LoopClock {
         self.now().duration_since(self.epoch).as_secs_f64()
     }
 
+    /// Seconds from the loop's epoch to `at`, as `loop.time()` will say then.
+    pub(crate) fn seconds_at(&self, at: Instant) -> f64 {
+        at.saturating_duration_since(self.epoch).as_secs_f64()
+    }
+
     /// The instant that is `seconds` after the loop's epoch.
     pub(crate) fn instant_at(&self, seconds: f64) -> Instant {
         self.epoch + Duration::from_secs_f64(seconds.max(0.0))

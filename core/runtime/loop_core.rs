@@ -11,7 +11,7 @@ use crate::runtime::reactor::Reactor;
 use crate::runtime::registry::Registry;
 use crate::runtime::remote::{LoopId, Remote, RemoteItem};
 use crate::runtime::run_queue::RunQueue;
-use crate::runtime::task_meta::TaskMeta;
+use crate::runtime::task_meta::{TaskMeta, CODE_CTRL_C};
 use crate::runtime::timers::Timers;
 use async_task::{Builder, Runnable};
 use std::cell::{Cell, RefCell};
@@ -40,8 +40,6 @@ pub(crate) enum Ready {
 pub(crate) enum Interrupted {
     /// `stop()` was called before the future finished.
     Stopped,
-    /// The main task was cancelled (by `current_task().cancel()` or Ctrl-C).
-    Cancelled,
 }
 
 /// While tasks keep the loop busy, sockets are checked after this many run
@@ -66,6 +64,12 @@ pub(crate) struct LoopCore {
     /// The main future of the `run_until_complete` in progress, if any.
     pub(crate) main: RefCell<Option<Rc<MainTask>>>,
     pub(super) main_is_current: Cell<bool>,
+    /// The innermost cancel scope of the poll in progress, as the
+    /// cancellation machinery keeps it (an opaque pointer here).
+    pub(crate) scope_top: Cell<*const ()>,
+    /// Set while `close` drops what is left: scopes end at once, whatever
+    /// catches inside them.
+    pub(crate) forcing: Cell<bool>,
     /// Entries run since the poller was last asked about sockets.
     pub(super) run_since_io: Cell<usize>,
     next_task_id: Cell<u64>,
@@ -98,6 +102,8 @@ impl LoopCore {
             current: Cell::new(ptr::null()),
             main: RefCell::new(None),
             main_is_current: Cell::new(false),
+            scope_top: Cell::new(ptr::null()),
+            forcing: Cell::new(false),
             run_since_io: Cell::new(0),
             next_task_id: Cell::new(1),
             stopping: Cell::new(false),
@@ -195,6 +201,16 @@ impl LoopCore {
         self.main_is_current.get()
     }
 
+    /// The metadata of the task being polled, spawned or main, and whether it
+    /// is the main one. Valid while that poll lasts.
+    pub(crate) fn current_task_meta(&self) -> Option<(NonNull<TaskMeta>, bool)> {
+        if self.main_is_current.get() {
+            let main = self.main.borrow();
+            return main.as_ref().map(|m| (NonNull::from(&m.meta), true));
+        }
+        self.current_meta().map(|meta| (meta, false))
+    }
+
     /// Restarts the pseudo-random sequence from `seed` (never zero).
     pub(crate) fn seed_random(&self, seed: u64) {
         self.rng.set(seed.max(1));
@@ -260,10 +276,6 @@ impl LoopCore {
                             continue;
                         };
                         task.unschedule();
-                        if task.meta.cancel_requested() {
-                            task.meta.mark_done(true);
-                            return Err(Interrupted::Cancelled);
-                        }
                         let waker = task.waker();
                         let mut cx = Context::from_waker(&waker);
                         self.main_is_current.set(true);
@@ -278,7 +290,8 @@ impl LoopCore {
             }
             self.fire_timers();
             if let Some(task) = main_task.as_ref() {
-                if CtrlC::pressed() && task.meta.request_cancel() {
+                if CtrlC::pressed() && !task.meta.cancel_requested() && task.meta.request_cancel() {
+                    task.meta.set_cancel_code(CODE_CTRL_C);
                     task.wake();
                 }
             }

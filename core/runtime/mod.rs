@@ -35,5 +35,5 @@ pub(crate) use loop_locals::LoopLocal;
 pub(crate) use main_task::MainTask;
 pub(crate) use reactor::Direction;
 pub(crate) use remote::{LoopId, Remote, RemoteItem};
-pub(crate) use task_meta::TaskMeta;
+pub(crate) use task_meta::{TaskMeta, CODE_CTRL_C, CODE_LOOP_SHUTDOWN, MAX_CANCEL_CODE};
 pub(crate) use timers::TimerKey;

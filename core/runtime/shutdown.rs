@@ -3,6 +3,7 @@
 
 use crate::runtime::current::{with_current, Enter};
 use crate::runtime::loop_core::{LoopCore, Ready};
+use crate::runtime::task_meta::CODE_LOOP_SHUTDOWN;
 use std::ptr;
 use std::task::Poll;
 
@@ -61,7 +62,9 @@ impl LoopCore {
                 .borrow()
                 .iter()
                 .map(|(waker, meta)| {
-                    meta.request_cancel();
+                    if meta.request_cancel() && meta.cancel_code() == 0 {
+                        meta.set_cancel_code(CODE_LOOP_SHUTDOWN);
+                    }
                     waker.clone()
                 })
                 .collect();
@@ -80,6 +83,8 @@ impl LoopCore {
         if self.closed.get() {
             return;
         }
+        // What is left is dropped now, whatever catches inside it.
+        self.forcing.set(true);
         self.cancel_all();
         let _enter = Enter::nested(self);
         self.remote.close();

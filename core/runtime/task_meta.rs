@@ -1,11 +1,19 @@
 //! What the loop knows about each task, stored inside the task's own allocation.
 //!
 //! Every task pays for it, so it is kept to two words, which keeps a small
-//! task's allocation in the 80-byte class. One word holds the registry key and
-//! the loop's id (a pointer to the loop would be a word of its own). The other
-//! holds the state flags in its low bits and, above them, either the task's id
-//! or, once the task needs its rarely used parts (a name, done callbacks, a kept
-//! outcome), the address of those parts, which then hold the id.
+//! task's allocation in the 80-byte class. One word holds the state flags in
+//! its low bits and, above them, either the task's id or, once the task needs
+//! its rarely used parts (a name, done callbacks, a kept outcome), the address
+//! of those parts, which then hold the id. The other word holds the loop's id
+//! (read from other threads, so it has a half of its own that never changes)
+//! and, packed in the other half, the registry key, a one-byte code saying
+//! why the task was cancelled, and two more flags.
+//!
+//! Nothing that is not `Send` may be dropped with the metadata: the last
+//! reference to a task's allocation can be a waker on another thread. The
+//! rarely used parts that are not `Send` (done callbacks, the kept outcome)
+//! are emptied on the loop's thread: the callbacks when the task's future
+//! ends or is dropped, the outcome when the task's handle is dropped.
 
 use crate::runtime::remote::{LoopId, Remote};
 use std::any::Any;
@@ -26,7 +34,8 @@ const SHIELDED: usize = 16;
 const TAKEN: usize = 32;
 /// Set once the word above the flags is the address of the task's `Extra`.
 const HAS_EXTRA: usize = 64;
-/// How many low bits of the word hold the flags above.
+/// How many low bits of the word hold the flags above (`Extra` is aligned so
+/// that its address leaves them free).
 const FLAG_BITS: u32 = 7;
 const FLAGS: usize = (1 << FLAG_BITS) - 1;
 
@@ -39,11 +48,32 @@ pub(crate) struct TaskMeta {
     /// The flags, below either `id << FLAG_BITS` or the address of the boxed
     /// `Extra` (aligned so that its low bits are free), as `HAS_EXTRA` says.
     word: Cell<*mut Extra>,
-    /// Where this task sits in the loop's registry.
-    registry_key: Cell<u32>,
-    /// The loop the task belongs to.
+    /// The registry key (low `KEY_BITS`), the cancel code and the flags of
+    /// `SECOND_FLAGS`.
+    packed: Cell<u32>,
+    /// The loop the task belongs to; read from other threads, never changed.
     loop_id: LoopId,
 }
+
+/// Bits of `packed` that hold the registry key: up to 16,777,215 live tasks
+/// per loop.
+const KEY_BITS: u32 = 24;
+const KEY_MASK: u32 = (1 << KEY_BITS) - 1;
+/// Six bits of cancel code above the key (see [`TaskMeta::cancel_code`]).
+const CODE_SHIFT: u32 = KEY_BITS;
+const CODE_MASK: u32 = 0x3f << CODE_SHIFT;
+/// The largest cancel code.
+pub(crate) const MAX_CANCEL_CODE: u8 = 0x3f;
+/// Cancel codes the kernel sets itself (the cancellation machinery gives the
+/// others their meaning): the loop shut down, and Ctrl-C.
+pub(crate) const CODE_LOOP_SHUTDOWN: u8 = 1;
+pub(crate) const CODE_CTRL_C: u8 = 2;
+/// Set once the cancellation machinery keeps state for this task (catchers
+/// wait in it): it must be told when the task ends.
+const HAS_SCOPE: u32 = 1 << 30;
+/// Set while the task's handle is being awaited: dropping the handle then
+/// cancels the task.
+const AWAITED: u32 = 1 << 31;
 
 /// The parts few tasks use. Its alignment leaves `FLAG_BITS` low bits of its
 /// address free for the flags.
@@ -57,6 +87,9 @@ struct Extra {
     outcome: Option<Box<dyn Any>>,
     /// The payload of the panic that ended the task, until the handle takes it.
     panic: Option<Box<dyn Any + Send>>,
+    /// Why the task was cancelled, when six bits could not say it (a
+    /// `Cancelled` the kernel does not look into), until the handle takes it.
+    cancel_value: Option<Box<dyn Any + Send>>,
 }
 
 impl TaskMeta {
@@ -65,7 +98,7 @@ impl TaskMeta {
     pub(crate) fn new(id: u64, loop_id: LoopId) -> Self {
         TaskMeta {
             word: Cell::new(ptr::without_provenance_mut((id as usize) << FLAG_BITS)),
-            registry_key: Cell::new(u32::MAX),
+            packed: Cell::new(KEY_MASK),
             loop_id,
         }
     }
@@ -150,12 +183,51 @@ impl TaskMeta {
 
     /// Where this task sits in the loop's registry.
     pub(crate) fn registry_key(&self) -> usize {
-        self.registry_key.get() as usize
+        (self.packed.get() & KEY_MASK) as usize
     }
 
     pub(crate) fn set_registry_key(&self, key: usize) {
-        let key = u32::try_from(key).expect("more than 4 billion live tasks on one loop");
-        self.registry_key.set(key);
+        let key = u32::try_from(key)
+            .ok()
+            .filter(|&k| k < KEY_MASK)
+            .expect("more than 16 million live tasks on one aio event loop");
+        self.packed.set(self.packed.get() & !KEY_MASK | key);
+    }
+
+    /// Why the task was cancelled, as a small code whose meaning the
+    /// cancellation machinery keeps (0: not said).
+    pub(crate) fn cancel_code(&self) -> u8 {
+        ((self.packed.get() & CODE_MASK) >> CODE_SHIFT) as u8
+    }
+
+    pub(crate) fn set_cancel_code(&self, code: u8) {
+        debug_assert!(code <= MAX_CANCEL_CODE);
+        let code = (u32::from(code) << CODE_SHIFT) & CODE_MASK;
+        self.packed.set(self.packed.get() & !CODE_MASK | code);
+    }
+
+    fn set_packed_flag(&self, flag: u32, on: bool) {
+        let packed = self.packed.get();
+        self.packed
+            .set(if on { packed | flag } else { packed & !flag });
+    }
+
+    /// True once the cancellation machinery keeps state for this task.
+    pub(crate) fn has_scope(&self) -> bool {
+        self.packed.get() & HAS_SCOPE != 0
+    }
+
+    pub(crate) fn set_has_scope(&self, on: bool) {
+        self.set_packed_flag(HAS_SCOPE, on);
+    }
+
+    /// True while the task's handle is being awaited.
+    pub(crate) fn is_awaited(&self) -> bool {
+        self.packed.get() & AWAITED != 0
+    }
+
+    pub(crate) fn set_awaited(&self, on: bool) {
+        self.set_packed_flag(AWAITED, on);
     }
 
     /// Wakes the task so that it sees a cancel request: directly when its loop
@@ -179,6 +251,7 @@ impl TaskMeta {
                     callbacks: Vec::new(),
                     outcome: None,
                     panic: None,
+                    cancel_value: None,
                 });
                 let flags = self.word.get().addr() & FLAGS;
                 let raw = Box::into_raw(boxed);
@@ -230,6 +303,14 @@ impl TaskMeta {
         }
     }
 
+    /// Drops the done callbacks unrun (the task's future was dropped before
+    /// it finished); on the loop's thread, as they need not be `Send`.
+    pub(crate) fn drop_callbacks(&self) {
+        if self.extra_ptr().is_some() {
+            drop(self.with_extra(|extra| std::mem::take(&mut extra.callbacks)));
+        }
+    }
+
     /// Keeps the outcome the handle took out of the raw task.
     pub(crate) fn keep_outcome(&self, outcome: Box<dyn Any>) {
         self.with_extra(|extra| extra.outcome = Some(outcome));
@@ -258,11 +339,27 @@ impl TaskMeta {
         self.extra_ptr()?;
         self.with_extra(|extra| extra.panic.take())
     }
+
+    /// Keeps why the task was cancelled for its handle.
+    pub(crate) fn keep_cancel_value(&self, value: Box<dyn Any + Send>) {
+        self.with_extra(|extra| extra.cancel_value = Some(value));
+    }
+
+    /// Reads the kept cancel value without taking it.
+    pub(crate) fn with_cancel_value<R>(&self, f: impl FnOnce(Option<&(dyn Any + Send)>) -> R) -> R {
+        self.read_extra(|extra| f(extra.and_then(|e| e.cancel_value.as_deref())))
+    }
 }
 
 impl Drop for TaskMeta {
     fn drop(&mut self) {
         if let Some(extra) = self.extra_ptr() {
+            // SAFETY: as in `with_extra`; nothing else reaches the metadata
+            // while it is dropped.
+            let parts = unsafe { extra.as_ref() };
+            // This may run on any thread (see the module's comment): what is
+            // not `Send` was emptied on the loop's thread before.
+            debug_assert!(parts.callbacks.is_empty() && parts.outcome.is_none());
             // SAFETY: the `Extra` came from `Box::into_raw` in `with_extra` and
             // is freed only here, once.
             drop(unsafe { Box::from_raw(extra.as_ptr()) });

@@ -1,25 +1,29 @@
-//! One child of a task group: the future that runs it and the handle the body
-//! holds.
+//! One child of a task group: the future that runs it (a cancel scope of its
+//! own) and the handle the body holds.
 
+use crate::cancel::{enter, CancelRegistry, CancelState, Cancelled};
+use crate::runtime::LoopCore;
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::{ChildError, Failure};
 use crate::task::panic_message;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
+use std::time::Instant;
 
-/// What a child and its handle share: the outcome, and the ways to cancel it.
+/// What a child and its handle share: the outcome, and the child's scope.
 pub(crate) struct ChildCell<T> {
     /// The child's number in its group; its name is `child-<number>`.
     number: u64,
     outcome: RefCell<Option<Result<T, ChildError>>>,
     /// The task awaiting the handle.
     waiter: RefCell<Option<Waker>>,
-    cancel_requested: Cell<bool>,
+    /// The child's cancellation state (its scope).
+    pub(crate) state: CancelState,
     /// The child's own waker, to deliver a cancel request.
     pub(crate) waker: RefCell<Option<Waker>>,
 }
@@ -30,7 +34,7 @@ impl<T> ChildCell<T> {
             number,
             outcome: RefCell::new(None),
             waiter: RefCell::new(None),
-            cancel_requested: Cell::new(false),
+            state: CancelState::default(),
             waker: RefCell::new(None),
         })
     }
@@ -50,6 +54,30 @@ impl<T> ChildCell<T> {
             }
         }
     }
+
+    fn cancelled(&self) -> Cancelled {
+        self.state
+            .cancelled()
+            .unwrap_or_else(|| Cancelled::new(crate::CancelReason::LoopShutdown))
+    }
+}
+
+/// A child as its group drives it, whatever its output type.
+pub(crate) trait Child {
+    /// Polls the child on `core`; `Ready(failure)` once it ended.
+    fn poll_child(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        core: &LoopCore,
+    ) -> Poll<Option<Failure>>;
+
+    /// Requests the child's cancellation; true when nothing inside catches
+    /// it, so the group drops the child now.
+    fn cancel(&self, core: &LoopCore, cancelled: Cancelled, grace_until: Option<Instant>) -> bool;
+
+    /// Drops the child's future now (it was cancelled); a panic in its
+    /// cleanup comes back as a failure.
+    fn drop_now(self: Pin<&mut Self>) -> Option<Failure>;
 }
 
 /// Runs a child's future for the group; yields the child's failure, if any.
@@ -65,50 +93,121 @@ impl<F, T> ChildRun<F, T> {
             cell,
         }
     }
+
+    /// The future's field, pinned: it is structurally pinned (polled in
+    /// place, dropped in place with `Pin::set`, never moved out).
+    fn future(self: Pin<&mut Self>) -> (Pin<&mut Option<F>>, &ChildCell<T>) {
+        // SAFETY: `future` is structurally pinned, as just said; `cell` is not.
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: as above.
+        (unsafe { Pin::new_unchecked(&mut this.future) }, &this.cell)
+    }
 }
 
-impl<F> Future for ChildRun<F, <F::Output as ChildOutcome>::Value>
+/// Drops a child's future, catching a panic in its cleanup as a failure.
+fn drop_caught<F>(slot: Pin<&mut Option<F>>, name: impl FnOnce() -> String) -> Option<Failure> {
+    let mut slot = Some(slot);
+    let dropped = catch_unwind(AssertUnwindSafe(|| {
+        if let Some(mut slot) = slot.take() {
+            slot.set(None);
+        }
+    }));
+    dropped
+        .err()
+        .map(|payload| Failure::panicked(format!("{} (dropping it)", name()), payload))
+}
+
+impl<F> Child for ChildRun<F, <F::Output as ChildOutcome>::Value>
 where
     F: Future,
     F::Output: ChildOutcome,
 {
-    type Output = Option<Failure>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Failure>> {
-        // SAFETY: `future` is structurally pinned: polled in place, dropped in
-        // place with `Pin::set`, never moved out; `cell` is not pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        // SAFETY: as above, the `Option` holding the future is never moved.
-        let mut slot = unsafe { Pin::new_unchecked(&mut this.future) };
+    fn poll_child(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        core: &LoopCore,
+    ) -> Poll<Option<Failure>> {
+        let (mut slot, cell) = self.future();
         let Some(future) = slot.as_mut().as_pin_mut() else {
             return Poll::Ready(None);
         };
-        if this.cell.cancel_requested.get() {
-            slot.set(None);
-            this.cell.finish(Err(ChildError::Cancelled));
-            return Poll::Ready(None);
+        let state = &cell.state;
+        let must_end = |state: &CancelState, waker: &Waker| {
+            state.ends_now(core, |key| CancelRegistry::of(core).catchers(key), waker)
+        };
+        if must_end(state, cx.waker()) {
+            let failure = drop_caught(slot, || cell.name());
+            cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+            return Poll::Ready(failure);
         }
-        let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
+        let polled = enter(core, state, || {
+            catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
+        });
         let (outcome, failure) = match polled {
-            Ok(Poll::Pending) => return Poll::Pending,
-            Ok(Poll::Ready(output)) => match output.into_outcome() {
-                Ok(value) => (Ok(value), None),
-                Err((message, error)) => (
-                    Err(ChildError::Failed(message.clone())),
-                    Some(Failure::returned(this.cell.name(), message, error)),
-                ),
-            },
+            Ok(Poll::Pending) => {
+                if must_end(state, cx.waker()) {
+                    let failure = drop_caught(slot, || cell.name());
+                    cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+                    return Poll::Ready(failure);
+                }
+                return Poll::Pending;
+            }
+            Ok(Poll::Ready(output)) => {
+                if let Some(failure) = drop_caught(slot, || cell.name()) {
+                    cell.finish(Err(ChildError::Failed(failure.message.clone())));
+                    return Poll::Ready(Some(failure));
+                }
+                // Cancelled and never told, or passed its cancellation on
+                // (its output holds it): the child counts as cancelled.
+                let never_told = state.is_requested() && !state.is_delivered();
+                if never_told || state.token_held_elsewhere() {
+                    drop(output);
+                    cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+                    return Poll::Ready(None);
+                }
+                match output.into_outcome() {
+                    Ok(value) => (Ok(value), None),
+                    Err((message, error)) => (
+                        Err(ChildError::Failed(message.clone())),
+                        Some(Failure::returned(cell.name(), message, error)),
+                    ),
+                }
+            }
             Err(payload) => {
                 let message = panic_message(payload.as_ref()).unwrap_or("").to_string();
+                let _ = drop_caught(slot, || cell.name());
                 (
                     Err(ChildError::Failed(format!("panicked: {message}"))),
-                    Some(Failure::panic(this.cell.name(), payload)),
+                    Some(Failure::panicked(cell.name(), payload)),
                 )
             }
         };
-        slot.set(None);
-        this.cell.finish(outcome);
+        cell.finish(outcome);
         Poll::Ready(failure)
+    }
+
+    fn cancel(&self, core: &LoopCore, cancelled: Cancelled, grace_until: Option<Instant>) -> bool {
+        let state = &self.cell.state;
+        state.request(cancelled, grace_until);
+        let registry = CancelRegistry::of(core);
+        if state.must_drop(registry.catchers(state.key.get())) {
+            return true;
+        }
+        registry.wake_catchers(state);
+        if let Some(waker) = self.cell.waker.borrow().as_ref() {
+            waker.wake_by_ref();
+        }
+        false
+    }
+
+    fn drop_now(self: Pin<&mut Self>) -> Option<Failure> {
+        let (slot, cell) = self.future();
+        if slot.is_none() {
+            return None;
+        }
+        let failure = drop_caught(slot, || cell.name());
+        cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+        failure
     }
 }
 
@@ -118,7 +217,8 @@ impl<F, T> Drop for ChildRun<F, T> {
         // dropped first (the field), so its cleanup has run when the handle
         // learns it.
         self.future = None;
-        self.cell.finish(Err(ChildError::Cancelled));
+        let cancelled = self.cell.cancelled();
+        self.cell.finish(Err(ChildError::Cancelled(cancelled)));
     }
 }
 
@@ -127,6 +227,18 @@ impl<F, T> Drop for ChildRun<F, T> {
 /// Await it for the child's value, or read it without waiting with
 /// [`result`](Self::result) — also after the group ended, when every child is
 /// done. Dropping the handle does not affect the child.
+///
+/// ```
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let mut handle = None;
+///     aio::task_group!(|tg| {
+///         handle = Some(tg.create_task(async { Ok::<_, std::convert::Infallible>(6 * 7) }));
+///     })
+///     .unwrap();
+///     assert_eq!(handle.unwrap().result(), Some(&Ok(42)));
+/// });
+/// ```
 pub struct ChildHandle<T> {
     cell: Rc<ChildCell<T>>,
     taken: Option<Result<T, ChildError>>,
@@ -157,12 +269,19 @@ impl<T> ChildHandle<T> {
     }
 
     /// Cancels this child alone; its siblings and the group go on. `false` if
-    /// it already finished.
+    /// it already finished. Like a task's, the child's catch points receive
+    /// the cancellation ([`catch_cancel`](crate::catch_cancel)); with none,
+    /// it is dropped where it waits.
+    #[track_caller]
     pub fn cancel(&self) -> bool {
         if self.is_done() {
             return false;
         }
-        self.cell.cancel_requested.set(true);
+        let cancelled = Cancelled::explicit(None);
+        self.cell.state.request(cancelled, None);
+        crate::runtime::with_current(|core| {
+            CancelRegistry::of(core).wake_catchers(&self.cell.state);
+        });
         if let Some(waker) = self.cell.waker.borrow().as_ref() {
             waker.wake_by_ref();
         }

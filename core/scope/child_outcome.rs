@@ -1,14 +1,28 @@
-//! What a task group child may return, and what counts as its failure.
+//! What a task group child (or body) may return, and what counts as its
+//! failure.
 
 use std::fmt::Debug;
 
-/// The output of a [`task_group!`](macro@crate::task_group) child: `()` or a
-/// `Result`. An `Err` fails the group, as an exception does in asyncio's
-/// `TaskGroup`; the `Ok` value is what the child's handle gives.
+/// The output of a [`task_group!`](macro@crate::task_group) child or body:
+/// `()` or a `Result`. An `Err` fails the group, as an exception does in
+/// asyncio's `TaskGroup`; the `Ok` value is what the child's handle (or the
+/// group, for the body) gives.
+///
+/// ```
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// let total = runner.run(async {
+///     aio::task_group!(|tg| {
+///         let a = tg.create_task(async { Ok::<_, String>(2) });
+///         let b = tg.create_task(async { Ok::<_, String>(3) });
+///         Ok::<_, String>(a.await.unwrap() + b.await.unwrap())
+///     })
+/// });
+/// assert_eq!(total.unwrap(), 5);
+/// ```
 #[diagnostic::on_unimplemented(
-    message = "a task_group! child returns `()` or `Result<T, E>`, not `{Self}`",
-    label = "this child's output is `{Self}`",
-    note = "return `Ok::<_, std::convert::Infallible>(value)` to hand a value back through the child's handle"
+    message = "a task_group! child or body returns `()` or `Result<T, E>`, not `{Self}`",
+    label = "this output is `{Self}`",
+    note = "return `Ok::<_, std::convert::Infallible>(value)` to hand a value back"
 )]
 pub trait ChildOutcome: 'static {
     /// What the child's handle gives when the child succeeds.

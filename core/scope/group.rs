@@ -9,45 +9,54 @@
 //! dropped, every child is dropped first, while `'g` is still alive (the state
 //! can only be reached through values bounded by `'g`).
 
-use crate::runtime::{ChildWake, ReadyList};
-use crate::scope::child::{ChildCell, ChildHandle, ChildRun};
+use crate::cancel::{CancelReason, CancelState, Cancelled};
+use crate::runtime::{ChildWake, LoopCore, ReadyList};
+use crate::scope::child::{Child, ChildCell, ChildHandle, ChildRun};
 use crate::scope::child_outcome::ChildOutcome;
-use crate::scope::group_error::{Failure, GroupError};
+use crate::scope::group_error::Failure;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::marker::PhantomData;
+use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
-type ChildFuture<'g> = Pin<Box<dyn Future<Output = Option<Failure>> + 'g>>;
-
-struct Slot<'g> {
-    future: ChildFuture<'g>,
-    wake: Arc<ChildWake>,
-    waker: Waker,
+pub(crate) struct Slot<'g> {
+    pub(crate) child: Pin<Box<dyn Child + 'g>>,
+    pub(crate) wake: Arc<ChildWake>,
+    pub(crate) waker: Waker,
 }
 
-struct GroupState<'g> {
-    slots: RefCell<Vec<Option<Slot<'g>>>>,
-    free: RefCell<Vec<usize>>,
-    live: Cell<usize>,
-    ready: Arc<ReadyList>,
-    supervise: bool,
-    /// Set by the first failure (fail-fast) or `cancel()`: stop everything.
-    stopping: Cell<bool>,
-    cancelled: Cell<bool>,
+pub(crate) struct GroupState<'g> {
+    pub(crate) slots: RefCell<Vec<Option<Slot<'g>>>>,
+    pub(crate) free: RefCell<Vec<usize>>,
+    pub(crate) live: Cell<usize>,
+    pub(crate) ready: Arc<ReadyList>,
+    pub(crate) supervise: bool,
+    /// The bound on the cleanup of children (and body) the group cancels.
+    pub(crate) grace: Option<Duration>,
+    /// Why the group stops (a failure, `cancel()`, a cancellation from
+    /// outside): no child starts any more, and the rest are cancelled.
+    pub(crate) stopping: RefCell<Option<Cancelled>>,
+    /// Set by `tg.cancel()`.
+    pub(crate) cancelled: RefCell<Option<Cancelled>>,
     /// Set when the group ended: later children are cancelled at once.
-    closed: Cell<bool>,
-    failures: RefCell<Vec<Failure>>,
+    pub(crate) closed: Cell<bool>,
+    pub(crate) failures: RefCell<Vec<Failure>>,
     next_child: Cell<u64>,
     /// True while the group's future polls the body and children: children
     /// created then are polled in the same pass, with no wake-up needed.
-    polling: Cell<bool>,
+    pub(crate) polling: Cell<bool>,
     /// Children created but not yet polled.
-    fresh: RefCell<Vec<usize>>,
+    pub(crate) fresh: RefCell<Vec<usize>>,
+    /// The group's scope: its children and body nest in it.
+    pub(crate) scope: CancelState,
+    /// The body's own scope, cancelled with the children.
+    pub(crate) body: CancelState,
 }
 
 impl<'g> GroupState<'g> {
@@ -60,8 +69,14 @@ impl<'g> GroupState<'g> {
         self.next_child.set(n + 1);
         let cell = ChildCell::new(n);
         let handle = ChildHandle::new(cell.clone());
-        if self.stopping.get() || self.closed.get() {
-            // A child created after a failure (or after the end) never runs.
+        if self.stopping.borrow().is_some() || self.closed.get() {
+            // A child created after the group decided to stop never runs.
+            let why = self
+                .stopping
+                .borrow()
+                .clone()
+                .unwrap_or_else(|| Cancelled::new(CancelReason::LoopShutdown));
+            cell.state.request(why, None);
             drop(ChildRun::new(future, cell));
             return handle;
         }
@@ -77,9 +92,9 @@ impl<'g> GroupState<'g> {
         let waker = Waker::from(wake.clone());
         *cell.waker.borrow_mut() = Some(waker.clone());
         self.slots.borrow_mut()[index] = Some(Slot {
-            future: Box::pin(ChildRun::new(future, cell)),
+            child: Box::pin(ChildRun::new(future, cell)),
             wake,
-            waker: waker.clone(),
+            waker,
         });
         self.live.set(self.live.get() + 1);
         // The child starts when the group is next polled: in this very pass
@@ -91,18 +106,22 @@ impl<'g> GroupState<'g> {
         handle
     }
 
-    fn cancel(&self) {
-        if !self.closed.get() && !self.stopping.get() {
-            self.cancelled.set(true);
-            self.stopping.set(true);
+    fn cancel(&self, location: &'static Location<'static>) {
+        if !self.closed.get() && self.stopping.borrow().is_none() {
+            let cancelled = Cancelled::new(CancelReason::GroupCancelled { location });
+            *self.cancelled.borrow_mut() = Some(cancelled.clone());
+            *self.stopping.borrow_mut() = Some(cancelled);
             self.ready.wake_parent();
         }
     }
 
-    /// Polls the children woken since the last look, each at most once.
-    fn poll_ready(&self, buf: &mut Vec<usize>) {
+    /// Polls the children woken since the last look, each at most once; a
+    /// child created in this pass after the group decided to stop is not.
+    pub(crate) fn poll_ready(&self, core: &LoopCore, buf: &mut Vec<usize>) {
         self.ready.take(buf);
-        buf.append(&mut self.fresh.borrow_mut());
+        if self.stopping.borrow().is_none() {
+            buf.append(&mut self.fresh.borrow_mut());
+        }
         for &index in buf.iter() {
             // Take the child out while it runs: it may create siblings.
             let Some(mut slot) = self
@@ -115,36 +134,71 @@ impl<'g> GroupState<'g> {
             };
             slot.wake.unqueue();
             let mut cx = Context::from_waker(&slot.waker);
-            match slot.future.as_mut().poll(&mut cx) {
+            match slot.child.as_mut().poll_child(&mut cx, core) {
                 Poll::Pending => self.slots.borrow_mut()[index] = Some(slot),
                 Poll::Ready(failure) => {
                     self.free.borrow_mut().push(index);
                     self.live.set(self.live.get() - 1);
                     if let Some(failure) = failure {
-                        self.failures.borrow_mut().push(failure);
-                        if !self.supervise {
-                            self.stopping.set(true);
-                        }
+                        self.fail(failure);
                     }
                 }
             }
         }
     }
 
-    /// Drops every child still running; their cleanup runs now.
-    fn drop_children(&self) {
-        loop {
-            let slots: Vec<_> = self
+    /// Records a failure; a fail-fast group stops.
+    pub(crate) fn fail(&self, failure: Failure) {
+        let child = failure.task.clone();
+        self.failures.borrow_mut().push(failure);
+        if !self.supervise && self.stopping.borrow().is_none() {
+            *self.stopping.borrow_mut() =
+                Some(Cancelled::new(CancelReason::SiblingFailed { child }));
+        }
+    }
+
+    /// Cancels every child still running with the group's reason: those with
+    /// nothing inside to catch it are dropped now (one by one; a panic in
+    /// one's cleanup is one more failure), the others are woken to receive it.
+    pub(crate) fn cancel_children(&self, core: &LoopCore) {
+        let Some(why) = self.stopping.borrow().clone() else {
+            return;
+        };
+        let grace_until = self
+            .grace
+            .and_then(|g| crate::time::deadline_after(core.now(), g));
+        let indices: Vec<usize> = (0..self.slots.borrow().len()).collect();
+        for index in indices {
+            let Some(mut slot) = self
                 .slots
                 .borrow_mut()
-                .iter_mut()
-                .filter_map(Option::take)
-                .collect();
-            if slots.is_empty() {
-                break;
+                .get_mut(index)
+                .and_then(Option::take)
+            else {
+                continue;
+            };
+            if slot.child.cancel(core, why.clone(), grace_until) {
+                if let Some(failure) = slot.child.as_mut().drop_now() {
+                    self.failures.borrow_mut().push(failure);
+                }
+                drop(slot);
+                self.free.borrow_mut().push(index);
+                self.live.set(self.live.get() - 1);
+            } else {
+                self.slots.borrow_mut()[index] = Some(slot);
             }
-            self.live.set(self.live.get() - slots.len());
-            drop(slots);
+        }
+        self.fresh.borrow_mut().clear();
+    }
+
+    /// Drops every child still running, one by one (the group itself is
+    /// dropped); a panic in a child's cleanup does not escape.
+    pub(crate) fn drop_children(&self) {
+        loop {
+            let slot = self.slots.borrow_mut().iter_mut().find_map(Option::take);
+            let Some(mut slot) = slot else { break };
+            self.live.set(self.live.get().saturating_sub(1));
+            let _ = slot.child.as_mut().drop_now();
         }
         self.slots.borrow_mut().clear();
         self.free.borrow_mut().clear();
@@ -152,18 +206,38 @@ impl<'g> GroupState<'g> {
     }
 }
 
+/// Ties a group to the block that opened it, so nothing that names the
+/// group (`tg`, a [`GroupHandle`]) can leave that block.
+#[doc(hidden)]
+pub struct GroupAnchor;
+
 /// A task group, made by [`task_group!`](macro@crate::task_group): children started
 /// with [`create_task`](Self::create_task) run concurrently with the group's
 /// body, and the group ends only when all of them have.
 ///
 /// `'g` is what children may borrow: anything that outlives the group.
+///
+/// ```
+/// use std::time::Duration;
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let n = aio::task_group!(|tg| {
+///         tg.create_task(aio::sleep(Duration::from_secs(1)));
+///         tg.create_task(aio::sleep(Duration::from_secs(2)));
+///         tg.running()
+///     });
+///     assert_eq!(n.unwrap(), 2);
+///     assert_eq!(aio::get_running_loop().time(), 2.0);
+/// });
+/// ```
 pub struct TaskGroup<'g> {
-    state: Rc<GroupState<'g>>,
+    pub(crate) state: Rc<GroupState<'g>>,
+    _anchor: PhantomData<&'g GroupAnchor>,
 }
 
 impl<'g> TaskGroup<'g> {
     #[doc(hidden)]
-    pub fn __new(supervise: bool) -> Self {
+    pub fn __new(_anchor: &'g GroupAnchor, supervise: bool, grace: Option<Duration>) -> Self {
         TaskGroup {
             state: Rc::new(GroupState {
                 slots: RefCell::new(Vec::new()),
@@ -171,14 +245,18 @@ impl<'g> TaskGroup<'g> {
                 live: Cell::new(0),
                 ready: Arc::new(ReadyList::default()),
                 supervise,
-                stopping: Cell::new(false),
-                cancelled: Cell::new(false),
+                grace,
+                stopping: RefCell::new(None),
+                cancelled: RefCell::new(None),
                 closed: Cell::new(false),
                 failures: RefCell::new(Vec::new()),
                 next_child: Cell::new(1),
                 polling: Cell::new(false),
                 fresh: RefCell::new(Vec::new()),
+                scope: CancelState::default(),
+                body: CancelState::default(),
             }),
+            _anchor: PhantomData,
         }
     }
 
@@ -195,7 +273,8 @@ impl<'g> TaskGroup<'g> {
         self.state.create_task(future)
     }
 
-    /// A handle that children can hold to start more children.
+    /// A handle that children can hold to start more children. Like `tg`, it
+    /// cannot leave the group's block.
     pub fn handle(&self) -> GroupHandle<'g> {
         GroupHandle {
             state: self.state.clone(),
@@ -203,9 +282,11 @@ impl<'g> TaskGroup<'g> {
     }
 
     /// Stops the whole group: every child and the body are cancelled (their
-    /// cleanup runs) and the group ends with [`GroupError::Cancelled`].
+    /// cleanup runs) and the group ends with a cancelled [`GroupError`](crate::GroupError)
+    /// whose reason is [`CancelReason::GroupCancelled`].
+    #[track_caller]
     pub fn cancel(&self) {
-        self.state.cancel();
+        self.state.cancel(Location::caller());
     }
 
     /// How many children are still running.
@@ -230,14 +311,28 @@ impl fmt::Debug for TaskGroup<'_> {
 }
 
 /// A clonable handle to a task group, for children that start more children.
-/// It cannot outlive what the group's children borrow.
+/// It cannot leave the block of the group (a compile error), so it never
+/// reaches a group that ended.
+///
+/// ```
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     aio::task_group!(|tg| {
+///         let group = tg.handle();
+///         tg.create_task(async move {
+///             group.create_task(async { println!("started by a child") });
+///         });
+///     })
+///     .unwrap();
+/// });
+/// ```
 pub struct GroupHandle<'g> {
     state: Rc<GroupState<'g>>,
 }
 
 impl<'g> GroupHandle<'g> {
-    /// Starts a child, as [`TaskGroup::create_task`]. After the group ended
-    /// the child is cancelled at once.
+    /// Starts a child, as [`TaskGroup::create_task`]. After the group
+    /// decided to stop, the child is cancelled at once.
     pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
     where
         F: Future + 'g,
@@ -247,8 +342,9 @@ impl<'g> GroupHandle<'g> {
     }
 
     /// Stops the whole group, as [`TaskGroup::cancel`].
+    #[track_caller]
     pub fn cancel(&self) {
-        self.state.cancel();
+        self.state.cancel(Location::caller());
     }
 }
 
@@ -263,133 +359,5 @@ impl Clone for GroupHandle<'_> {
 impl fmt::Debug for GroupHandle<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GroupHandle").finish()
-    }
-}
-
-/// Marks the end of a group poll, also when the body panics through it.
-struct ClearPolling<'s, 'g>(&'s GroupState<'g>);
-
-impl Drop for ClearPolling<'_, '_> {
-    fn drop(&mut self) {
-        self.0.polling.set(false);
-    }
-}
-
-/// How a group ended, before it is turned into the macro's result.
-struct Ended<R> {
-    value: Option<R>,
-    failures: Vec<Failure>,
-    cancelled: bool,
-}
-
-/// The future that runs a group: its body and its children.
-struct GroupRun<'a, 'g, B: Future> {
-    group: &'a TaskGroup<'g>,
-    body: Option<B>,
-    value: Option<B::Output>,
-    buf: Vec<usize>,
-}
-
-impl<B: Future> Future for GroupRun<'_, '_, B> {
-    type Output = Ended<B::Output>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: `body` is structurally pinned (polled and dropped in place,
-        // never moved); the other fields are not pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        let state = &*this.group.state;
-        state.ready.set_parent(cx.waker());
-        state.polling.set(true);
-        let _polled = ClearPolling(state);
-        // SAFETY: as above: the `Option` holding the body is never moved.
-        let mut body = unsafe { Pin::new_unchecked(&mut this.body) };
-        if let Some(running) = body.as_mut().as_pin_mut() {
-            if !state.stopping.get() {
-                match catch_unwind(AssertUnwindSafe(|| running.poll(cx))) {
-                    Ok(Poll::Pending) => {}
-                    Ok(Poll::Ready(value)) => {
-                        this.value = Some(value);
-                        body.set(None);
-                    }
-                    Err(payload) => {
-                        body.set(None);
-                        state
-                            .failures
-                            .borrow_mut()
-                            .push(Failure::panic("body".to_string(), payload));
-                        state.stopping.set(true);
-                    }
-                }
-            }
-        }
-        state.poll_ready(&mut this.buf);
-        if !state.fresh.borrow().is_empty() {
-            // Children started by children: they run at the group's next poll.
-            cx.waker().wake_by_ref();
-        }
-        if state.stopping.get() {
-            body.set(None);
-            state.drop_children();
-        }
-        if body.is_none() && state.live.get() == 0 {
-            state.closed.set(true);
-            return Poll::Ready(Ended {
-                value: this.value.take(),
-                failures: std::mem::take(&mut *state.failures.borrow_mut()),
-                cancelled: state.cancelled.get(),
-            });
-        }
-        Poll::Pending
-    }
-}
-
-impl<B: Future> Drop for GroupRun<'_, '_, B> {
-    fn drop(&mut self) {
-        // Cancelled from outside (the parent task, a timeout): drop the body,
-        // then every child, so all cleanup has run when this returns.
-        self.body = None;
-        self.group.state.closed.set(true);
-        self.group.state.drop_children();
-    }
-}
-
-fn run<'a, 'g, B: Future + 'a>(group: &'a TaskGroup<'g>, body: B) -> GroupRun<'a, 'g, B> {
-    GroupRun {
-        group,
-        body: Some(body),
-        value: None,
-        buf: Vec::new(),
-    }
-}
-
-/// Runs a fail-fast group; what `task_group!(|tg| ..)` expands to.
-#[doc(hidden)]
-pub async fn __run_group<'a, 'g, B: Future + 'a>(
-    group: &'a TaskGroup<'g>,
-    body: B,
-) -> Result<B::Output, GroupError> {
-    let ended = run(group, body).await;
-    if !ended.failures.is_empty() {
-        return Err(GroupError::Failed(ended.failures));
-    }
-    match ended.value {
-        Some(value) if !ended.cancelled => Ok(value),
-        _ => Err(GroupError::Cancelled),
-    }
-}
-
-/// Runs a supervising group; what `task_group!(supervise |tg| ..)` expands
-/// to. Children's failures do not cancel anything; they are returned beside
-/// the body's value.
-#[doc(hidden)]
-pub async fn __run_supervised<'a, 'g, B: Future + 'a>(
-    group: &'a TaskGroup<'g>,
-    body: B,
-) -> Result<(B::Output, Vec<Failure>), GroupError> {
-    let ended = run(group, body).await;
-    match ended.value {
-        Some(value) if !ended.cancelled => Ok((value, ended.failures)),
-        _ if ended.failures.is_empty() => Err(GroupError::Cancelled),
-        _ => Err(GroupError::Failed(ended.failures)),
     }
 }

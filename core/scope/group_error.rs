@@ -1,12 +1,18 @@
-//! How a task group ends badly: the failures of its children (asyncio's
-//! `ExceptionGroup`), or a deliberate `cancel()`.
+//! How a task group ends badly: the failures of its children and body
+//! (asyncio's `ExceptionGroup`), or a cancellation.
 
-use crate::task::panic_message;
+use crate::cancel::Cancelled;
+use crate::scope::thread_bound::ThreadBound;
+use crate::task::Panic;
 use std::any::Any;
 use std::fmt;
 
 /// One failure inside a task group: a child (or the body) returned `Err` or
-/// panicked.
+/// panicked, or a child panicked while it was being dropped.
+///
+/// `Send + Sync`: the error value itself is only reachable, with
+/// [`error`](Self::error), on the thread that ran the group; the message is
+/// text everywhere.
 pub struct Failure {
     pub(crate) task: String,
     pub(crate) message: String,
@@ -14,8 +20,8 @@ pub struct Failure {
 }
 
 pub(crate) enum FailurePayload {
-    Error(Box<dyn Any>),
-    Panic(Box<dyn Any + Send>),
+    Error(ThreadBound<Box<dyn Any>>),
+    Panic(Panic),
 }
 
 impl Failure {
@@ -23,19 +29,20 @@ impl Failure {
         Failure {
             task,
             message,
-            payload: FailurePayload::Error(error),
+            payload: FailurePayload::Error(ThreadBound::new(error)),
         }
     }
 
-    pub(crate) fn panic(task: String, payload: Box<dyn Any + Send>) -> Failure {
-        let message = match panic_message(payload.as_ref()) {
+    pub(crate) fn panicked(task: String, payload: Box<dyn Any + Send>) -> Failure {
+        let panic = Panic::new(payload);
+        let message = match panic.message() {
             Some(msg) => format!("panicked: {msg}"),
             None => "panicked".to_string(),
         };
         Failure {
             task,
             message,
-            payload: FailurePayload::Panic(payload),
+            payload: FailurePayload::Panic(panic),
         }
     }
 
@@ -54,18 +61,19 @@ impl Failure {
         matches!(self.payload, FailurePayload::Panic(_))
     }
 
-    /// What the child panicked with, if it panicked.
-    pub fn panic_payload(&self) -> Option<&(dyn Any + Send)> {
+    /// The panic, if the child panicked.
+    pub fn panic(&self) -> Option<&Panic> {
         match &self.payload {
-            FailurePayload::Panic(payload) => Some(payload.as_ref()),
+            FailurePayload::Panic(panic) => Some(panic),
             FailurePayload::Error(_) => None,
         }
     }
 
-    /// The child's error, if it returned `Err(E)` with this `E`.
+    /// The child's error, if it returned `Err(E)` with this `E` (on the
+    /// thread that ran the group).
     pub fn error<E: 'static>(&self) -> Option<&E> {
         match &self.payload {
-            FailurePayload::Error(e) => e.downcast_ref(),
+            FailurePayload::Error(e) => e.get()?.downcast_ref(),
             FailurePayload::Panic(_) => None,
         }
     }
@@ -77,43 +85,118 @@ impl fmt::Debug for Failure {
     }
 }
 
-/// Why a [`task_group!`](macro@crate::task_group) gave no value.
-#[derive(Debug)]
-pub enum GroupError {
-    /// Children (or the body) failed; every failure, in the order they
-    /// happened. The rest of the group was cancelled and its cleanup ran.
-    Failed(Vec<Failure>),
-    /// The group was stopped with `tg.cancel()`: nothing failed.
-    Cancelled,
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.task, self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// Why a [`task_group!`](macro@crate::task_group) gave no value: its
+/// children or body failed (every failure, in the order they happened; the
+/// rest of the group was cancelled and its cleanup ran), or the group was
+/// cancelled (`tg.cancel()`).
+///
+/// When a failure and a cancellation from outside arrive together, the
+/// failures win (asyncio 3.12's rule): the group returns them, and the
+/// cancellation it was handed shows in [`cancelled`](Self::cancelled) (and
+/// the task's [`TaskRef::is_cancel_requested`](crate::TaskRef)), instead of
+/// ending the enclosing code silently.
+///
+/// `Send + Sync + 'static`, so `?` turns it into `Box<dyn Error + Send +
+/// Sync>` or `anyhow::Error`.
+///
+/// ```
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// let err = runner
+///     .run(async {
+///         aio::task_group!(|tg| {
+///             tg.create_task(async { Err::<(), _>("disk full") });
+///         })
+///     })
+///     .unwrap_err();
+/// assert_eq!(err.failures().len(), 1);
+/// assert_eq!(err.failures()[0].error::<&str>(), Some(&"disk full"));
+/// assert_eq!(err.to_string(), "1 failure in the task group: child-1: \"disk full\"");
+/// ```
+pub struct GroupError {
+    failures: Vec<Failure>,
+    cancelled: Option<Cancelled>,
 }
 
 impl GroupError {
-    /// The failures, in the order they happened (empty for `Cancelled`).
-    pub fn failures(&self) -> &[Failure] {
-        match self {
-            GroupError::Failed(failures) => failures,
-            GroupError::Cancelled => &[],
+    pub(crate) fn failed(failures: Vec<Failure>, cancelled: Option<Cancelled>) -> Self {
+        GroupError {
+            failures,
+            cancelled,
         }
     }
 
-    /// True when the group was stopped with `cancel()` rather than failing.
+    pub(crate) fn cancelled_by(cancelled: Cancelled) -> Self {
+        GroupError {
+            failures: Vec::new(),
+            cancelled: Some(cancelled),
+        }
+    }
+
+    /// The failures, in the order they happened (empty when the group was
+    /// cancelled without failing).
+    pub fn failures(&self) -> &[Failure] {
+        &self.failures
+    }
+
+    /// The failures, by value.
+    pub fn into_failures(self) -> Vec<Failure> {
+        self.failures
+    }
+
+    /// True when the group was cancelled (`tg.cancel()`) and nothing failed.
     pub fn is_cancelled(&self) -> bool {
-        matches!(self, GroupError::Cancelled)
+        self.failures.is_empty()
+    }
+
+    /// The cancellation of the group: `tg.cancel()`'s, or one from outside
+    /// that arrived while children were failing.
+    pub fn cancelled(&self) -> Option<&Cancelled> {
+        self.cancelled.as_ref()
+    }
+}
+
+impl fmt::Debug for GroupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.failures.is_empty() {
+            return write!(f, "GroupError::Cancelled({:?})", self.cancelled);
+        }
+        f.debug_struct("GroupError")
+            .field("failures", &self.failures)
+            .field("cancelled", &self.cancelled)
+            .finish()
     }
 }
 
 impl fmt::Display for GroupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            GroupError::Cancelled => f.write_str("the task group was cancelled"),
-            GroupError::Failed(failures) => {
-                write!(f, "{} failure(s) in the task group", failures.len())?;
-                for failure in failures {
-                    write!(f, "; {failure:?}")?;
-                }
-                Ok(())
+        if self.failures.is_empty() {
+            f.write_str("the task group was cancelled")?;
+            if let Some(cancelled) = &self.cancelled {
+                write!(f, ": {cancelled}")?;
             }
+            return Ok(());
         }
+        let n = self.failures.len();
+        write!(
+            f,
+            "{n} failure{} in the task group",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for (i, failure) in self.failures.iter().enumerate() {
+            write!(f, "{}{failure}", if i == 0 { ": " } else { "; " })?;
+        }
+        if let Some(cancelled) = &self.cancelled {
+            write!(f, " (while it was being cancelled: {cancelled})")?;
+        }
+        Ok(())
     }
 }
 
@@ -125,16 +208,23 @@ pub enum ChildError {
     /// The child returned `Err` or panicked; the text describes it (the error
     /// itself is in the group's [`GroupError`]).
     Failed(String),
-    /// The child was cancelled: by its handle, a sibling's failure, or the
-    /// group being cancelled.
-    Cancelled,
+    /// The child was cancelled: by its handle, a sibling's failure, the
+    /// group being cancelled, or a cancellation around the group.
+    Cancelled(Cancelled),
+}
+
+impl ChildError {
+    /// True for [`ChildError::Cancelled`].
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, ChildError::Cancelled(_))
+    }
 }
 
 impl fmt::Display for ChildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ChildError::Failed(message) => write!(f, "the child failed: {message}"),
-            ChildError::Cancelled => f.write_str("the child was cancelled"),
+            ChildError::Cancelled(cancelled) => write!(f, "the child was cancelled: {cancelled}"),
         }
     }
 }

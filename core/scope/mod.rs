@@ -1,25 +1,35 @@
 //! Structured concurrency: task groups (`task_group!`), their children's
 //! handles and outcomes, the group's error, timeouts (`timeout!`, `wait_for`,
-//! `move_on_after`) and `shield`.
+//! `move_on_after`), Trio's cancel scopes (`cancel_scope!`, `CancelScope`)
+//! and `shield`.
 //!
-//! Imports the kernel, `task` and `time`.
+//! Imports the kernel, `cancel`, `task` and `time`.
 
+mod cancel_scope;
 mod child;
 mod child_outcome;
 mod group;
+mod group_body;
 mod group_error;
+mod group_run;
+mod scope_run;
 mod shield;
+mod thread_bound;
 mod timeout;
 
+pub use cancel_scope::{CancelHandle, CancelScope};
 pub use child::ChildHandle;
 pub use child_outcome::ChildOutcome;
 pub use group::{GroupHandle, TaskGroup};
 pub use group_error::{ChildError, Failure, GroupError};
-pub use shield::shield;
+pub use scope_run::{current_effective_deadline, ScopeRun};
+pub use shield::{shield, Shield};
 pub use timeout::{
     move_on_after, move_on_at, timeout, timeout_at, wait_for, Elapsed, Timeout, TimeoutDuration,
     TimeoutScope,
 };
 
-pub use group::{__run_group, __run_supervised};
+pub use group::GroupAnchor;
+pub use group_body::{BodyOut, PlainBody, ResultBody};
+pub use group_run::{__run_group, __run_supervised};
 pub use timeout::{__duration, __with_scope};

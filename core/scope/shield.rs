@@ -1,18 +1,26 @@
 //! `shield`: work that outlives the cancellation of whoever awaits it.
 
+use crate::cancel::Cancelled;
 use crate::runtime::expect_current;
-use crate::task::{spawn_on, Task};
+use crate::task::{spawn_on, Task, TaskError};
+use std::cell::RefCell;
+use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-/// Runs `future` as a task that the awaiter's cancellation does not reach:
-/// asyncio's `shield()`.
+/// Runs `future` as a task that the awaiter's cancellation does not reach,
+/// asyncio's `shield()`, and returns the outer handle.
 ///
-/// Await the returned handle by reference (`(&mut task).await`) inside the
-/// code that may be cancelled; if that code is cancelled (a timeout, a
-/// cancelled task or group), the shielded work runs on and its result stays in
-/// the handle. The work itself can still be cancelled with
-/// [`Task::cancel`]. It stays inside the structure: the loop owns it, and
-/// `aio::run` waits for shielded work to finish before cancelling what is left.
+/// Await the handle (by value, or by reference: `(&mut shielded).await`) in
+/// the code that may be cancelled. If that code is cancelled (a timeout, a
+/// cancelled task or group), or the handle is [`cancel`](Shield::cancel)led
+/// or dropped, only the wait is abandoned: the shielded work runs on, and its
+/// result stays with the handle. The work itself can still be cancelled
+/// through [`Shield::task`]. It stays inside the structure: the loop owns it,
+/// and `aio::run` waits for shielded work to finish before cancelling what
+/// is left. Shielding a [`Promise`](crate::Promise) keeps a cancelled awaiter
+/// from cancelling the promise.
 ///
 /// Panics when no loop runs on this thread.
 ///
@@ -30,7 +38,7 @@ use std::future::Future;
 ///     assert_eq!(save.await.unwrap(), "saved");
 /// });
 /// ```
-pub fn shield<F>(future: F) -> Task<F::Output>
+pub fn shield<F>(future: F) -> Shield<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -39,6 +47,76 @@ where
         let task = spawn_on(core, future);
         task.mark_shielded();
         core.shield_started();
-        task
+        Shield {
+            task,
+            abandoned: RefCell::new(None),
+        }
     })
+}
+
+/// The outer handle of [`shield`]ed work: awaiting it waits for the work;
+/// cancelling it abandons the wait and leaves the work running.
+pub struct Shield<T> {
+    task: Task<T>,
+    abandoned: RefCell<Option<Cancelled>>,
+}
+
+impl<T> Shield<T> {
+    /// Abandons the wait: awaiting the handle now gives
+    /// `Err(TaskError::Cancelled)`; the shielded work runs on. `false` if the
+    /// work already finished.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     let shielded = aio::shield(aio::sleep(Duration::from_secs(1)));
+    ///     assert!(shielded.cancel());
+    ///     assert!(!shielded.task().is_cancelled());
+    ///     assert!(shielded.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn cancel(&self) -> bool {
+        if self.task.is_done() {
+            return false;
+        }
+        self.abandoned
+            .borrow_mut()
+            .get_or_insert_with(|| Cancelled::explicit(None));
+        true
+    }
+
+    /// The shielded work's own task: cancel it here to stop the work itself.
+    pub fn task(&self) -> &Task<T> {
+        &self.task
+    }
+
+    /// True once the shielded work finished.
+    pub fn is_done(&self) -> bool {
+        self.task.is_done()
+    }
+
+    /// Lets the shielded work run on without a handle (what dropping the
+    /// handle does).
+    pub fn detach(self) {}
+}
+
+impl<T> Unpin for Shield<T> {}
+
+impl<T: 'static> Future for Shield<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(cancelled) = self.abandoned.borrow_mut().take() {
+            return Poll::Ready(Err(TaskError::Cancelled(cancelled)));
+        }
+        self.task.poll_unforwarded(cx)
+    }
+}
+
+impl<T> fmt::Debug for Shield<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Shield").field("task", &self.task).finish()
+    }
 }

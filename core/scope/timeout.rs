@@ -1,175 +1,124 @@
 //! Timeouts: asyncio's `async with timeout(d)`, `wait_for`, and Trio's
-//! `move_on_after`.
+//! `move_on_after`, all a [`CancelScope`] with a deadline around a body.
 
-use crate::time::{now, sleep_until, Sleep};
-use std::cell::{Cell, RefCell};
+use crate::runtime::with_current;
+use crate::scope::cancel_scope::CancelScope;
+use crate::scope::scope_run::{ScopeHold, ScopeRun};
+use crate::time::{deadline_after, now};
 use std::fmt;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 /// The error of a timeout whose deadline passed before its body finished.
-/// The body was cancelled (dropped, its cleanup run).
+/// The body was cancelled (dropped, or its cancellation caught and passed
+/// on), and its cleanup has run.
+///
+/// ```
+/// use std::time::Duration;
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let err = aio::timeout(Duration::from_secs(2), aio::sleep(Duration::from_secs(9)))
+///         .await
+///         .unwrap_err();
+///     assert_eq!(err.deadline() - aio::now(), Duration::ZERO);
+///     assert!(err.to_string().contains("2.000 s on the loop's clock"), "{err}");
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Elapsed {
     deadline: Instant,
+    /// The deadline in seconds on the loop's clock (`loop.time()`).
+    loop_time: Option<u64>,
+    location: &'static Location<'static>,
 }
 
 impl Elapsed {
-    pub(crate) fn at(deadline: Instant) -> Self {
-        Elapsed { deadline }
+    pub(crate) fn new(deadline: Instant, location: &'static Location<'static>) -> Self {
+        let loop_time = with_current(|core| core.clock.seconds_at(deadline))
+            .map(|secs| (secs * 1e9).round() as u64);
+        Elapsed {
+            deadline,
+            loop_time,
+            location,
+        }
     }
 
     /// The deadline that expired: with nested timeouts, tells which one it was.
     pub fn deadline(&self) -> Instant {
         self.deadline
     }
+
+    /// Where the timeout was made (the `timeout!`, `timeout(..)` or
+    /// `wait_for(..)` call).
+    pub fn location(&self) -> &'static Location<'static> {
+        self.location
+    }
 }
 
 impl fmt::Display for Elapsed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the deadline elapsed before the work finished")
+        write!(f, "the deadline of the timeout at {}", self.location)?;
+        if let Some(nanos) = self.loop_time {
+            write!(f, " ({:.3} s on the loop's clock)", nanos as f64 / 1e9)?;
+        }
+        f.write_str(" passed before the work finished")
     }
 }
 
 impl std::error::Error for Elapsed {}
 
-/// The deadline of a running [`timeout!`](macro@crate::scope::timeout), which its body can
-/// read and move (asyncio's `Timeout.when()` and `reschedule()`).
-///
-/// ```
-/// use std::time::Duration;
-/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
-/// let outcome = runner.run(async {
-///     aio::timeout!(Duration::from_secs(1), |scope| {
-///         // Needs longer than planned: push the deadline back.
-///         scope.reschedule(scope.deadline() + Duration::from_secs(5));
-///         aio::sleep(Duration::from_secs(3)).await;
-///         "finished"
-///     })
-/// });
-/// assert_eq!(outcome, Ok("finished"));
-/// ```
-pub struct TimeoutScope {
-    deadline: Cell<Instant>,
-    expired: Cell<bool>,
-    /// The task running the timeout, woken when the deadline moves.
-    waker: RefCell<Option<Waker>>,
-}
-
-impl TimeoutScope {
-    /// A scope whose deadline is `delay` from now on the loop's clock.
-    /// Panics when no loop runs on this thread.
-    pub fn after(delay: Duration) -> Self {
-        Self::at(now() + delay)
-    }
-
-    /// A scope with an absolute deadline on the loop's clock.
-    pub fn at(deadline: Instant) -> Self {
-        TimeoutScope {
-            deadline: Cell::new(deadline),
-            expired: Cell::new(false),
-            waker: RefCell::new(None),
-        }
-    }
-
-    /// The current deadline.
-    pub fn deadline(&self) -> Instant {
-        self.deadline.get()
-    }
-
-    /// Moves the deadline, earlier or later; a deadline already past expires
-    /// the timeout at the loop's next turn.
-    pub fn reschedule(&self, deadline: Instant) {
-        self.deadline.set(deadline);
-        if let Some(waker) = self.waker.borrow().as_ref() {
-            waker.wake_by_ref();
-        }
-    }
-
-    /// True once the deadline expired and the body was cancelled.
-    pub fn expired(&self) -> bool {
-        self.expired.get()
-    }
-}
-
-impl fmt::Debug for TimeoutScope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TimeoutScope")
-            .field("deadline", &self.deadline.get())
-            .field("expired", &self.expired.get())
-            .finish()
-    }
-}
-
-enum ScopeRef<'s> {
-    Owned(TimeoutScope),
-    Borrowed(&'s TimeoutScope),
-}
-
-impl ScopeRef<'_> {
-    fn get(&self) -> &TimeoutScope {
-        match self {
-            ScopeRef::Owned(scope) => scope,
-            ScopeRef::Borrowed(scope) => scope,
-        }
-    }
-}
+/// The deadline of a running [`timeout!`](macro@crate::timeout): the same
+/// type as a [`CancelScope`] (read and move the deadline with
+/// [`deadline`](CancelScope::deadline) and
+/// [`reschedule`](CancelScope::reschedule)).
+pub type TimeoutScope = CancelScope;
 
 /// The future of [`timeout`], [`timeout_at`], [`wait_for`] and `timeout!`.
 #[must_use = "a timeout does nothing unless awaited"]
 pub struct Timeout<'s, F> {
-    scope: ScopeRef<'s>,
-    body: Option<F>,
-    sleep: Option<Sleep>,
+    run: ScopeRun<'s, F>,
 }
 
 impl<F: Future> Future for Timeout<'_, F> {
     type Output = Result<F::Output, Elapsed>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: `body` is structurally pinned (polled and dropped in place,
-        // never moved out); `scope` and `sleep` are not pinned (`Sleep` is Unpin).
-        let this = unsafe { self.get_unchecked_mut() };
-        // SAFETY: as above: the `Option` holding the body is never moved.
-        let mut body = unsafe { Pin::new_unchecked(&mut this.body) };
-        let Some(running) = body.as_mut().as_pin_mut() else {
-            panic!("a timeout was polled after it completed; await it once");
-        };
-        // The body goes first: finishing on the deadline's tick still counts.
-        if let Poll::Ready(value) = running.poll(cx) {
-            body.set(None);
-            return Poll::Ready(Ok(value));
-        }
-        let scope = this.scope.get();
-        let deadline = scope.deadline();
-        match &mut this.sleep {
-            Some(sleep) if sleep.deadline() != Some(deadline) => sleep.reset(deadline),
-            Some(_) => {}
-            None => this.sleep = Some(sleep_until(deadline)),
-        }
-        {
-            let mut waker = scope.waker.borrow_mut();
-            if !waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                *waker = Some(cx.waker().clone());
+        // SAFETY: `run` is structurally pinned: it is only polled in place.
+        let run = unsafe { self.map_unchecked_mut(|t| &mut t.run) };
+        let scope_deadline = run.as_ref().get_ref().scope().deadline();
+        let location = run.as_ref().get_ref().scope().location();
+        match run.poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(value)) => Poll::Ready(Ok(value)),
+            Poll::Ready(None) => {
+                let deadline = scope_deadline.unwrap_or_else(now);
+                Poll::Ready(Err(Elapsed::new(deadline, location)))
             }
         }
-        let sleep = this.sleep.as_mut().expect("set above");
-        if Pin::new(sleep).poll(cx).is_ready() {
-            body.set(None);
-            scope.expired.set(true);
-            return Poll::Ready(Err(Elapsed { deadline }));
-        }
-        Poll::Pending
+    }
+}
+
+fn timeout_scope<'s, F>(scope: ScopeHold<'s>, future: F) -> Timeout<'s, F> {
+    Timeout {
+        run: ScopeRun::new(scope, future),
     }
 }
 
 /// Runs `future` until it finishes or `delay` passes, then cancels it:
 /// asyncio's `async with timeout(delay)`. The function form of
-/// [`timeout!`](macro@crate::scope::timeout).
+/// [`timeout!`](macro@crate::timeout). `Duration::MAX` means no deadline.
 ///
-/// Panics when no loop runs on this thread.
+/// The cancellation is delivered once (asyncio): a catch point inside may
+/// await its cleanup and then pass it on (`Err(Elapsed)`) or suppress it
+/// (`Ok(value)`). A deadline already passed interrupts the body at its first
+/// suspension. A [`Task`](crate::Task) awaited inside is cancelled with it,
+/// and its cleanup has run before `Err(Elapsed)` is returned.
+///
+/// Cancel-safe: dropping the timeout drops `future`. Panics when no loop runs
+/// on this thread.
 ///
 /// ```
 /// use std::time::Duration;
@@ -179,45 +128,102 @@ impl<F: Future> Future for Timeout<'_, F> {
 ///     assert!(slow.await.is_err());
 /// });
 /// ```
+#[track_caller]
 pub fn timeout<F: Future>(delay: Duration, future: F) -> Timeout<'static, F> {
-    timeout_at(now() + delay, future)
+    let location = Location::caller();
+    let deadline = deadline_after(now(), delay);
+    timeout_scope(
+        ScopeHold::Owned(CancelScope::make(location, true, deadline)),
+        future,
+    )
 }
 
 /// Like [`timeout`], with an absolute deadline on the loop's clock.
+///
+/// ```
+/// use std::time::Duration;
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let at = aio::now() + Duration::from_secs(1);
+///     assert!(aio::timeout_at(at, aio::sleep(Duration::from_secs(5))).await.is_err());
+/// });
+/// ```
+#[track_caller]
 pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<'static, F> {
-    Timeout {
-        scope: ScopeRef::Owned(TimeoutScope::at(deadline)),
-        body: Some(future),
-        sleep: None,
-    }
+    timeout_scope(
+        ScopeHold::Owned(CancelScope::make(Location::caller(), true, Some(deadline))),
+        future,
+    )
 }
 
 /// asyncio's `wait_for(aw, timeout)`: [`timeout`] with the arguments the
 /// other way round.
+///
+/// Unlike asyncio, a future that has not started is polled once even when
+/// the deadline has already passed (Rust cannot tell a finished `Task` from
+/// a fresh future without polling it; a finished task's result is returned,
+/// a fresh future runs to its first suspension and is then cancelled).
+///
+/// ```
+/// use std::time::Duration;
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let task = aio::create_task(async { 7 });
+///     aio::yield_now().await;
+///     assert_eq!(aio::wait_for(task, Duration::ZERO).await.unwrap().unwrap(), 7);
+/// });
+/// ```
+#[track_caller]
 pub fn wait_for<F: Future>(future: F, delay: Duration) -> Timeout<'static, F> {
     timeout(delay, future)
 }
 
 /// Trio's `move_on_after`: runs `future` for at most `delay`; `None` if the
-/// deadline passed first (the future was cancelled).
-pub async fn move_on_after<F: Future>(delay: Duration, future: F) -> Option<F::Output> {
-    timeout(delay, future).await.ok()
+/// deadline passed first (the future was cancelled). Level-triggered, as
+/// Trio's cancel scopes: every catch point inside raises until the scope is
+/// left.
+///
+/// ```
+/// use std::time::Duration;
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     assert_eq!(aio::move_on_after(Duration::from_secs(1), async { 5 }).await, Some(5));
+///     assert_eq!(aio::move_on_after(Duration::ZERO, aio::sleep(Duration::ZERO)).await, None);
+/// });
+/// ```
+#[track_caller]
+pub fn move_on_after<F: Future>(delay: Duration, future: F) -> ScopeRun<'static, F> {
+    let location = Location::caller();
+    let deadline = deadline_after(now(), delay);
+    ScopeRun::new(
+        ScopeHold::Owned(CancelScope::make(location, false, deadline)),
+        future,
+    )
 }
 
 /// Like [`move_on_after`], with an absolute deadline.
-pub async fn move_on_at<F: Future>(deadline: Instant, future: F) -> Option<F::Output> {
-    timeout_at(deadline, future).await.ok()
+///
+/// ```
+/// use std::time::Duration;
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let at = aio::now() + Duration::from_secs(1);
+///     assert_eq!(aio::move_on_at(at, aio::sleep(Duration::from_secs(5))).await, None);
+/// });
+/// ```
+#[track_caller]
+pub fn move_on_at<F: Future>(deadline: Instant, future: F) -> ScopeRun<'static, F> {
+    ScopeRun::new(
+        ScopeHold::Owned(CancelScope::make(Location::caller(), false, Some(deadline))),
+        future,
+    )
 }
 
 /// Runs a body under a scope the body can see; what `timeout!(d, |scope| ..)`
 /// expands to.
 #[doc(hidden)]
-pub fn __with_scope<F: Future>(scope: &TimeoutScope, body: F) -> Timeout<'_, F> {
-    Timeout {
-        scope: ScopeRef::Borrowed(scope),
-        body: Some(body),
-        sleep: None,
-    }
+pub fn __with_scope<F: Future>(scope: &CancelScope, body: F) -> Timeout<'_, F> {
+    timeout_scope(ScopeHold::Borrowed(scope), body)
 }
 
 /// What `timeout!` accepts as its duration.

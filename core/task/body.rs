@@ -1,9 +1,9 @@
-//! The future a spawned task really runs: the user's future plus cancellation,
-//! panic capture, done callbacks and deregistration.
+//! The future a spawned task really runs: the user's future plus
+//! cancellation, panic capture, done callbacks and deregistration.
 
-use crate::runtime::with_current;
-use crate::runtime::TaskMeta;
-use crate::task::error::TaskError;
+use crate::runtime::{with_current, TaskMeta};
+use crate::task::error::{Panic, TaskError};
+use crate::task::root;
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -11,9 +11,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// What a task's allocation holds once it finished: the value, or `None` when
-/// it failed. Why it failed is in the metadata (the cancelled flag, or the
-/// panic's payload), so that a task returning `()` needs one byte here rather
-/// than three words (every task pays for the larger of its future and this).
+/// it failed. Why it failed is in the metadata (the cancel code or kept
+/// reason, or the panic's payload), so that a task returning `()` needs one
+/// byte here rather than several words (every task pays for the larger of
+/// its future and this).
 pub(crate) type RawOutcome<T> = Option<T>;
 
 pub(crate) struct TaskFuture<'m, F> {
@@ -32,6 +33,13 @@ impl<'m, F: Future> TaskFuture<'m, F> {
     }
 }
 
+/// How a task's future stopped, before the outcome is decided.
+enum Stop<T> {
+    Value(T),
+    Cancelled,
+    Panicked(Box<dyn std::any::Any + Send>),
+}
+
 impl<F> Future for TaskFuture<'_, F>
 where
     F: Future,
@@ -46,15 +54,17 @@ where
         // `async-task` never polls a future again after it returned `Ready`,
         // which is the only way `meta` becomes done while the future runs.
         debug_assert!(!this.meta.is_done());
-        let outcome = if this.meta.cancel_requested() {
-            Err(TaskError::Cancelled)
+        let meta = this.meta;
+        let stop = if root::must_end(meta, false, cx.waker()) {
+            Stop::Cancelled
         } else {
             // SAFETY: pinned in place, as argued above; not dropped yet.
             let future = unsafe { Pin::new_unchecked(&mut *this.future) };
             match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+                Ok(Poll::Pending) if root::must_end(meta, false, cx.waker()) => Stop::Cancelled,
                 Ok(Poll::Pending) => return Poll::Pending,
-                Ok(Poll::Ready(value)) => Ok(value),
-                Err(payload) => Err(TaskError::Panicked(payload)),
+                Ok(Poll::Ready(value)) => Stop::Value(value),
+                Err(payload) => Stop::Panicked(payload),
             }
         };
         // Run the future's cleanup now, before anyone learns it is done. A panic
@@ -64,18 +74,29 @@ where
         let dropped = catch_unwind(AssertUnwindSafe(|| unsafe {
             ManuallyDrop::drop(&mut this.future)
         }));
-        let outcome = match dropped {
-            Ok(()) => outcome,
-            Err(payload) => Err(TaskError::Panicked(payload)),
+        let stop = match (stop, dropped) {
+            (_, Err(payload)) => Stop::Panicked(payload),
+            // A value that holds the cancellation the task was handed means
+            // the task passed it on (`return Err(c)`).
+            (Stop::Value(_), Ok(())) if root::ended_cancelled(meta, false) => Stop::Cancelled,
+            (stop, Ok(())) => stop,
         };
-        this.meta
-            .mark_done(matches!(outcome, Err(TaskError::Cancelled)));
-        this.meta.run_callbacks(&outcome);
+        let outcome = match stop {
+            Stop::Value(value) => Ok(value),
+            Stop::Cancelled => {
+                root::keep_reason(meta, false);
+                Err(TaskError::Cancelled(root::reason(meta)))
+            }
+            Stop::Panicked(payload) => Err(TaskError::Panicked(Panic::new(payload))),
+        };
+        root::end(meta, false);
+        meta.mark_done(matches!(outcome, Err(TaskError::Cancelled(_))));
+        meta.run_callbacks(&outcome);
         Poll::Ready(match outcome {
             Ok(value) => Some(value),
-            Err(TaskError::Cancelled) => None,
-            Err(TaskError::Panicked(payload)) => {
-                this.meta.keep_panic(payload);
+            Err(TaskError::Cancelled(_)) => None,
+            Err(TaskError::Panicked(panic)) => {
+                meta.keep_panic(panic.into_payload());
                 None
             }
         })
@@ -84,18 +105,26 @@ where
 
 impl<F> Drop for TaskFuture<'_, F> {
     fn drop(&mut self) {
-        let key = self.meta.registry_key();
-        let shielded = self.meta.is_shielded();
+        let meta = self.meta;
+        let key = meta.registry_key();
+        let shielded = meta.is_shielded();
         with_current(|core| {
             core.deregister(key);
             if shielded {
                 core.shield_done();
             }
         });
-        if !self.meta.is_done() {
-            // Dropped before it finished (its loop closed under it).
+        if !meta.is_done() {
+            // Dropped before it finished (its loop closed under it). A panic
+            // in its cleanup must not escape into the loop's shutdown.
             // SAFETY: not dropped yet (the task is not done), and never again.
-            unsafe { ManuallyDrop::drop(&mut self.future) };
+            let _ = catch_unwind(AssertUnwindSafe(|| unsafe {
+                ManuallyDrop::drop(&mut self.future)
+            }));
+            root::end(meta, false);
+            // The callbacks need not be `Send`: they go here, on the loop's
+            // thread, not with the metadata wherever its last waker is.
+            meta.drop_callbacks();
         }
     }
 }

@@ -1,14 +1,18 @@
 //! `Task<T>`: the handle to a spawned task, asyncio's `asyncio.Task`.
 
+use crate::cancel::{CancelReason, Cancelled};
 use crate::runtime::{RawTask, TaskMeta};
+use crate::task::abort_on_drop::AbortOnDrop;
 use crate::task::body::RawOutcome;
-use crate::task::error::TaskError;
+use crate::task::error::{Panic, TaskError};
+use crate::task::root;
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll, Waker};
+use std::time::Duration;
 
 /// A handle to a task running on the event loop, made by
 /// [`create_task`](crate::create_task).
@@ -16,6 +20,16 @@ use std::task::{ready, Context, Poll, Waker};
 /// Awaiting it gives the task's outcome: `Ok(value)`, or a [`TaskError`] saying
 /// it was cancelled or panicked. Dropping the handle detaches the task: it runs
 /// on, owned by the loop, as in asyncio and tokio.
+///
+/// Awaiting is forwarding (asyncio's rule): if the code awaiting the handle
+/// is cancelled, the cancellation (same reason) is forwarded to the task and
+/// the await goes on waiting for the task's outcome. If the task ends
+/// cancelled, the awaiting code is cancelled at that point; if it caught the
+/// cancellation and returned a value, the awaiting code gets the value and
+/// goes on. A handle dropped while its await is in progress (the awaiting
+/// code was dropped for good) cancels the task; one dropped without being
+/// awaited detaches it. [`abort_on_drop`](Self::abort_on_drop) makes any drop
+/// cancel.
 ///
 /// ```
 /// use std::time::Duration;
@@ -42,7 +56,7 @@ impl<T> Task<T> {
         }
     }
 
-    fn meta(&self) -> &TaskMeta {
+    pub(crate) fn meta(&self) -> &TaskMeta {
         self.raw.metadata()
     }
 
@@ -51,14 +65,16 @@ impl<T> Task<T> {
     /// instead of letting the raw task panic.
     fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>> {
         if !self.meta().is_done() && self.raw.is_finished() {
-            return Poll::Ready(Err(TaskError::Cancelled));
+            return Poll::Ready(Err(TaskError::Cancelled(Cancelled::new(
+                CancelReason::LoopShutdown,
+            ))));
         }
         let raw = ready!(Pin::new(&mut *self.raw).poll(cx));
         Poll::Ready(match raw {
             Some(value) => Ok(value),
             None => Err(match self.meta().take_panic() {
-                Some(payload) => TaskError::Panicked(payload),
-                None => TaskError::Cancelled,
+                Some(payload) => TaskError::Panicked(Panic::new(payload)),
+                None => TaskError::Cancelled(root::reason(self.meta())),
             }),
         })
     }
@@ -81,16 +97,102 @@ impl<T> Task<T> {
 
     /// Requests cancellation, as asyncio's `Task.cancel()`.
     ///
-    /// The task's future is dropped at the `.await` where it is suspended (its
-    /// `Drop` cleanup runs) the next time the loop gets to it, before the
-    /// caller's next suspension completes. Returns `false` if the task had
-    /// already finished.
+    /// If nothing in the task catches (no [`catch_cancel`](crate::catch_cancel),
+    /// [`cancelled`](crate::cancelled) or awaited `Task` is waiting), its
+    /// future is dropped at the `.await` where it is suspended (its `Drop`
+    /// cleanup runs) the next time the loop gets to it. Otherwise the
+    /// innermost catch point receives the cancellation and the task may await
+    /// its cleanup, without a bound (asyncio's rule; see
+    /// [`cancel_with_grace`](Self::cancel_with_grace)); a second cancel
+    /// during that cleanup drops it for good. The reason is
+    /// [`CancelReason::Explicit`] with the caller's location. Returns `false`
+    /// if the task had already finished.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::run(async {
+    ///     let task = aio::create_task(aio::sleep(Duration::from_secs(60)));
+    ///     aio::yield_now().await;
+    ///     assert!(task.cancel());
+    ///     assert!(task.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
+    #[track_caller]
     pub fn cancel(&self) -> bool {
-        if !self.meta().request_cancel() {
+        self.request(Cancelled::explicit(None), None)
+    }
+
+    /// Like [`cancel`](Self::cancel), with a message the [`Cancelled`]
+    /// carries (asyncio's `cancel(msg)`).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     task.cancel_with("shutting down");
+    ///     let err = task.await.unwrap_err();
+    ///     assert!(err.to_string().ends_with("shutting down"));
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn cancel_with(&self, message: impl Into<String>) -> bool {
+        self.request(Cancelled::explicit(Some(message.into())), None)
+    }
+
+    /// Like [`cancel`](Self::cancel), with a bound on the task's cleanup: if
+    /// it has not finished `grace` after receiving the cancellation, it is
+    /// dropped for good.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     let stubborn = aio::create_task(async {
+    ///         if aio::catch_cancel(aio::sleep(Duration::from_secs(60))).await.is_err() {
+    ///             aio::sleep(Duration::from_secs(3600)).await; // a cleanup that hangs
+    ///         }
+    ///     });
+    ///     aio::yield_now().await;
+    ///     let start = aio::now();
+    ///     stubborn.cancel_with_grace(Duration::from_secs(2));
+    ///     assert!(stubborn.await.unwrap_err().is_cancelled());
+    ///     assert_eq!(aio::now() - start, Duration::from_secs(2));
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn cancel_with_grace(&self, grace: Duration) -> bool {
+        self.request(Cancelled::explicit(None), Some(grace))
+    }
+
+    fn request(&self, cancelled: Cancelled, grace: Option<Duration>) -> bool {
+        if !root::request_cancel(self.meta(), false, cancelled, grace) {
             return false;
         }
         self.meta().wake_to_cancel();
         true
+    }
+
+    /// A handle that cancels the task when it is dropped, however it is
+    /// dropped (a guard that owns the task, as tokio's `AbortOnDropHandle`).
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use std::time::Duration;
+    /// aio::run(async {
+    ///     let finished = Rc::new(Cell::new(false));
+    ///     let flag = finished.clone();
+    ///     let guard = aio::create_task(async move {
+    ///         aio::sleep(Duration::from_millis(10)).await;
+    ///         flag.set(true);
+    ///     })
+    ///     .abort_on_drop();
+    ///     drop(guard); // cancels the task
+    ///     aio::sleep(Duration::from_millis(20)).await;
+    ///     assert!(!finished.get());
+    /// });
+    /// ```
+    pub fn abort_on_drop(self) -> AbortOnDrop<T> {
+        AbortOnDrop::new(self)
     }
 
     /// True once the task finished: with a value, a panic, or cancelled.
@@ -187,21 +289,50 @@ impl<T: 'static> Future for Task<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        if let Some(kept) = this.meta().take_outcome() {
-            if let Ok(outcome) = kept.downcast::<Result<T, TaskError>>() {
-                return Poll::Ready(*outcome);
-            }
-        }
-        if this.meta().is_taken() {
-            panic!("aio::Task polled after it returned its outcome; await a task once");
+        if let Some(kept) = this.take_kept() {
+            return Poll::Ready(kept);
         }
         match this.poll_raw(cx) {
             Poll::Ready(outcome) => {
+                if this.meta().is_awaited() && this.end_await(outcome.as_ref().err()) {
+                    // The task ended cancelled by the awaiting side's own
+                    // cancellation: that side ends cancelled here.
+                    return Poll::Pending;
+                }
                 this.meta().mark_taken();
                 Poll::Ready(outcome)
             }
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                this.wait(cx);
+                Poll::Pending
+            }
         }
+    }
+}
+
+impl<T: 'static> Task<T> {
+    /// The outcome kept by `result()`, taken; panics if it was taken before.
+    fn take_kept(&mut self) -> Option<Result<T, TaskError>> {
+        if let Some(kept) = self.meta().take_outcome() {
+            if let Ok(outcome) = kept.downcast::<Result<T, TaskError>>() {
+                return Some(*outcome);
+            }
+        }
+        if self.meta().is_taken() {
+            panic!("aio::Task polled after it returned its outcome; await a task once");
+        }
+        None
+    }
+
+    /// Waits for the outcome without being a catch point: a cancellation of
+    /// the waiting side does not reach the task (`shield`).
+    pub(crate) fn poll_unforwarded(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>> {
+        if let Some(kept) = self.take_kept() {
+            return Poll::Ready(kept);
+        }
+        let outcome = ready!(self.poll_raw(cx));
+        self.meta().mark_taken();
+        Poll::Ready(outcome)
     }
 }
 
@@ -209,6 +340,22 @@ impl<T> Unpin for Task<T> {}
 
 impl<T> Drop for Task<T> {
     fn drop(&mut self) {
+        let meta = self.meta();
+        if meta.is_awaited() {
+            // The awaiting code was dropped mid-await: the task goes with it.
+            let _ = self.end_await(None);
+            if root::request_cancel(
+                meta,
+                false,
+                Cancelled::new(CancelReason::AwaitAbandoned),
+                None,
+            ) {
+                meta.wake_to_cancel();
+            }
+        }
+        // The kept outcome need not be `Send`: it is dropped here, on the
+        // loop's thread, not with the metadata wherever its last waker is.
+        drop(meta.take_outcome());
         // SAFETY: `raw` is taken exactly once, here, and never used after.
         let raw = unsafe { ManuallyDrop::take(&mut self.raw) };
         raw.detach();

@@ -5,18 +5,24 @@
 //!
 //! Imports only the kernel (`runtime`).
 
+mod abort_on_drop;
 mod body;
 mod error;
 mod handle;
+mod main_future;
 mod promise;
+mod root;
 mod spawn;
+mod task_await;
 mod task_ref;
 
-pub use error::TaskError;
+pub use abort_on_drop::AbortOnDrop;
+pub use error::{Panic, TaskError};
 pub use handle::Task;
-pub use promise::{Cancelled, InvalidStateError, Promise};
+pub use promise::{InvalidStateError, Promise};
 pub use spawn::create_task;
 pub use task_ref::{all_tasks, current_task, TaskRef};
 
 pub(crate) use error::panic_message;
+pub(crate) use main_future::MainFuture;
 pub(crate) use spawn::spawn_on;

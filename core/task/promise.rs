@@ -1,6 +1,7 @@
 //! `Promise<T>`: asyncio's `Future`, a placeholder whose result is set later.
 
-use crate::runtime::expect_current;
+use crate::cancel::{reraise, take_catchable, CancelRegistry, Cancelled, CatcherSlot};
+use crate::runtime::{expect_current, with_current};
 use event_listener::{Event, EventListener};
 use std::fmt;
 use std::future::Future;
@@ -21,22 +22,10 @@ impl fmt::Display for InvalidStateError {
 
 impl std::error::Error for InvalidStateError {}
 
-/// The error of awaiting something that was cancelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cancelled;
-
-impl fmt::Display for Cancelled {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("cancelled")
-    }
-}
-
-impl std::error::Error for Cancelled {}
-
 enum State<T> {
     Pending,
     Done(T),
-    Cancelled,
+    Cancelled(Cancelled),
 }
 
 struct Shared<T> {
@@ -67,6 +56,8 @@ struct Shared<T> {
 pub struct Promise<T> {
     shared: Arc<Shared<T>>,
     listener: Option<EventListener>,
+    /// While awaited on a loop, this await is a catch point there.
+    catcher: CatcherSlot,
 }
 
 impl<T> Promise<T> {
@@ -78,6 +69,7 @@ impl<T> Promise<T> {
                 done: Event::new(),
             }),
             listener: None,
+            catcher: CatcherSlot::default(),
         }
     }
 
@@ -103,9 +95,22 @@ impl<T> Promise<T> {
             .map_err(|_| InvalidStateError)
     }
 
-    /// Cancels the promise: awaiters get `Err(Cancelled)`. `false` if done.
+    /// Cancels the promise: awaiters get `Err(cancelled)`, whose reason is
+    /// [`CancelReason::Explicit`](crate::CancelReason) with the caller's
+    /// location. `false` if done.
+    #[track_caller]
     pub fn cancel(&self) -> bool {
-        self.finish(State::Cancelled).is_ok()
+        self.cancel_as(Cancelled::explicit(None))
+    }
+
+    /// Like [`cancel`](Self::cancel), with a message.
+    #[track_caller]
+    pub fn cancel_with(&self, message: impl Into<String>) -> bool {
+        self.cancel_as(Cancelled::explicit(Some(message.into())))
+    }
+
+    pub(crate) fn cancel_as(&self, cancelled: Cancelled) -> bool {
+        self.finish(State::Cancelled(cancelled)).is_ok()
     }
 
     /// True once a value was set or the promise was cancelled.
@@ -115,7 +120,7 @@ impl<T> Promise<T> {
 
     /// True if the promise was cancelled.
     pub fn is_cancelled(&self) -> bool {
-        matches!(*self.lock(), State::Cancelled)
+        matches!(*self.lock(), State::Cancelled(_))
     }
 
     /// The outcome without waiting: `None` while pending.
@@ -126,7 +131,7 @@ impl<T> Promise<T> {
         match &*self.lock() {
             State::Pending => None,
             State::Done(value) => Some(Ok(value.clone())),
-            State::Cancelled => Some(Err(Cancelled)),
+            State::Cancelled(cancelled) => Some(Err(cancelled.clone())),
         }
     }
 
@@ -152,6 +157,7 @@ impl<T> Clone for Promise<T> {
         Promise {
             shared: self.shared.clone(),
             listener: None,
+            catcher: CatcherSlot::default(),
         }
     }
 }
@@ -164,6 +170,11 @@ impl<T> Default for Promise<T> {
 
 impl<T> Unpin for Promise<T> {}
 
+/// Awaiting a promise on a loop is a catch point, as in asyncio: if the
+/// awaiting code is cancelled, the promise is cancelled (with the same
+/// reason) and the awaiting code ends cancelled; if the promise was set first,
+/// its value is returned. Wrap the promise in [`shield`](crate::shield) to
+/// leave it alone.
 impl<T: Clone> Future for Promise<T> {
     type Output = Result<T, Cancelled>;
 
@@ -171,6 +182,7 @@ impl<T: Clone> Future for Promise<T> {
         loop {
             if let Some(outcome) = self.result() {
                 self.listener = None;
+                self.release_catcher();
                 return Poll::Ready(outcome);
             }
             match self.listener.as_mut() {
@@ -180,12 +192,46 @@ impl<T: Clone> Future for Promise<T> {
                 }
                 Some(listener) => {
                     if Pin::new(listener).poll(cx).is_pending() {
-                        return Poll::Pending;
+                        break;
                     }
                     self.listener = None;
                 }
             }
         }
+        let this = &mut *self;
+        let forwarded = with_current(|core| {
+            let registry = CancelRegistry::of(core);
+            if let Some(cancelled) = take_catchable(core, &registry) {
+                let origin = cancelled.origin;
+                if this.cancel_as(cancelled) {
+                    this.catcher.release(&registry);
+                    reraise(core, &registry, origin);
+                    return true;
+                }
+                // Set meanwhile: the value wins (a cancellation suppressed).
+                return false;
+            }
+            this.catcher.wait(core, &registry, cx.waker());
+            true
+        });
+        match forwarded {
+            Some(false) => self.poll(cx),
+            _ => Poll::Pending,
+        }
+    }
+}
+
+impl<T> Promise<T> {
+    fn release_catcher(&mut self) {
+        if self.catcher.is_registered() {
+            with_current(|core| self.catcher.release(&CancelRegistry::of(core)));
+        }
+    }
+}
+
+impl<T> Drop for Promise<T> {
+    fn drop(&mut self) {
+        self.release_catcher();
     }
 }
 
@@ -194,7 +240,7 @@ impl<T> fmt::Debug for Promise<T> {
         let state = match &*self.lock() {
             State::Pending => "pending",
             State::Done(_) => "done",
-            State::Cancelled => "cancelled",
+            State::Cancelled(_) => "cancelled",
         };
         f.debug_struct("Promise").field("state", &state).finish()
     }

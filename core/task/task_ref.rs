@@ -1,9 +1,11 @@
 //! `TaskRef`: a name for any task of the running loop, from `current_task()` and
 //! `all_tasks()`.
 
+use crate::cancel::Cancelled;
 use crate::runtime::MainTask;
 use crate::runtime::TaskMeta;
 use crate::runtime::{expect_current, with_current};
+use crate::task::root;
 use std::borrow::Cow;
 use std::fmt;
 use std::ptr::NonNull;
@@ -44,8 +46,20 @@ impl TaskRef {
     }
 
     /// Requests cancellation, as [`Task::cancel`](crate::Task::cancel).
+    #[track_caller]
     pub fn cancel(&self) -> bool {
-        if !self.meta().request_cancel() {
+        self.cancel_as(Cancelled::explicit(None))
+    }
+
+    /// Requests cancellation with a message, as
+    /// [`Task::cancel_with`](crate::Task::cancel_with).
+    #[track_caller]
+    pub fn cancel_with(&self, message: impl Into<String>) -> bool {
+        self.cancel_as(Cancelled::explicit(Some(message.into())))
+    }
+
+    fn cancel_as(&self, cancelled: Cancelled) -> bool {
+        if !root::request_cancel(self.meta(), self._main.is_some(), cancelled, None) {
             return false;
         }
         self.waker.wake_by_ref();

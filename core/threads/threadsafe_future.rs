@@ -1,8 +1,9 @@
 //! Submitting a future to a loop from another thread: asyncio's
 //! `run_coroutine_threadsafe` and the `concurrent.futures.Future` it returns.
 
+use crate::cancel::{CancelReason, Cancelled};
 use crate::runtime::with_current;
-use crate::task::TaskError;
+use crate::task::{Panic, TaskError};
 use crate::threads::loop_handle::LoopHandle;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -16,6 +17,8 @@ struct Shared<T> {
     state: Mutex<State<T>>,
     done: Condvar,
     cancel: AtomicBool,
+    /// Where `cancel` was called, for the reason the outcome carries.
+    cancelled_at: std::sync::OnceLock<&'static std::panic::Location<'static>>,
 }
 
 struct State<T> {
@@ -82,6 +85,7 @@ where
         }),
         done: Condvar::new(),
         cancel: AtomicBool::new(false),
+        cancelled_at: std::sync::OnceLock::new(),
     });
     // If the loop closes before running this, dropping `run` reports Cancelled.
     let run = Submitted {
@@ -114,14 +118,23 @@ impl<F: Future> Future for Submitted<F> {
         };
         if this.shared.cancel.load(Ordering::Acquire) {
             slot.set(None);
-            this.shared.finish(Err(TaskError::Cancelled));
+            let location = this.shared.cancelled_at.get().copied();
+            let reason = match location {
+                Some(location) => CancelReason::Explicit {
+                    message: None,
+                    location,
+                },
+                None => CancelReason::LoopShutdown,
+            };
+            this.shared
+                .finish(Err(TaskError::Cancelled(Cancelled::new(reason))));
             return Poll::Ready(());
         }
         this.shared.lock().runner = Some(cx.waker().clone());
         let outcome = match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
             Ok(Poll::Pending) => return Poll::Pending,
             Ok(Poll::Ready(value)) => Ok(value),
-            Err(payload) => Err(TaskError::Panicked(payload)),
+            Err(payload) => Err(TaskError::Panicked(Panic::new(payload))),
         };
         slot.set(None);
         this.shared.finish(outcome);
@@ -134,7 +147,8 @@ impl<F: Future> Drop for Submitted<F> {
         // Dropped unfinished (the loop closed): whoever waits learns it.
         if self.future.is_some() {
             self.future = None;
-            self.shared.finish(Err(TaskError::Cancelled));
+            let shutdown = Cancelled::new(CancelReason::LoopShutdown);
+            self.shared.finish(Err(TaskError::Cancelled(shutdown)));
         }
     }
 }
@@ -211,10 +225,12 @@ impl<T> ThreadsafeFuture<T> {
     /// Asks the loop to cancel the task: its future is dropped there (cleanup
     /// runs) and the outcome becomes `Err(TaskError::Cancelled)`. `false` if
     /// it already finished.
+    #[track_caller]
     pub fn cancel(&self) -> bool {
         if self.is_done() {
             return false;
         }
+        let _ = self.shared.cancelled_at.set(std::panic::Location::caller());
         self.shared.cancel.store(true, Ordering::Release);
         let runner = self.shared.lock().runner.clone();
         if let Some(runner) = runner {

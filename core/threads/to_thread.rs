@@ -1,8 +1,9 @@
 //! Running blocking closures on a thread pool and awaiting their result:
 //! asyncio's `to_thread` and `run_in_executor`.
 
+use crate::cancel::{CancelReason, Cancelled};
 use crate::runtime::{expect_current, with_current};
-use crate::task::TaskError;
+use crate::task::{Panic, TaskError};
 use crate::threads::thread_pool::{default_pool, ThreadPool};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -49,13 +50,16 @@ where
     let outside = with_current(|core| core.begin_outside_work());
     let done = slot.clone();
     let submitted = pool.submit(move || {
-        let outcome = catch_unwind(AssertUnwindSafe(f)).map_err(TaskError::Panicked);
+        let outcome =
+            catch_unwind(AssertUnwindSafe(f)).map_err(|p| TaskError::Panicked(Panic::new(p)));
         done.finish(outcome);
         // Only now may a virtual clock move on.
         drop(outside);
     });
     if submitted.is_err() {
-        slot.finish(Err(TaskError::Cancelled));
+        // The pool was shut down: the loop is closing.
+        let shutdown = Cancelled::new(CancelReason::LoopShutdown);
+        slot.finish(Err(TaskError::Cancelled(shutdown)));
     }
     Blocking { slot }
 }

@@ -3,8 +3,11 @@
 //!
 //! Imports only the kernel.
 
+mod deadline;
 mod sleep;
 mod yield_now;
 
 pub use sleep::{now, sleep, sleep_until, Sleep};
 pub use yield_now::{yield_now, YieldNow};
+
+pub(crate) use deadline::deadline_after;

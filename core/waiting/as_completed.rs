@@ -55,6 +55,7 @@ where
         buf: Vec::new(),
         done: Vec::new(),
         timer: None,
+        timeout_location: None,
         expired: false,
     }
 }
@@ -70,6 +71,8 @@ pub struct AsCompleted<F: Future> {
     done: Vec<F::Output>,
     left: usize,
     timer: Option<Sleep>,
+    /// Where `with_timeout` was called, for the error.
+    timeout_location: Option<&'static std::panic::Location<'static>>,
     expired: bool,
 }
 
@@ -77,7 +80,9 @@ impl<F: Future> AsCompleted<F> {
     /// Gives up after `timeout`: the next item is then `Err(Elapsed)` and
     /// the stream ends (asyncio's `as_completed(..., timeout=)`); use with
     /// [`next_within`](Self::next_within).
+    #[track_caller]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout_location = Some(std::panic::Location::caller());
         self.timer = Some(sleep(timeout));
         self
     }
@@ -106,7 +111,10 @@ impl<F: Future> AsCompleted<F> {
             let deadline = timer.deadline().unwrap_or_else(crate::time::now);
             self.expired = true;
             self.running.clear(); // cancel what is left
-            Poll::Ready(Some(Err(Elapsed::at(deadline))))
+            let location = self
+                .timeout_location
+                .unwrap_or_else(std::panic::Location::caller);
+            Poll::Ready(Some(Err(Elapsed::new(deadline, location))))
         })
         .await
     }

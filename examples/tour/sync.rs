@@ -29,6 +29,6 @@ pub async fn tour() {
     });
     println!(
         "queue + event + semaphore: the consumer got {:?}",
-        received.ok().map(|r| r.ok())
+        received.ok()
     );
 }

@@ -1,6 +1,7 @@
 //! The procedural macros of [aio](https://docs.rs/aio). Use them through the
 //! `aio` crate (`#[aio::main]`, `#[aio::test]`), which re-exports them.
 
+mod cancel_scope;
 mod entry;
 mod gather;
 mod select_first;
@@ -8,6 +9,26 @@ mod task_group;
 mod timeout;
 
 use proc_macro::TokenStream;
+
+/// Parses an optional `|name|` binding (a scope's); `usage` says what to
+/// write instead when it is malformed.
+pub(crate) fn parse_binding(
+    input: syn::parse::ParseStream,
+    what: &str,
+    usage: &str,
+) -> syn::Result<Option<syn::Ident>> {
+    if !input.peek(syn::Token![|]) {
+        return Ok(None);
+    }
+    input.parse::<syn::Token![|]>()?;
+    let name: syn::Ident = input.parse().map_err(|e| {
+        syn::Error::new(e.span(), format!("expected a name for the {what}: {usage}"))
+    })?;
+    input
+        .parse::<syn::Token![|]>()
+        .map_err(|e| syn::Error::new(e.span(), format!("expected `|` after `|{name}`: {usage}")))?;
+    Ok(Some(name))
+}
 
 /// `async { body }`, reusing the body's own braces when it is a block (so no
 /// "unnecessary braces" lint fires on the user's code).
@@ -70,12 +91,23 @@ pub fn task_group(input: TokenStream) -> TokenStream {
     task_group::expand(input.into()).into()
 }
 
+/// Runs a body inside a cancel scope, Trio's `with CancelScope() as scope:`.
+///
+/// `cancel_scope!(|scope| { ... })` awaits to `Option<T>`: `Some(value)` if
+/// the body finished, `None` if the scope's own cancellation (its
+/// `cancel()`, a `CancelHandle`'s, or its deadline) ended it. Options before
+/// `|scope|`: `deadline = instant,` and `grace = duration,`.
+#[proc_macro]
+pub fn cancel_scope(input: TokenStream) -> TokenStream {
+    cancel_scope::expand(input.into()).into()
+}
+
 /// Runs a body with a deadline, asyncio's `async with asyncio.timeout(d):`.
 ///
 /// `timeout!(duration, { ... })` awaits to `Result<T, aio::Elapsed>`; at the
 /// deadline the body is cancelled (dropped, cleanup run).
 /// `timeout!(duration, |scope| { ... })` gives the body an
-/// `&aio::TimeoutScope` to read and move the deadline.
+/// `&aio::CancelScope` to read and move the deadline.
 #[proc_macro]
 pub fn timeout(input: TokenStream) -> TokenStream {
     timeout::expand(input.into()).into()

@@ -3,12 +3,15 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned;
 use syn::{Expr, Ident, Token};
 
-const USAGE: &str = "write `task_group!(|tg| { ... })` (or `task_group!(supervise |tg| { ... })`)";
+const USAGE: &str = "write `task_group!(|tg| { ... })` (or `task_group!(supervise |tg| { ... })`, \
+     `task_group!(grace = Duration::from_secs(2), |tg| { ... })`)";
 
 struct GroupInput {
     supervise: bool,
+    grace: Option<Expr>,
     tg: Ident,
     body: Expr,
 }
@@ -19,17 +22,42 @@ impl Parse for GroupInput {
             return Err(input.error(format!("task_group! needs a body: {USAGE}")));
         }
         let mut supervise = false;
-        if input.peek(Ident) {
+        let mut grace = None;
+        while input.peek(Ident) {
             let mode: Ident = input.parse()?;
+            if mode == "grace" && input.peek(Token![=]) {
+                if grace.is_some() {
+                    return Err(syn::Error::new(
+                        mode.span(),
+                        format!("`grace` is given twice: {USAGE}"),
+                    ));
+                }
+                input.parse::<Token![=]>()?;
+                grace = Some(input.parse::<Expr>()?);
+                input.parse::<Token![,]>().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        format!("expected `,` after the grace duration: {USAGE}"),
+                    )
+                })?;
+                continue;
+            }
             if mode != "supervise" {
                 let message = if input.peek(Token![|]) {
                     format!(
-                        "unknown task_group! mode `{mode}`: the only mode is `supervise`; {USAGE}"
+                        "unknown task_group! mode `{mode}`: the modes are `supervise` and \
+                         `grace = duration,`; {USAGE}"
                     )
                 } else {
                     format!("name the group between bars, `|{mode}|`: {USAGE}")
                 };
                 return Err(syn::Error::new(mode.span(), message));
+            }
+            if supervise {
+                return Err(syn::Error::new(
+                    mode.span(),
+                    format!("`supervise` is given twice: {USAGE}"),
+                ));
             }
             supervise = true;
         }
@@ -60,6 +88,7 @@ impl Parse for GroupInput {
         }
         Ok(GroupInput {
             supervise,
+            grace,
             tg,
             body,
         })
@@ -69,6 +98,7 @@ impl Parse for GroupInput {
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let GroupInput {
         supervise,
+        grace,
         tg,
         body,
     } = match syn::parse2::<GroupInput>(input) {
@@ -81,14 +111,34 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     } else {
         quote!(run_group)
     };
+    let grace = match grace {
+        Some(grace) => {
+            let span = grace.span();
+            quote_spanned!(span=> ::core::option::Option::Some(::aio::__private::duration(#grace)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     // The group's state is named with the user's `tg` span, so that borrow
     // errors (a child borrowing too short a local, `tg` escaping) point there.
     let state = quote_spanned!(tg.span()=> __aio_task_group);
+    // The anchor bounds what names the group (`tg`, its handles) to this
+    // block. The body's output is classified: an `Err` fails the group, any
+    // other value is the group's.
     quote! {
         {
-            let #state = ::aio::TaskGroup::__new(#supervise);
+            let __aio_anchor = ::aio::__private::GroupAnchor;
+            let #state = ::aio::TaskGroup::__new(&__aio_anchor, #supervise, #grace);
             let #tg = &#state;
-            ::aio::__private::#runner(#tg, #async_body).await
+            ::aio::__private::#runner(#tg, async {
+                #[allow(unused_imports)]
+                use ::aio::__private::{PlainBody as _, ResultBody as _};
+                let __aio_body = #async_body.await;
+                (&::aio::__private::BodyOut(::core::cell::Cell::new(
+                    ::core::option::Option::Some(__aio_body),
+                )))
+                .__classify()
+            })
+            .await
         }
     }
 }

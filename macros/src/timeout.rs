@@ -42,17 +42,7 @@ impl Parse for TimeoutInput {
                 format!("timeout! needs a body after the duration: {USAGE}"),
             ));
         }
-        let mut scope = None;
-        if input.peek(Token![|]) {
-            input.parse::<Token![|]>()?;
-            let name: Ident = input.parse().map_err(|e| {
-                syn::Error::new(e.span(), format!("expected a name for the scope: {USAGE}"))
-            })?;
-            input.parse::<Token![|]>().map_err(|e| {
-                syn::Error::new(e.span(), format!("expected `|` after `|{name}`: {USAGE}"))
-            })?;
-            scope = Some(name);
-        }
+        let scope = crate::parse_binding(input, "scope", USAGE)?;
         let body: Expr = input.parse()?;
         let _ = input.parse::<Option<Token![,]>>()?;
         if !input.is_empty() {
@@ -85,7 +75,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         },
         Some(scope) => quote! {
             {
-                let #scope = ::aio::TimeoutScope::after(#duration);
+                let #scope = ::aio::CancelScope::__timeout(#duration);
                 let #scope = &#scope;
                 ::aio::__private::with_scope(#scope, #async_body).await
             }

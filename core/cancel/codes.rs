@@ -1,0 +1,74 @@
+//! A task's cancellation reason in six bits of its metadata, so that the
+//! common `task.cancel()` records where it was called without allocating.
+//!
+//! A task and its handle stay on the thread of their loop, so the call sites
+//! are numbered per thread.
+
+use crate::cancel::cancelled::{CancelReason, Cancelled};
+use crate::runtime::{CODE_CTRL_C, CODE_LOOP_SHUTDOWN, MAX_CANCEL_CODE};
+use std::cell::RefCell;
+use std::panic::Location;
+
+/// No reason recorded.
+pub(crate) const NONE: u8 = 0;
+/// The loop shut down (set by the kernel too).
+pub(crate) const LOOP_SHUTDOWN: u8 = CODE_LOOP_SHUTDOWN;
+/// Ctrl-C (set by the kernel too).
+pub(crate) const CTRL_C: u8 = CODE_CTRL_C;
+/// The reason is kept in full with the task's cancellation state.
+pub(crate) const IN_STATE: u8 = 3;
+/// Codes from here name `Explicit` cancels by their call site.
+const FIRST_SITE: u8 = 4;
+
+thread_local! {
+    static SITES: RefCell<Vec<&'static Location<'static>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The code of `reason`, or `None` when it needs the full state.
+pub(crate) fn encode(reason: &CancelReason) -> Option<u8> {
+    match reason {
+        CancelReason::LoopShutdown => Some(LOOP_SHUTDOWN),
+        CancelReason::CtrlC => Some(CTRL_C),
+        CancelReason::Explicit {
+            message: None,
+            location,
+        } => SITES
+            .try_with(|sites| {
+                let mut sites = sites.borrow_mut();
+                let index = match sites.iter().position(|s| std::ptr::eq(*s, *location)) {
+                    Some(index) => index,
+                    None => {
+                        sites.push(location);
+                        sites.len() - 1
+                    }
+                };
+                u8::try_from(index)
+                    .ok()
+                    .and_then(|i| i.checked_add(FIRST_SITE))
+                    .filter(|&code| code <= MAX_CANCEL_CODE)
+            })
+            .ok()
+            .flatten(),
+        _ => None,
+    }
+}
+
+/// The cancellation a code stands for (`None` for `NONE` and `IN_STATE`).
+pub(crate) fn decode(code: u8) -> Option<Cancelled> {
+    let reason = match code {
+        LOOP_SHUTDOWN => CancelReason::LoopShutdown,
+        CTRL_C => CancelReason::CtrlC,
+        NONE | IN_STATE => return None,
+        site => {
+            let location = SITES
+                .try_with(|sites| sites.borrow().get(usize::from(site - FIRST_SITE)).copied())
+                .ok()
+                .flatten()?;
+            CancelReason::Explicit {
+                message: None,
+                location,
+            }
+        }
+    };
+    Some(Cancelled::new(reason))
+}

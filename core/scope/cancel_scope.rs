@@ -1,0 +1,371 @@
+//! `CancelScope`: Trio's cancel scope, a region of code that can be
+//! cancelled as a whole (by `cancel()`, a deadline, or another task or thread
+//! through a `CancelHandle`), or shielded from cancellations outside it.
+//! `timeout!`'s scope is the same object.
+
+use crate::cancel::{CancelReason, CancelState, Cancelled};
+use crate::runtime::with_current;
+use crate::time::deadline_after;
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::panic::Location;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::Waker;
+use std::time::{Duration, Instant};
+
+/// A region of code that can be cancelled as a whole, Trio's `CancelScope`.
+///
+/// Made by [`cancel_scope!`](macro@crate::cancel_scope) and given to
+/// [`timeout!`](macro@crate::timeout)'s body, or made as a value with
+/// [`CancelScope::new`] (cancellable, shieldable and with a deadline before it
+/// is entered) and entered with [`run`](Self::run).
+///
+/// A cancel scope is level-triggered (Trio): once cancelled, every catch
+/// point inside raises again until the scope is left, and an await that does
+/// not catch is dropped; cleanup that must await runs in an inner scope with
+/// [`shield(true)`](Self::shield). A `timeout!`'s scope is edge-triggered
+/// (asyncio): the body receives its cancellation once and may then await its
+/// cleanup. A scope catches only its own cancellation: one from outside
+/// passes through it.
+///
+/// ```
+/// use std::time::Duration;
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let scope = aio::CancelScope::new();
+///     let handle = scope.handle();
+///     aio::create_task(async move {
+///         aio::sleep(Duration::from_secs(2)).await;
+///         handle.cancel(); // from another task (or thread)
+///     })
+///     .detach();
+///     let outcome = scope.run(aio::sleep(Duration::from_secs(60))).await;
+///     assert_eq!(outcome, None);
+///     assert!(scope.cancel_called());
+///     assert_eq!(aio::get_running_loop().time(), 2.0);
+/// });
+/// ```
+pub struct CancelScope {
+    pub(crate) state: CancelState,
+    /// Where the scope was made (a `timeout!`'s location, for reasons).
+    location: &'static Location<'static>,
+    grace: Cell<Option<Duration>>,
+    /// `cancel()` was called on the scope itself.
+    cancel_called: Cell<Option<&'static Location<'static>>>,
+    /// The deadline expired and the scope's body was cancelled for it.
+    expired: Cell<bool>,
+    /// The task running the scope, woken when the scope is changed.
+    waker: RefCell<Option<Waker>>,
+    /// The part other tasks and threads reach, made by `handle()`.
+    shared: OnceLock<Arc<Shared>>,
+}
+
+/// What a [`CancelHandle`] shares with its scope.
+struct Shared {
+    cancelled: AtomicBool,
+    location: Mutex<Option<&'static Location<'static>>>,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl CancelScope {
+    /// A scope with no deadline, not cancelled and not shielded.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let scope = aio::CancelScope::new();
+    ///     assert_eq!(scope.run(async { 5 }).await, Some(5));
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn new() -> Self {
+        Self::make(Location::caller(), false, None)
+    }
+
+    pub(crate) fn make(
+        location: &'static Location<'static>,
+        timeout: bool,
+        deadline: Option<Instant>,
+    ) -> Self {
+        let state = if timeout {
+            CancelState::default()
+        } else {
+            CancelState::level()
+        };
+        state.deadline.set(deadline);
+        CancelScope {
+            state,
+            location,
+            grace: Cell::new(None),
+            cancel_called: Cell::new(None),
+            expired: Cell::new(false),
+            waker: RefCell::new(None),
+            shared: OnceLock::new(),
+        }
+    }
+
+    /// The scope of a `timeout!` whose deadline is `delay` from now on the
+    /// loop's clock (`Duration::MAX`: none).
+    #[doc(hidden)]
+    #[track_caller]
+    pub fn __timeout(delay: Duration) -> Self {
+        let location = Location::caller();
+        let deadline = deadline_after(crate::time::now(), delay);
+        Self::make(location, true, deadline)
+    }
+
+    /// Sets a deadline on the loop's clock; builder form of
+    /// [`reschedule`](Self::reschedule).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     let scope = aio::CancelScope::new().with_deadline(aio::now() + Duration::from_secs(1));
+    ///     assert_eq!(scope.run(aio::sleep(Duration::from_secs(5))).await, None);
+    /// });
+    /// ```
+    pub fn with_deadline(self, deadline: Instant) -> Self {
+        self.state.deadline.set(Some(deadline));
+        self
+    }
+
+    /// Sets the bound on the cleanup of the scope's own cancellation: a
+    /// catcher inside that is still cleaning up `grace` after the
+    /// cancellation is dropped for good.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     let scope = aio::CancelScope::new().with_grace(Duration::from_secs(1));
+    ///     let outcome = scope
+    ///         .run(async {
+    ///             let work = async {
+    ///                 aio::sleep(Duration::from_secs(2)).await;
+    ///                 scope.cancel();
+    ///                 aio::sleep(Duration::from_secs(5)).await;
+    ///             };
+    ///             let _ = aio::catch_cancel(work).await;
+    ///             // Shielded cleanup that would take too long.
+    ///             let cleanup = aio::CancelScope::new();
+    ///             cleanup.shield(true);
+    ///             cleanup.run(aio::sleep(Duration::from_secs(60))).await;
+    ///         })
+    ///         .await;
+    ///     assert_eq!(outcome, None);
+    ///     assert_eq!(aio::get_running_loop().time(), 3.0);
+    /// });
+    /// ```
+    pub fn with_grace(self, grace: Duration) -> Self {
+        self.grace.set(Some(grace));
+        self
+    }
+
+    /// Cancels the scope: what runs inside is cancelled (its catch points
+    /// receive the cancellation; awaits that do not catch are dropped), and
+    /// the scope ends with `None` (`Err(Elapsed)` for a `timeout!`'s scope is
+    /// kept for its deadline; `cancel()` ends a `timeout!` the same way).
+    /// Idempotent; may be called before the scope is entered.
+    #[track_caller]
+    pub fn cancel(&self) {
+        if self.cancel_called.get().is_none() {
+            self.cancel_called.set(Some(Location::caller()));
+        }
+        self.wake();
+    }
+
+    /// Shields the scope (or not): cancellations from outside do not reach
+    /// inside until it is unshielded; its own still do.
+    pub fn shield(&self, shield: bool) {
+        self.state.set_shielded(shield);
+        with_current(|core| {
+            crate::cancel::CancelRegistry::of(core)
+                .tree
+                .borrow_mut()
+                .set_shield(self.state.key.get(), shield)
+        });
+        self.wake();
+    }
+
+    /// True while shielded.
+    pub fn is_shielded(&self) -> bool {
+        self.state.is_shielded()
+    }
+
+    /// True once `cancel()` was called, on the scope or a handle of it, or
+    /// its deadline passed.
+    pub fn cancel_called(&self) -> bool {
+        self.cancel_called.get().is_some()
+            || self.expired.get()
+            || self
+                .shared
+                .get()
+                .is_some_and(|s| s.cancelled.load(Ordering::Acquire))
+    }
+
+    /// The deadline on the loop's clock; `None`: none.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.state.deadline.get()
+    }
+
+    /// Moves the deadline, earlier or later, or removes it with `None`
+    /// (asyncio's `Timeout.reschedule`). A deadline already past cancels the
+    /// scope at its body's next suspension.
+    pub fn reschedule(&self, deadline: impl Into<Option<Instant>>) {
+        self.state.deadline.set(deadline.into());
+        self.wake();
+    }
+
+    /// True once the deadline passed and the body was cancelled for it.
+    pub fn expired(&self) -> bool {
+        self.expired.get()
+    }
+
+    /// A handle that cancels this scope from anywhere: another task, or
+    /// another thread (it is `Send + Sync + 'static`), the cancellation-token
+    /// pattern.
+    pub fn handle(&self) -> CancelHandle {
+        let shared = self.shared.get_or_init(|| {
+            Arc::new(Shared {
+                cancelled: AtomicBool::new(false),
+                location: Mutex::new(None),
+                waker: Mutex::new(self.waker.borrow().clone()),
+            })
+        });
+        CancelHandle {
+            shared: shared.clone(),
+        }
+    }
+
+    fn wake(&self) {
+        if let Some(waker) = self.waker.borrow().as_ref() {
+            waker.wake_by_ref();
+        }
+    }
+
+    /// Keeps the waker of the task running the scope.
+    pub(crate) fn set_waker(&self, waker: &Waker) {
+        let mut slot = self.waker.borrow_mut();
+        if !slot.as_ref().is_some_and(|w| w.will_wake(waker)) {
+            *slot = Some(waker.clone());
+            if let Some(shared) = self.shared.get() {
+                *lock(&shared.waker) = Some(waker.clone());
+            }
+        }
+    }
+
+    pub(crate) fn location(&self) -> &'static Location<'static> {
+        self.location
+    }
+
+    pub(crate) fn mark_expired(&self) {
+        self.expired.set(true);
+    }
+
+    /// The scope's cancellation by `cancel()` or a handle's, if called.
+    pub(crate) fn called_cancellation(&self) -> Option<Cancelled> {
+        if let Some(location) = self.cancel_called.get() {
+            return Some(Cancelled::new(CancelReason::ScopeCancelled { location }));
+        }
+        let shared = self.shared.get()?;
+        if !shared.cancelled.load(Ordering::Acquire) {
+            return None;
+        }
+        let location = lock(&shared.location).unwrap_or(self.location);
+        Some(Cancelled::new(CancelReason::ScopeCancelled { location }))
+    }
+
+    /// The scope's own cancellation, if it has one now (called, through a
+    /// handle, or by its deadline, checked against `now`).
+    pub(crate) fn own_cancellation(&self, now: Instant) -> Option<Cancelled> {
+        if let Some(called) = self.called_cancellation() {
+            return Some(called);
+        }
+        match self.state.deadline.get() {
+            Some(deadline) if deadline <= now => Some(Cancelled::new(CancelReason::Timeout {
+                deadline,
+                location: self.location,
+            })),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn grace(&self) -> Option<Duration> {
+        self.grace.get()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Nothing that can panic runs while these locks are held.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Default for CancelScope {
+    #[track_caller]
+    fn default() -> Self {
+        Self::make(Location::caller(), false, None)
+    }
+}
+
+impl fmt::Debug for CancelScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancelScope")
+            .field("deadline", &self.deadline())
+            .field("cancel_called", &self.cancel_called())
+            .field("shielded", &self.is_shielded())
+            .finish()
+    }
+}
+
+/// Cancels a [`CancelScope`] from anywhere: `'static + Clone + Send + Sync`,
+/// so another task or another thread can hold it (the cancellation-token
+/// pattern).
+///
+/// ```
+/// use std::time::Duration;
+/// aio::run(async {
+///     let scope = aio::CancelScope::new();
+///     let handle = scope.handle();
+///     std::thread::spawn(move || {
+///         std::thread::sleep(Duration::from_millis(5));
+///         handle.cancel();
+///     });
+///     let outcome = scope.run(aio::sleep(Duration::from_secs(60))).await;
+///     assert_eq!(outcome, None);
+/// });
+/// ```
+#[derive(Clone)]
+pub struct CancelHandle {
+    shared: Arc<Shared>,
+}
+
+impl CancelHandle {
+    /// Cancels the scope (idempotent).
+    #[track_caller]
+    pub fn cancel(&self) {
+        let mut location = lock(&self.shared.location);
+        if location.is_none() {
+            *location = Some(Location::caller());
+        }
+        drop(location);
+        self.shared.cancelled.store(true, Ordering::Release);
+        let waker = lock(&self.shared.waker).clone();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// True once the scope was cancelled through a handle.
+    pub fn cancel_called(&self) -> bool {
+        self.shared.cancelled.load(Ordering::Acquire)
+    }
+}
+
+impl fmt::Debug for CancelHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancelHandle")
+            .field("cancel_called", &self.cancel_called())
+            .finish()
+    }
+}

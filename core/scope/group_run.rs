@@ -1,0 +1,276 @@
+//! The future that runs a task group: its body and its children, until all
+//! have ended; then the group's outcome.
+
+use crate::cancel::{
+    enter, reraise, take_catchable, CancelReason, CancelRegistry, Cancelled, CatcherSlot,
+};
+use crate::runtime::{expect_current, with_current, LoopCore};
+use crate::scope::group::{GroupState, TaskGroup};
+use crate::scope::group_error::{Failure, GroupError};
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// Marks the end of a group poll, also when something panics through it.
+struct ClearPolling<'s, 'g>(&'s GroupState<'g>);
+
+impl Drop for ClearPolling<'_, '_> {
+    fn drop(&mut self) {
+        self.0.polling.set(false);
+    }
+}
+
+/// How a group ended, before it is turned into the macro's result.
+struct Ended<T> {
+    value: Option<T>,
+    failures: Vec<Failure>,
+    /// `tg.cancel()`'s, or one from outside that came with failures.
+    cancelled: Option<Cancelled>,
+}
+
+/// The future that runs a group: its body and its children.
+struct GroupRun<'a, 'g, B, T> {
+    group: &'a TaskGroup<'g>,
+    body: Option<B>,
+    value: Option<T>,
+    buf: Vec<usize>,
+    /// The group is a catch point for cancellations from outside: it turns
+    /// them into one cancellation of each child and of the body.
+    catcher: CatcherSlot,
+    outer: Option<Cancelled>,
+    /// The group's stop was carried out (children and body cancelled).
+    stopped: bool,
+}
+
+impl<'g, B, T> GroupRun<'_, 'g, B, T>
+where
+    B: Future<Output = Result<T, Failure>>,
+{
+    /// The body's field, pinned: it is structurally pinned (polled and
+    /// dropped in place, never moved out).
+    fn body(self: Pin<&mut Self>) -> (Pin<&mut Option<B>>, &mut Self) {
+        // SAFETY: `body` is structurally pinned, as just said; the other
+        // fields are not, and the caller only reaches them through the
+        // second reference, never moving `body`.
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: as above.
+        let body = unsafe { Pin::new_unchecked(&mut *(&mut this.body as *mut Option<B>)) };
+        (body, this)
+    }
+
+    /// Polls the body once (inside its own scope), recording its value or
+    /// its failure.
+    fn poll_body(
+        body: Pin<&mut Option<B>>,
+        value: &mut Option<T>,
+        state: &GroupState<'g>,
+        core: &LoopCore,
+        cx: &mut Context<'_>,
+    ) {
+        let mut body = body;
+        let Some(running) = body.as_mut().as_pin_mut() else {
+            return;
+        };
+        let polled = enter(core, &state.body, || {
+            catch_unwind(AssertUnwindSafe(|| running.poll(cx)))
+        });
+        match polled {
+            Ok(Poll::Pending) => {
+                let catchers = |key| CancelRegistry::of(core).catchers(key);
+                if state.body.ends_now(core, catchers, cx.waker()) {
+                    drop_body(body, state);
+                }
+            }
+            Ok(Poll::Ready(output)) => {
+                body.set(None);
+                match output {
+                    Ok(v) => *value = Some(v),
+                    Err(failure) => body_failed(state, failure),
+                }
+            }
+            Err(payload) => {
+                body.set(None);
+                body_failed(state, Failure::panicked("body".to_string(), payload));
+            }
+        }
+    }
+}
+
+/// The body failed: a failure of the group, which stops (also a
+/// supervising one: the body is the supervisor).
+fn body_failed(state: &GroupState<'_>, failure: Failure) {
+    state.fail(failure);
+    if state.stopping.borrow().is_none() {
+        *state.stopping.borrow_mut() = Some(Cancelled::new(CancelReason::SiblingFailed {
+            child: "body".to_string(),
+        }));
+    }
+}
+
+/// Drops the body (cancelled); a panic in its cleanup is a failure.
+fn drop_body<B>(mut body: Pin<&mut Option<B>>, state: &GroupState<'_>) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| body.set(None))) {
+        state
+            .failures
+            .borrow_mut()
+            .push(Failure::panicked("body (dropping it)".to_string(), payload));
+    }
+}
+
+impl<'g, B, T> Future for GroupRun<'_, 'g, B, T>
+where
+    B: Future<Output = Result<T, Failure>>,
+{
+    type Output = Ended<T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let (mut body, this) = self.body();
+        let state = &*this.group.state;
+        expect_current("task_group!", |core| {
+            let registry = CancelRegistry::of(core);
+            state.ready.set_parent(cx.waker());
+            this.catcher.wait(core, &registry, cx.waker());
+            state.scope.key.set(this.catcher.key());
+            if this.outer.is_none() {
+                this.outer = take_catchable(core, &registry);
+            }
+            state.polling.set(true);
+            let polled = ClearPolling(state);
+            enter(core, &state.scope, || {
+                Self::poll_body(body.as_mut(), &mut this.value, state, core, cx);
+                state.poll_ready(core, &mut this.buf);
+            });
+            drop(polled);
+            if let Some(outer) = &this.outer {
+                if state.stopping.borrow().is_none() {
+                    *state.stopping.borrow_mut() =
+                        Some(Cancelled::new(CancelReason::ParentCancelled {
+                            parent: Box::new(outer.reason().clone()),
+                        }));
+                }
+            }
+            let why = state.stopping.borrow().clone();
+            if let (Some(why), false) = (why, this.stopped) {
+                this.stopped = true;
+                if body.is_some() {
+                    let grace_until = state
+                        .grace
+                        .and_then(|g| crate::time::deadline_after(core.now(), g));
+                    state.body.request(why, grace_until);
+                    if state
+                        .body
+                        .must_drop(registry.catchers(state.body.key.get()))
+                    {
+                        drop_body(body.as_mut(), state);
+                    } else {
+                        registry.wake_catchers(&state.body);
+                    }
+                }
+                state.cancel_children(core);
+            }
+            if state.stopping.borrow().is_none() && !state.fresh.borrow().is_empty() {
+                // Children started by children: they run at the group's next poll.
+                cx.waker().wake_by_ref();
+            }
+            if body.is_some() || state.live.get() > 0 {
+                return Poll::Pending;
+            }
+            state.closed.set(true);
+            this.catcher.release(&registry);
+            state.scope.key.set(crate::cancel::ScopeKey::NONE);
+            let failures = std::mem::take(&mut *state.failures.borrow_mut());
+            if failures.is_empty() {
+                if let Some(outer) = this.outer.take() {
+                    // Cancelled from outside and nothing failed: the group
+                    // passes the cancellation on.
+                    reraise(core, &registry, outer.origin);
+                    return Poll::Pending;
+                }
+            }
+            let cancelled = this
+                .outer
+                .take()
+                .or_else(|| state.cancelled.borrow().clone());
+            Poll::Ready(Ended {
+                value: this.value.take(),
+                failures,
+                cancelled,
+            })
+        })
+    }
+}
+
+impl<B, T> Drop for GroupRun<'_, '_, B, T> {
+    fn drop(&mut self) {
+        // Dropped from outside (the parent task, a timeout): the body, then
+        // every child, so all cleanup has run when this returns.
+        let state = &self.group.state;
+        let body = &mut self.body;
+        let _ = catch_unwind(AssertUnwindSafe(|| *body = None));
+        state.closed.set(true);
+        state.drop_children();
+        if self.catcher.is_registered() {
+            with_current(|core| self.catcher.release(&CancelRegistry::of(core)));
+        }
+    }
+}
+
+fn run<'a, 'g, B, T>(group: &'a TaskGroup<'g>, body: B) -> GroupRun<'a, 'g, B, T>
+where
+    B: Future<Output = Result<T, Failure>> + 'a,
+{
+    GroupRun {
+        group,
+        body: Some(body),
+        value: None,
+        buf: Vec::new(),
+        catcher: CatcherSlot::default(),
+        outer: None,
+        stopped: false,
+    }
+}
+
+/// Runs a fail-fast group; what `task_group!(|tg| ..)` expands to.
+#[doc(hidden)]
+pub async fn __run_group<'a, 'g, B, T>(group: &'a TaskGroup<'g>, body: B) -> Result<T, GroupError>
+where
+    B: Future<Output = Result<T, Failure>> + 'a,
+{
+    let ended = run(group, body).await;
+    if !ended.failures.is_empty() {
+        return Err(GroupError::failed(ended.failures, ended.cancelled));
+    }
+    match (ended.value, ended.cancelled) {
+        (Some(value), None) => Ok(value),
+        (_, cancelled) => {
+            Err(GroupError::cancelled_by(cancelled.unwrap_or_else(|| {
+                Cancelled::new(CancelReason::LoopShutdown)
+            })))
+        }
+    }
+}
+
+/// Runs a supervising group; what `task_group!(supervise |tg| ..)` expands
+/// to. Children's failures do not cancel anything; they are returned beside
+/// the body's value.
+#[doc(hidden)]
+pub async fn __run_supervised<'a, 'g, B, T>(
+    group: &'a TaskGroup<'g>,
+    body: B,
+) -> Result<(T, Vec<Failure>), GroupError>
+where
+    B: Future<Output = Result<T, Failure>> + 'a,
+{
+    let ended = run(group, body).await;
+    let body_failed = ended.failures.iter().any(|f| f.task == "body");
+    match (ended.value, ended.cancelled) {
+        (Some(value), None) if !body_failed => Ok((value, ended.failures)),
+        (_, cancelled) if ended.failures.is_empty() => {
+            Err(GroupError::cancelled_by(cancelled.unwrap_or_else(|| {
+                Cancelled::new(CancelReason::LoopShutdown)
+            })))
+        }
+        (_, cancelled) => Err(GroupError::failed(ended.failures, cancelled)),
+    }
+}

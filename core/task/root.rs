@@ -1,0 +1,121 @@
+//! The cancellation decisions at a task's root, shared by spawned tasks and
+//! the main future: whether a cancel request drops the task's future now
+//! (nothing inside catches, a second request came, the grace ran out, a
+//! catcher passed it on) or lets it run to deliver the cancellation; and,
+//! when the future finished, whether the task counts as cancelled.
+
+use crate::cancel::{encode_code, request_of, CancelRegistry, Cancelled, IN_STATE};
+use crate::runtime::{with_current, LoopCore, TaskMeta};
+use std::task::Waker;
+
+/// True when the task's future must be dropped now, the task ending as
+/// cancelled. `waker` is woken when the grace of a delivered cancellation
+/// runs out.
+pub(crate) fn must_end(meta: &TaskMeta, is_main: bool, waker: &Waker) -> bool {
+    if !meta.cancel_requested() {
+        return false;
+    }
+    if !meta.has_scope() {
+        return true;
+    }
+    with_current(|core| must_end_on(core, meta, is_main, waker)).unwrap_or(true)
+}
+
+fn must_end_on(core: &LoopCore, meta: &TaskMeta, is_main: bool, waker: &Waker) -> bool {
+    if core.forcing.get() {
+        return true;
+    }
+    let registry = CancelRegistry::of(core);
+    match crate::cancel::current_root_of(core, &registry, meta, is_main) {
+        Some(root) => root.ends_now(core, |key| registry.catchers(key), waker),
+        None => true,
+    }
+}
+
+/// Once the task's future has finished and been dropped: true when the task
+/// counts as cancelled: it was cancelled and never got to see it, or its
+/// output holds the cancellation it was handed (it passed it on).
+pub(crate) fn ended_cancelled(meta: &TaskMeta, is_main: bool) -> bool {
+    if !meta.cancel_requested() {
+        return false;
+    }
+    if !meta.has_scope() {
+        return true;
+    }
+    with_current(|core| {
+        let registry = CancelRegistry::of(core);
+        match registry.existing_root(meta, is_main) {
+            Some(root) => !root.is_delivered() || root.token_held_elsewhere(),
+            None => true,
+        }
+    })
+    .unwrap_or(true)
+}
+
+/// Why the task was cancelled: kept with the task when six bits cannot say
+/// it. Call before [`end`].
+pub(crate) fn keep_reason(meta: &TaskMeta, is_main: bool) {
+    if meta.cancel_code() != IN_STATE {
+        return;
+    }
+    let cancelled = with_current(|core| {
+        CancelRegistry::of(core)
+            .existing_root(meta, is_main)
+            .and_then(|root| root.cancelled())
+    })
+    .flatten();
+    if let Some(cancelled) = cancelled {
+        meta.keep_cancel_value(Box::new(cancelled));
+    }
+}
+
+/// Requests the cancellation of the task `meta` (asyncio's `Task.cancel()`):
+/// recorded compactly in its metadata, and in its root state when it has one
+/// (its catchers are woken to receive it); the task is woken to act on it.
+/// `grace` bounds the cleanup. A second request while the first is being
+/// cleaned up after drops the task for good. False if the task is done.
+pub(crate) fn request_cancel(
+    meta: &TaskMeta,
+    is_main: bool,
+    cancelled: Cancelled,
+    grace: Option<std::time::Duration>,
+) -> bool {
+    if meta.is_done() {
+        return false;
+    }
+    let first = !meta.cancel_requested();
+    meta.request_cancel();
+    if first {
+        match encode_code(cancelled.reason()) {
+            Some(code) => meta.set_cancel_code(code),
+            None => {
+                meta.keep_cancel_value(Box::new(cancelled.clone()));
+                meta.set_cancel_code(IN_STATE);
+            }
+        }
+    }
+    with_current(|core| {
+        if core.id != meta.loop_id() || !(meta.has_scope() || grace.is_some()) {
+            return;
+        }
+        let registry = CancelRegistry::of(core);
+        let root = registry.root(meta, is_main);
+        let grace_until = grace.map(|g| crate::time::deadline_after(core.now(), g));
+        root.request(cancelled, grace_until.flatten());
+        registry.wake_catchers(&root);
+    });
+    true
+}
+
+/// Why the task ended cancelled, as kept by [`keep_reason`] or coded in its
+/// metadata.
+pub(crate) fn reason(meta: &TaskMeta) -> Cancelled {
+    request_of(meta)
+}
+
+/// Forgets the task's cancellation state once it ended.
+pub(crate) fn end(meta: &TaskMeta, is_main: bool) {
+    if meta.has_scope() {
+        with_current(|core| CancelRegistry::of(core).end_root(core, meta, is_main));
+    }
+}

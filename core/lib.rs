@@ -42,6 +42,7 @@
 //! | `Queue`, `PriorityQueue`, `LifoQueue`, `Barrier` | [`Queue`], [`PriorityQueue`], [`LifoQueue`], [`Barrier`] |
 //! | `to_thread`, `run_in_executor` | [`to_thread`], [`run_in_executor`] with a [`ThreadPool`] |
 //! | `run_coroutine_threadsafe` | [`run_coroutine_threadsafe`] → [`ThreadsafeFuture`] |
+//! | async generators, `async for` | [`stream!`], [`try_stream!`] → [`Generator`]; [`Stream`], [`StreamExt`] |
 //! | `open_connection`, `start_server`, sockets | [`net`]: [`net::open_connection`], [`net::start_server`], [`net::TcpStream`], [`net::UdpSocket`] |
 
 #![deny(missing_docs)]
@@ -53,13 +54,16 @@ pub mod net;
 mod runner;
 mod runtime;
 mod scope;
+mod stream;
 pub mod sync;
 mod task;
 mod threads;
 mod time;
 mod waiting;
 
-pub use aio_macros::{gather, gather_all, main, select_first, task_group, test, timeout};
+pub use aio_macros::{
+    gather, gather_all, main, select_first, stream, task_group, test, timeout, try_stream,
+};
 pub use event_loop::{get_running_loop, CallbackHandle, EventLoop};
 pub use runner::{run, Runner};
 pub use runtime::Clock;
@@ -68,6 +72,7 @@ pub use scope::{
     ChildOutcome, Elapsed, Failure, GroupError, GroupHandle, TaskGroup, Timeout, TimeoutDuration,
     TimeoutScope,
 };
+pub use stream::{Generator, Stream, StreamExt};
 pub use sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
 };
@@ -92,6 +97,7 @@ pub mod __private {
     pub use crate::runtime::Clock;
     pub use crate::scope::{__duration as duration, __with_scope as with_scope};
     pub use crate::scope::{__run_group as run_group, __run_supervised as run_supervised};
+    pub use crate::stream::{__yielder as yielder, Yielder};
     pub use crate::waiting::{__branch_future as branch_future, __poll_branch as poll_branch};
     pub use crate::waiting::{__gather_poll as gather_poll, GatherSlot};
 }

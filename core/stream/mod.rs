@@ -1,0 +1,14 @@
+//! Async iteration, asyncio's `async for`: the [`Generator`] behind the
+//! `stream!` and `try_stream!` macros (an async generator, `async def` with
+//! `yield`), and the `Stream` and `StreamExt` traits users iterate with.
+//!
+//! Imports nothing from the other folders: a generator is plain futures
+//! machinery and works on any executor.
+
+mod generator;
+
+pub use futures_core::Stream;
+pub use futures_util::StreamExt;
+pub use generator::Generator;
+
+pub use generator::{__yielder, Yielder};

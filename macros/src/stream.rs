@@ -9,8 +9,9 @@
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Block, Expr, Ident, Item, Macro};
+use syn::{Block, Expr, Ident, Item, Macro, Stmt};
 
 /// Which macro: `stream!` (items are the yielded values) or `try_stream!`
 /// (items are `Ok(value)`, and a `?` ends the stream with `Err(e)`).
@@ -63,6 +64,15 @@ fn generator(input: TokenStream, kind: Kind) -> syn::Result<TokenStream> {
     if let Some(errors) = rewrite.errors {
         return Err(errors);
     }
+    // A generator has no final value (Python's `return value` in an async
+    // generator is a syntax error): a trailing expression must be `()`, which
+    // this checks where the user wrote it.
+    if let Some(Stmt::Expr(tail, semi @ None)) = stmts.last_mut() {
+        let end = Ident::new("__aio_end", Span::mixed_site());
+        let unit = quote_spanned!(tail.span()=> ());
+        *tail = Expr::Verbatim(quote!(let #end: #unit = #tail));
+        *semi = Some(Default::default());
+    }
     let slot = Ident::new("__aio_slot", Span::mixed_site());
     Ok(quote! {
         {
@@ -72,13 +82,33 @@ fn generator(input: TokenStream, kind: Kind) -> syn::Result<TokenStream> {
     })
 }
 
+/// A place in the body whose code is some other function or future.
+#[derive(Clone, Copy)]
+struct Inside {
+    what: &'static str,
+    instead: &'static str,
+}
+
+const CLOSURE: Inside = Inside {
+    what: "a closure",
+    instead: "use a `for` loop instead of the closure, or collect the values and yield them",
+};
+const ASYNC_BLOCK: Inside = Inside {
+    what: "an async block",
+    instead: "await it in the body and `yield` what it returns",
+};
+const ITEM: Inside = Inside {
+    what: "a nested item",
+    instead: "return the value from the item and `yield` it in the body",
+};
+
 /// Rewrites the body's yields and reports the misuse it finds.
 struct Rewrite<'a> {
     kind: Kind,
     yielder: &'a Ident,
-    /// What the visitor is inside of, when it is not the generator's own
-    /// future: "a closure", "an async block", "a nested item".
-    inside: Option<&'static str>,
+    /// What the visitor is inside of when it is not the generator's own
+    /// future, and how to yield from there instead.
+    inside: Option<Inside>,
     errors: Option<syn::Error>,
 }
 
@@ -90,7 +120,7 @@ impl Rewrite<'_> {
         }
     }
 
-    fn within(&mut self, what: &'static str, visit: impl FnOnce(&mut Self)) {
+    fn within(&mut self, what: Inside, visit: impl FnOnce(&mut Self)) {
         let outer = self.inside.replace(what);
         visit(self);
         self.inside = outer;
@@ -100,19 +130,18 @@ impl Rewrite<'_> {
 impl VisitMut for Rewrite<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
-            Expr::Closure(_) => self.within("a closure", |v| visit_mut::visit_expr_mut(v, expr)),
-            Expr::Async(_) => self.within("an async block", |v| visit_mut::visit_expr_mut(v, expr)),
+            Expr::Closure(_) => self.within(CLOSURE, |v| visit_mut::visit_expr_mut(v, expr)),
+            Expr::Async(_) => self.within(ASYNC_BLOCK, |v| visit_mut::visit_expr_mut(v, expr)),
             Expr::Yield(y) => {
                 visit_mut::visit_expr_yield_mut(self, y);
                 let span = y.yield_token.span;
-                if let Some(inside) = self.inside {
+                if let Some(Inside { what, instead }) = self.inside {
                     let name = self.kind.name();
                     return self.error(syn::Error::new(
                         span,
                         format!(
-                            "`yield` inside {inside} cannot reach the {name} generator, which \
-                             only sees yields in its own body: compute the value there and \
-                             `yield` it from the body"
+                            "`yield` inside {what} cannot reach the {name} generator, which \
+                             only sees the yields of its own body: {instead}"
                         ),
                     ));
                 }
@@ -167,7 +196,7 @@ impl VisitMut for Rewrite<'_> {
     }
 
     fn visit_item_mut(&mut self, item: &mut Item) {
-        self.within("a nested item", |v| visit_mut::visit_item_mut(v, item));
+        self.within(ITEM, |v| visit_mut::visit_item_mut(v, item));
     }
 
     fn visit_macro_mut(&mut self, mac: &mut Macro) {
@@ -181,7 +210,7 @@ impl VisitMut for Rewrite<'_> {
                 span,
                 format!(
                     "`yield` inside `{path}!` cannot reach the {name} generator, which only \
-                     sees yields in its own body: let the macro compute the value, then \
+                     sees the yields of its own body: let the macro compute the value, then \
                      `yield` it"
                 ),
             ));

@@ -61,9 +61,48 @@ mod threads;
 mod time;
 mod waiting;
 
-pub use aio_macros::{
-    gather, gather_all, main, select_first, stream, task_group, test, timeout, try_stream,
-};
+/// ```
+/// use aio::StreamExt;
+/// use std::time::Duration;
+///
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let start = aio::now();
+///     let mut pages = aio::stream! {
+///         for page in 1..=3 {
+///             aio::sleep(Duration::from_millis(10)).await; // fetch it
+///             yield format!("page {page}");
+///         }
+///     };
+///     while let Some(page) = pages.next().await {
+///         println!("{page}");
+///     }
+///     assert_eq!(aio::now() - start, Duration::from_millis(30)); // virtual time
+/// });
+/// ```
+#[doc(inline)]
+pub use aio_macros::stream;
+/// ```
+/// use aio::{Stream, StreamExt};
+///
+/// fn numbers(text: &str) -> impl Stream<Item = Result<u32, std::num::ParseIntError>> + '_ {
+///     aio::try_stream! {
+///         for word in text.split(' ') {
+///             aio::yield_now().await;
+///             yield word.parse::<u32>()?;
+///         }
+///     }
+/// }
+///
+/// aio::run(async {
+///     let all: Vec<_> = numbers("1 2 x 3").collect().await;
+///     assert_eq!(all.len(), 3, "the stream ends with the first error");
+///     assert_eq!(all[..2], [Ok(1), Ok(2)]);
+///     assert!(all[2].is_err());
+/// });
+/// ```
+#[doc(inline)]
+pub use aio_macros::try_stream;
+pub use aio_macros::{gather, gather_all, main, select_first, task_group, test, timeout};
 pub use event_loop::{get_running_loop, CallbackHandle, EventLoop};
 pub use runner::{run, Runner};
 pub use runtime::Clock;

@@ -285,3 +285,60 @@ async fn generators_nest_and_each_keeps_its_own_items() {
         ["(0, 0)", "(0, 1)", "(1, 0)", "(1, 1)"]
     );
 }
+
+#[aio::test]
+async fn a_queue_stream_waits_for_items_and_ends_on_shutdown() {
+    let queue = Rc::new(aio::Queue::new(0));
+    let producer = {
+        let queue = queue.clone();
+        aio::create_task(async move {
+            for job in 1..=3 {
+                aio::sleep(ms(10)).await;
+                queue.put(job).await.unwrap();
+            }
+            aio::sleep(ms(10)).await;
+            queue.shutdown(false);
+        })
+    };
+    let start = aio::now();
+    let mut jobs = queue.stream();
+    let mut seen = Vec::new();
+    while let Some(job) = jobs.next().await {
+        seen.push((job, aio::now() - start));
+    }
+    assert_eq!(seen, [(1, ms(10)), (2, ms(20)), (3, ms(30))]);
+    assert_eq!(aio::now() - start, ms(40), "ended when the queue shut down");
+    producer.await.unwrap();
+}
+
+#[aio::test]
+async fn a_queue_stream_abandoned_while_waiting_loses_no_item() {
+    let queue = aio::Queue::new(0);
+    {
+        let mut items = queue.stream();
+        assert!(aio::timeout!(ms(10), { items.next().await }).is_err());
+    }
+    queue.put_nowait("kept").unwrap();
+    assert_eq!(queue.get().await.unwrap(), "kept");
+}
+
+#[aio::test]
+async fn lines_end_with_an_over_long_line_as_the_error() {
+    let (ours, theirs) = aio::net::UnixStream::pair().unwrap();
+    theirs
+        .write_all(b"short\nthis line is too long\nnext\n")
+        .await
+        .unwrap();
+    drop(theirs);
+    let (mut reader, _writer) = ours.into_streams();
+    reader.set_limit(10);
+    let items: Vec<_> = reader.lines().collect().await;
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0].as_ref().unwrap(), b"short\n");
+    assert!(matches!(
+        items[1],
+        Err(aio::net::StreamError::LimitOverrun { .. })
+    ));
+    // The reader is usable again once the stream is dropped.
+    assert_eq!(reader.readexactly(4).await.unwrap(), b"this");
+}

@@ -119,19 +119,6 @@ pub fn select_first(input: TokenStream) -> TokenStream {
 /// iterates and suspends until the next item is asked for. The body returns
 /// nothing; `return;` ends the stream. For a body that can fail with `?`,
 /// use `try_stream!`.
-///
-/// ```ignore
-/// use aio::StreamExt;
-/// let mut numbers = aio::stream! {
-///     for i in 0..3 {
-///         aio::sleep(std::time::Duration::from_millis(10)).await;
-///         yield i;
-///     }
-/// };
-/// while let Some(i) = numbers.next().await {
-///     println!("{i}");
-/// }
-/// ```
 #[proc_macro]
 pub fn stream(input: TokenStream) -> TokenStream {
     stream::expand(input.into(), stream::Kind::Plain).into()
@@ -140,16 +127,6 @@ pub fn stream(input: TokenStream) -> TokenStream {
 /// An async generator that can fail: like `stream!`, but its items are
 /// `Result<T, E>`. `yield value;` yields `Ok(value)`; a `?` on an error
 /// yields `Err(e)` and ends the stream.
-///
-/// ```ignore
-/// fn numbers(text: &str) -> impl aio::Stream<Item = Result<u32, std::num::ParseIntError>> + '_ {
-///     aio::try_stream! {
-///         for word in text.split(' ') {
-///             yield word.parse::<u32>()?;
-///         }
-///     }
-/// }
-/// ```
 #[proc_macro]
 pub fn try_stream(input: TokenStream) -> TokenStream {
     stream::expand(input.into(), stream::Kind::Try).into()

@@ -77,6 +77,7 @@ where
 {
     type Item = T;
 
+    #[inline]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
         let Some(body) = this.body.as_mut() else {
@@ -130,18 +131,18 @@ pub fn __yielder<T>() -> (Yielder<T>, Slot<T>) {
 }
 
 impl<T> Yielder<T> {
-    /// Hands `value` to the stream and suspends the body until the next poll.
-    pub fn send(&self, value: T) -> Yielding<'_, T> {
-        Yielding {
-            slot: &self.slot,
-            value: Some(value),
-        }
+    /// Hands `value` to the stream; awaiting the result suspends the body
+    /// until the stream is polled again.
+    #[inline]
+    pub fn send(&self, value: T) -> Yielding {
+        self.slot.set(Some(value));
+        Yielding { suspended: false }
     }
 }
 
 impl<T, E> Yielder<Result<T, E>> {
     /// `yield value` in `try_stream!`: the item is `Ok(value)`.
-    pub fn send_ok(&self, value: T) -> Yielding<'_, Result<T, E>> {
+    pub fn send_ok(&self, value: T) -> Yielding {
         self.send(Ok(value))
     }
 
@@ -155,31 +156,25 @@ impl<T, E> Yielder<Result<T, E>> {
     }
 }
 
-/// The future of [`Yielder::send`]: pending once (the stream returns the
-/// value meanwhile), then ready.
+/// The future of [`Yielder::send`]: pending once, while the stream returns
+/// the value, then ready.
 #[doc(hidden)]
-#[must_use = "a yield only happens when awaited"]
-pub struct Yielding<'a, T> {
-    slot: &'a Cell<Option<T>>,
-    value: Option<T>,
+#[must_use = "a yield only suspends the generator when awaited"]
+pub struct Yielding {
+    suspended: bool,
 }
 
-// The value is moved out, never pinned in place.
-impl<T> Unpin for Yielding<'_, T> {}
-
-impl<T> Future for Yielding<'_, T> {
+impl Future for Yielding {
     type Output = ();
 
-    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
-        match this.value.take() {
-            // No wake-up needed: the stream's `poll_next` is on the stack
-            // and returns the value; the consumer polls again for the next.
-            Some(value) => {
-                this.slot.set(Some(value));
-                Poll::Pending
-            }
-            None => Poll::Ready(()),
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        if self.suspended {
+            return Poll::Ready(());
         }
+        // No wake-up needed: the stream's `poll_next` is on the stack and
+        // returns the value; the consumer polls again for the next one.
+        self.suspended = true;
+        Poll::Pending
     }
 }

@@ -61,6 +61,9 @@ mod threads;
 mod time;
 mod waiting;
 
+/// An async generator (Python's `async def` with `yield`), iterated with
+/// `while let Some(item) = stream.next().await` (asyncio's `async for`):
+///
 /// ```
 /// use aio::StreamExt;
 /// use std::time::Duration;
@@ -81,6 +84,8 @@ mod waiting;
 /// ```
 #[doc(inline)]
 pub use aio_macros::stream;
+/// An async generator whose `?` ends the stream with the error:
+///
 /// ```
 /// use aio::{Stream, StreamExt};
 ///

@@ -127,6 +127,12 @@ fn parse_all(words: Vec<&'static str>) -> impl Stream<Item = Result<u32, NotANum
     }
 }
 
+impl From<std::num::ParseIntError> for NotANumber {
+    fn from(e: std::num::ParseIntError) -> Self {
+        NotANumber(e.to_string())
+    }
+}
+
 #[aio::test]
 async fn try_stream_ends_with_the_first_error() {
     let items: Vec<_> = parse_all(vec!["1", "2", "x", "3", "y"]).collect().await;
@@ -341,4 +347,22 @@ async fn lines_end_with_an_over_long_line_as_the_error() {
     ));
     // The reader is usable again once the stream is dropped.
     assert_eq!(reader.readexactly(4).await.unwrap(), b"this");
+}
+
+#[aio::test]
+async fn try_stream_converts_errors_with_from_as_question_mark_does() {
+    let items: Vec<Result<u8, NotANumber>> = aio::try_stream! {
+        yield "7".parse::<u8>()?;
+        yield "300".parse::<u8>()?;
+        yield 9;
+    }
+    .collect()
+    .await;
+    assert_eq!(
+        items,
+        [
+            Ok(7),
+            Err(NotANumber("number too large to fit in target type".into()))
+        ]
+    );
 }

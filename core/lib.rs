@@ -42,6 +42,7 @@
 //! | `Queue`, `PriorityQueue`, `LifoQueue`, `Barrier` | [`Queue`], [`PriorityQueue`], [`LifoQueue`], [`Barrier`] |
 //! | `to_thread`, `run_in_executor` | [`to_thread`], [`run_in_executor`] with a [`ThreadPool`] |
 //! | `run_coroutine_threadsafe` | [`run_coroutine_threadsafe`] → [`ThreadsafeFuture`] |
+//! | async generators, `async for` | [`stream!`], [`try_stream!`] → [`Generator`]; [`Stream`], [`StreamExt`] |
 //! | `open_connection`, `start_server`, sockets | [`net`]: [`net::open_connection`], [`net::start_server`], [`net::TcpStream`], [`net::UdpSocket`] |
 
 #![deny(missing_docs)]
@@ -54,12 +55,59 @@ pub mod net;
 mod runner;
 mod runtime;
 mod scope;
+mod stream;
 pub mod sync;
 mod task;
 mod threads;
 mod time;
 mod waiting;
 
+/// An async generator (Python's `async def` with `yield`), iterated with
+/// `while let Some(item) = stream.next().await` (asyncio's `async for`):
+///
+/// ```
+/// use aio::StreamExt;
+/// use std::time::Duration;
+///
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let start = aio::now();
+///     let mut pages = aio::stream! {
+///         for page in 1..=3 {
+///             aio::sleep(Duration::from_millis(10)).await; // fetch it
+///             yield format!("page {page}");
+///         }
+///     };
+///     while let Some(page) = pages.next().await {
+///         println!("{page}");
+///     }
+///     assert_eq!(aio::now() - start, Duration::from_millis(30)); // virtual time
+/// });
+/// ```
+#[doc(inline)]
+pub use aio_macros::stream;
+/// An async generator whose `?` ends the stream with the error:
+///
+/// ```
+/// use aio::{Stream, StreamExt};
+///
+/// fn numbers(text: &str) -> impl Stream<Item = Result<u32, std::num::ParseIntError>> + '_ {
+///     aio::try_stream! {
+///         for word in text.split(' ') {
+///             aio::yield_now().await;
+///             yield word.parse::<u32>()?;
+///         }
+///     }
+/// }
+///
+/// aio::run(async {
+///     let all: Vec<_> = numbers("1 2 x 3").collect().await;
+///     assert_eq!(all.len(), 3, "the stream ends with the first error");
+///     assert_eq!(all[..2], [Ok(1), Ok(2)]);
+///     assert!(all[2].is_err());
+/// });
+/// ```
+#[doc(inline)]
+pub use aio_macros::try_stream;
 pub use aio_macros::{
     cancel_scope, gather, gather_all, main, select_first, task_group, test, timeout,
 };
@@ -74,6 +122,7 @@ pub use scope::{
     CancelHandle, CancelScope, ChildError, ChildHandle, ChildOutcome, Elapsed, Failure, GroupError,
     GroupHandle, ScopeRun, Shield, TaskGroup, Timeout, TimeoutDuration, TimeoutScope,
 };
+pub use stream::{Generator, Stream, StreamExt};
 pub use sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
 };
@@ -99,6 +148,7 @@ pub mod __private {
     pub use crate::scope::{__duration as duration, __with_scope as with_scope};
     pub use crate::scope::{__run_group as run_group, __run_supervised as run_supervised};
     pub use crate::scope::{BodyOut, GroupAnchor, PlainBody, ResultBody};
+    pub use crate::stream::{__yielder as yielder, Yielder};
     pub use crate::waiting::{__branch_future as branch_future, __poll_branch as poll_branch};
     pub use crate::waiting::{__gather_poll as gather_poll, GatherSlot};
 }

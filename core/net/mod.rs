@@ -16,9 +16,11 @@
 //! | `loop.create_unix_connection`, `create_unix_server` | [`UnixStream::connect`], [`UnixListener::bind`] |
 
 pub(crate) mod byte_stream;
+mod incoming;
 pub(crate) mod open_connection;
 mod resolve;
 mod server;
+mod stream_lines;
 mod stream_reader;
 mod stream_writer;
 mod tcp;

@@ -14,6 +14,7 @@ mod errors;
 mod event;
 mod lock;
 mod queue;
+mod queue_stream;
 mod semaphore;
 mod waiters;
 

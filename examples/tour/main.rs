@@ -2,6 +2,7 @@
 //! prints what it shows; run it with `cargo run --example tour`.
 
 mod event_loop;
+mod iteration;
 mod net;
 mod structured;
 mod sync;
@@ -14,6 +15,7 @@ fn main() {
         event_loop::tour().await;
         structured::tour().await;
         waiting::tour().await;
+        iteration::tour().await;
         sync::tour().await;
         threads::tour().await;
         if let Err(e) = net::tour().await {

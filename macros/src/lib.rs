@@ -5,6 +5,7 @@ mod cancel_scope;
 mod entry;
 mod gather;
 mod select_first;
+mod stream;
 mod task_group;
 mod timeout;
 
@@ -140,4 +141,25 @@ pub fn gather_all(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn select_first(input: TokenStream) -> TokenStream {
     select_first::expand(input.into()).into()
+}
+
+/// An async generator, Python's `async def` with `yield`: evaluates to an
+/// `aio::Generator`, a `Stream` of the values the body yields.
+///
+/// The body is like an `async move` block (captures are moved in; capture a
+/// reference to borrow) in which `yield value;` hands `value` to whoever
+/// iterates and suspends until the next item is asked for. The body returns
+/// nothing; `return;` ends the stream. For a body that can fail with `?`,
+/// use `try_stream!`.
+#[proc_macro]
+pub fn stream(input: TokenStream) -> TokenStream {
+    stream::expand(input.into(), stream::Kind::Plain).into()
+}
+
+/// An async generator that can fail: like `stream!`, but its items are
+/// `Result<T, E>`. `yield value;` yields `Ok(value)`; a `?` on an error
+/// yields `Err(e)` and ends the stream.
+#[proc_macro]
+pub fn try_stream(input: TokenStream) -> TokenStream {
+    stream::expand(input.into(), stream::Kind::Try).into()
 }

@@ -1,0 +1,3 @@
+fn main() {
+    let _nothing = aio::stream!();
+}

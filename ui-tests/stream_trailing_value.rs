@@ -1,0 +1,6 @@
+fn main() {
+    let _numbers = aio::stream! {
+        yield 1;
+        2
+    };
+}

@@ -79,7 +79,10 @@ pub use threads::{
     run_coroutine_threadsafe, run_in_executor, to_thread, Blocking, LoopHandle, PoolShutDown,
     ThreadPool, ThreadsafeFuture, WaitTimedOut,
 };
-pub use time::{now, sleep, sleep_until, yield_now, Sleep, YieldNow};
+pub use time::{
+    interval, interval_at, now, sleep, sleep_until, yield_now, Interval, MissedTickBehavior, Sleep,
+    YieldNow,
+};
 pub use waiting::{
     as_completed, gather, gather_all, select_first, wait, AsCompleted, FailFast, Gather, ReturnAll,
     ReturnWhen, SelectFirst, Wait,

@@ -53,6 +53,8 @@ pub mod net;
 mod runner;
 mod runtime;
 mod scope;
+#[cfg(unix)]
+pub mod signal;
 pub mod sync;
 mod task;
 mod threads;

@@ -3,7 +3,6 @@
 //! threads may touch.
 
 use crate::runtime::clock::{Clock, LoopClock};
-use crate::runtime::ctrl_c::CtrlC;
 use crate::runtime::current::Enter;
 use crate::runtime::loop_locals::LoopLocals;
 use crate::runtime::main_task::MainTask;
@@ -277,11 +276,9 @@ impl LoopCore {
                 }
             }
             self.fire_timers();
-            if let Some(task) = main_task.as_ref() {
-                if CtrlC::pressed() && task.meta.request_cancel() {
-                    task.wake();
-                }
-            }
+            // Signals that arrived reach their listeners (Ctrl-C's cancels
+            // the main task).
+            self.dispatch_signals();
             if self.stopping.replace(false) {
                 return Err(Interrupted::Stopped);
             }

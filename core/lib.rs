@@ -50,6 +50,8 @@ extern crate self as aio;
 
 mod event_loop;
 pub mod net;
+#[cfg(unix)]
+pub mod process;
 mod runner;
 mod runtime;
 mod scope;

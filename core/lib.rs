@@ -43,6 +43,9 @@
 //! | `to_thread`, `run_in_executor` | [`to_thread`], [`run_in_executor`] with a [`ThreadPool`] |
 //! | `run_coroutine_threadsafe` | [`run_coroutine_threadsafe`] → [`ThreadsafeFuture`] |
 //! | `open_connection`, `start_server`, sockets | [`net`]: [`net::open_connection`], [`net::start_server`], [`net::TcpStream`], [`net::UdpSocket`] |
+//! | `create_subprocess_exec`, `create_subprocess_shell` | [`process`]: [`process::Command`], [`process::shell`] → [`process::Child`] |
+//! | `loop.add_signal_handler`, Ctrl-C | [`EventLoop::add_signal_handler`], [`signal`]: [`signal::ctrl_c`], [`signal::Signals`] |
+//! | (tokio's `interval`) | [`interval`], [`interval_at`] → [`Interval`] |
 
 #![deny(missing_docs)]
 

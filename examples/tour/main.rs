@@ -3,6 +3,7 @@
 
 mod event_loop;
 mod net;
+mod process;
 mod structured;
 mod sync;
 mod threads;
@@ -18,6 +19,9 @@ fn main() {
         threads::tour().await;
         if let Err(e) = net::tour().await {
             println!("networking is not available here: {e}");
+        }
+        if let Err(e) = process::tour().await {
+            println!("processes are not available here: {e}");
         }
     });
 }

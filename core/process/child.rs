@@ -164,6 +164,17 @@ impl Child {
 
     /// The exit status if the process has ended (reaping it), else `None`
     /// without waiting.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let mut child = aio::process::Command::new("sleep").arg("60").spawn().unwrap();
+    ///     assert!(child.try_wait().unwrap().is_none());
+    ///     assert!(child.id().is_some());
+    ///     child.kill().unwrap();
+    ///     child.wait().await.unwrap();
+    ///     assert!(child.try_wait().unwrap().is_some());
+    /// });
+    /// ```
     pub fn try_wait(&mut self) -> io::Result<Option<ExitStatus>> {
         self.process.try_wait()
     }
@@ -209,6 +220,17 @@ impl Child {
 
     /// Asks the process to end: SIGTERM (asyncio's `terminate`). It may
     /// ignore it; [`kill`](Self::kill) cannot be ignored.
+    ///
+    /// ```
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// aio::run(async {
+    ///     let mut child = aio::process::Command::new("sleep").arg("60").spawn().unwrap();
+    ///     child.terminate().unwrap();
+    ///     let status = child.wait().await.unwrap();
+    ///     assert_eq!(status.signal(), Some(aio::signal::SIGTERM));
+    /// });
+    /// ```
     pub fn terminate(&mut self) -> io::Result<()> {
         self.send_signal(libc::SIGTERM)
     }

@@ -81,6 +81,13 @@ impl Command {
     }
 
     /// Sets an environment variable of the child.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let out = aio::process::shell("echo $GREETING").env("GREETING", "hi").output().await.unwrap();
+    ///     assert_eq!(out.stdout, b"hi\n");
+    /// });
+    /// ```
     pub fn env(&mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> &mut Command {
         self.std.env(key, value);
         self
@@ -110,6 +117,13 @@ impl Command {
     }
 
     /// The child's working directory.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let out = aio::process::Command::new("pwd").current_dir("/").output().await.unwrap();
+    ///     assert_eq!(out.stdout, b"/\n");
+    /// });
+    /// ```
     pub fn current_dir(&mut self, dir: impl AsRef<Path>) -> &mut Command {
         self.std.current_dir(dir);
         self
@@ -117,6 +131,19 @@ impl Command {
 
     /// What the child's stdin is: [`Stdio::piped`] gives
     /// [`Child::stdin`], a [`StreamWriter`].
+    ///
+    /// ```
+    /// use aio::process::{Command, Stdio};
+    ///
+    /// aio::run(async {
+    ///     let mut child = Command::new("wc").arg("-c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    ///     let mut stdin = child.stdin.take().unwrap();
+    ///     stdin.write(b"12345");
+    ///     stdin.close().await.unwrap();
+    ///     let out = child.wait_with_output().await.unwrap();
+    ///     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "5");
+    /// });
+    /// ```
     pub fn stdin(&mut self, cfg: impl Into<Stdio>) -> &mut Command {
         self.std.stdin(cfg);
         self.set[0] = true;
@@ -206,6 +233,17 @@ impl Command {
     /// ([`Stdio::null`]); this sets them on the command.
     ///
     /// Cancelling it kills and reaps the process.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// aio::run(async {
+    ///     let out = aio::process::shell("echo done; echo oops >&2").output().await.unwrap();
+    ///     assert_eq!((out.stdout, out.stderr), (b"done\n".to_vec(), b"oops\n".to_vec()));
+    ///     let slow = async { aio::process::Command::new("sleep").arg("60").output().await };
+    ///     assert!(aio::wait_for(slow, Duration::from_millis(20)).await.is_err()); // killed
+    /// });
+    /// ```
     pub async fn output(&mut self) -> io::Result<Output> {
         if !self.set[0] {
             self.stdin(Stdio::null());
@@ -221,6 +259,13 @@ impl Command {
 
     /// Runs the process to its end and returns its exit status, its streams
     /// connected as configured (inherited by default).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let status = aio::process::Command::new("false").status().await.unwrap();
+    ///     assert_eq!(status.code(), Some(1));
+    /// });
+    /// ```
     pub async fn status(&mut self) -> io::Result<ExitStatus> {
         self.spawn()?.wait().await
     }

@@ -37,6 +37,7 @@ enum Disposition {
     Handled = 3,
 }
 
+#[cfg(unix)]
 fn disposition(sig: c_int) -> io::Result<Disposition> {
     // SAFETY: `sigaction` with a null new action only reads the current one
     // into `old`, a zeroed `libc::sigaction` (a plain C struct, for which all
@@ -53,6 +54,12 @@ fn disposition(sig: c_int) -> io::Result<Disposition> {
         libc::SIG_IGN => Disposition::Ignored,
         _ => Disposition::Handled,
     })
+}
+
+/// Without `sigaction`, a handler is only known once aio installs one.
+#[cfg(not(unix))]
+fn disposition(_: c_int) -> io::Result<Disposition> {
+    Ok(Disposition::Default)
 }
 
 /// Checks that aio can listen to `sig`.

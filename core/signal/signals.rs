@@ -48,6 +48,16 @@ impl Signals {
     /// or a signal that cannot be caught (`SIGKILL`, `SIGSTOP`) or whose
     /// handler could not return safely (`SIGSEGV`, `SIGILL`, `SIGFPE`).
     /// Panics when no loop runs on this thread.
+    ///
+    /// ```
+    /// use aio::signal::{Signals, SIGKILL, SIGTERM};
+    ///
+    /// aio::run(async {
+    ///     assert!(Signals::new([SIGTERM]).is_ok());
+    ///     let err = Signals::new([SIGKILL]).unwrap_err();
+    ///     assert!(err.to_string().contains("cannot be listened to"));
+    /// });
+    /// ```
     pub fn new(signals: impl IntoIterator<Item = i32>) -> io::Result<Signals> {
         let signals: Vec<i32> = signals.into_iter().collect();
         if signals.is_empty() {

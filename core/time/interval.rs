@@ -74,6 +74,22 @@ pub fn interval_at(start: Instant, period: Duration) -> Interval {
 /// | `Burst` | 200, 300 at once (catching up), then 400, 500 |
 /// | `Delay` | 450, 550: one period after the late tick |
 /// | `Skip` | 400, 500: the missed ones are dropped, the schedule kept |
+///
+/// ```
+/// use aio::MissedTickBehavior;
+/// use std::time::Duration;
+///
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let start = aio::now();
+///     let mut every = aio::interval(Duration::from_millis(100));
+///     every.set_missed_tick_behavior(MissedTickBehavior::Skip);
+///     every.tick().await;
+///     aio::sleep(Duration::from_millis(350)).await; // busy: ticks 100..300 due
+///     assert_eq!(every.tick().await, start + Duration::from_millis(100)); // late
+///     assert_eq!(every.tick().await, start + Duration::from_millis(400)); // 200, 300 skipped
+/// });
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MissedTickBehavior {
     /// Ticks that were missed complete at once, one per call, until the
@@ -103,7 +119,19 @@ impl MissedTickBehavior {
     }
 }
 
-/// The timer of [`interval`] and [`interval_at`].
+/// The timer of [`interval`] and [`interval_at`]; also a
+/// [`Stream`](futures_core::Stream) of the instants its ticks were due.
+///
+/// ```
+/// use futures::StreamExt;
+/// use std::time::Duration;
+///
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let ticks: Vec<_> = aio::interval(Duration::from_secs(1)).take(3).collect().await;
+///     assert_eq!(ticks[2] - ticks[0], Duration::from_secs(2));
+/// });
+/// ```
 #[derive(Debug)]
 pub struct Interval {
     /// When the next tick is due; `None` past the end of time.
@@ -147,6 +175,21 @@ impl Interval {
     }
 
     /// Restarts the schedule: the next tick is due one period from now.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     let mut every = aio::interval(Duration::from_secs(1));
+    ///     every.tick().await;
+    ///     aio::sleep(Duration::from_millis(300)).await;
+    ///     every.reset();
+    ///     let next = every.tick().await;
+    ///     assert_eq!(next, aio::now());
+    ///     assert_eq!(every.period(), Duration::from_secs(1));
+    /// });
+    /// ```
     pub fn reset(&mut self) {
         let now = expect_current("aio::Interval::reset", |core| core.now());
         self.next = now.checked_add(self.period);

@@ -144,9 +144,7 @@ impl Child {
         if let Some(status) = self.process.status {
             return Ok(status);
         }
-        let _outside = expect_current("aio::process::Child::wait", |core| {
-            core.begin_outside_work()
-        });
+        let _clock = hold_virtual_clock("aio::process::Child::wait");
         std::future::poll_fn(|cx| {
             let process = &mut self.process;
             let Some(watch) = &process.watch else {
@@ -270,4 +268,13 @@ impl fmt::Debug for Child {
             .field("status", &self.process.status)
             .finish()
     }
+}
+
+/// On a virtual clock, holds it while a process is awaited: outside work, which
+/// the clock waits for instead of jumping ahead. A real clock needs nothing
+/// (and so is not woken for nothing when the wait ends).
+pub(crate) fn hold_virtual_clock(what: &str) -> Option<impl Sized> {
+    expect_current(what, |core| {
+        core.clock.is_virtual().then(|| core.begin_outside_work())
+    })
 }

@@ -2,8 +2,8 @@
 //! `communicate`, and std's `wait_with_output`.
 
 use crate::net::{StreamReader, StreamWriter};
+use crate::process::child::hold_virtual_clock;
 use crate::process::Child;
-use crate::runtime::expect_current;
 use std::io;
 use std::process::Output;
 
@@ -46,9 +46,7 @@ impl Child {
                 ),
             ));
         }
-        let _outside = expect_current("aio::process::Child::communicate", |core| {
-            core.begin_outside_work()
-        });
+        let _clock = hold_virtual_clock("aio::process::Child::communicate");
         let feed = feed(self.stdin.take(), input);
         let read_stdout = read_to_end(self.stdout.take());
         let read_stderr = read_to_end(self.stderr.take());

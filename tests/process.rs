@@ -335,3 +335,19 @@ async fn a_missing_working_directory_is_an_error_naming_it_and_the_program() {
 fn spawning_outside_a_loop_panics_with_the_fix() {
     let _ = Command::new("true").spawn();
 }
+
+#[test]
+fn a_detached_child_outliving_its_loop_is_reaped_by_a_later_spawn() {
+    let pid = aio::run(async {
+        let child = Command::new("sleep").arg("0.05").spawn().unwrap();
+        let pid = child.id().unwrap();
+        child.detach();
+        pid
+    });
+    // The loop is gone; the child ends (a zombie: nobody waited for it yet).
+    std::thread::sleep(Duration::from_millis(300));
+    aio::run(async {
+        assert!(Command::new("true").status().await.unwrap().success());
+    });
+    assert!(!exists(pid), "reaped by the next spawn");
+}

@@ -189,6 +189,53 @@ impl EventLoop {
     }
 }
 
+/// Signals, asyncio's `loop.add_signal_handler` (Unix).
+#[cfg(unix)]
+impl EventLoop {
+    /// Runs `callback` on this loop (as a callback scheduled with
+    /// [`call_soon`](Self::call_soon)) each time signal `sig` arrives,
+    /// replacing this loop's previous handler of `sig`, as asyncio's
+    /// `loop.add_signal_handler`.
+    ///
+    /// While a handler is set, `sig` no longer does what it did before (end
+    /// the process, ...); for SIGINT the program takes Ctrl-C over from
+    /// [`run`](crate::run). An `InvalidInput` error for a number that is no
+    /// signal or one that cannot be caught (`SIGKILL`, `SIGSTOP`, `SIGSEGV`,
+    /// ...). See also [`Signals`](crate::signal::Signals), a stream.
+    ///
+    /// ```
+    /// use aio::signal::{raise_signal, SIGHUP};
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    ///
+    /// aio::run(async {
+    ///     let lp = aio::get_running_loop();
+    ///     let reloads = Rc::new(Cell::new(0));
+    ///     let r = reloads.clone();
+    ///     lp.add_signal_handler(SIGHUP, move || r.set(r.get() + 1)).unwrap();
+    ///     raise_signal(SIGHUP).unwrap();
+    ///     aio::sleep(std::time::Duration::from_millis(1)).await;
+    ///     assert_eq!(reloads.get(), 1);
+    ///     assert!(lp.remove_signal_handler(SIGHUP));
+    ///     assert!(lp.add_signal_handler(aio::signal::SIGKILL, || ()).is_err());
+    /// });
+    /// ```
+    pub fn add_signal_handler(
+        &self,
+        sig: i32,
+        callback: impl Fn() + 'static,
+    ) -> std::io::Result<()> {
+        crate::signal::add_signal_handler(&self.core, sig, Rc::new(callback))
+    }
+
+    /// Removes this loop's handler of `sig`; `false` if there was none, as
+    /// asyncio's `loop.remove_signal_handler`. With no listener left, `sig`
+    /// does again what it did before.
+    pub fn remove_signal_handler(&self, sig: i32) -> bool {
+        crate::signal::remove_signal_handler(&self.core, sig)
+    }
+}
+
 impl Default for EventLoop {
     fn default() -> Self {
         Self::new()

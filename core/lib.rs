@@ -44,6 +44,9 @@
 //! | `run_coroutine_threadsafe` | [`run_coroutine_threadsafe`] → [`ThreadsafeFuture`] |
 //! | async generators, `async for` | [`stream!`], [`try_stream!`] → [`Generator`]; [`Stream`], [`StreamExt`] |
 //! | `open_connection`, `start_server`, sockets | [`net`]: [`net::open_connection`], [`net::start_server`], [`net::TcpStream`], [`net::UdpSocket`] |
+//! | `create_subprocess_exec`, `create_subprocess_shell` | [`process`]: [`process::Command`], [`process::shell`] → [`process::Child`] |
+//! | `loop.add_signal_handler`, Ctrl-C | [`EventLoop::add_signal_handler`], [`signal`]: [`signal::ctrl_c`], [`signal::Signals`] |
+//! | (tokio's `interval`) | [`interval`], [`interval_at`] → [`Interval`] |
 
 #![deny(missing_docs)]
 
@@ -52,9 +55,13 @@ extern crate self as aio;
 mod cancel;
 mod event_loop;
 pub mod net;
+#[cfg(unix)]
+pub mod process;
 mod runner;
 mod runtime;
 mod scope;
+#[cfg(unix)]
+pub mod signal;
 mod stream;
 pub mod sync;
 mod task;
@@ -134,7 +141,10 @@ pub use threads::{
     run_coroutine_threadsafe, run_in_executor, to_thread, Blocking, LoopHandle, PoolShutDown,
     ThreadPool, ThreadsafeFuture, WaitTimedOut,
 };
-pub use time::{now, sleep, sleep_until, yield_now, Sleep, YieldNow};
+pub use time::{
+    interval, interval_at, now, sleep, sleep_until, yield_now, Interval, MissedTickBehavior, Sleep,
+    YieldNow,
+};
 pub use waiting::{
     as_completed, gather, gather_all, select_first, wait, AsCompleted, FailFast, Gather, ReturnAll,
     ReturnWhen, SelectFirst, Wait,

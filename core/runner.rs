@@ -61,14 +61,19 @@ impl Runner {
     ///
     /// On the main thread, Ctrl-C (SIGINT) cancels the main task: its cleanup
     /// and that of every task still alive runs, then the process exits with
-    /// status 130. A second Ctrl-C during the cleanup exits at once.
+    /// status 130. A second Ctrl-C during the cleanup exits at once. A program
+    /// that listens to SIGINT itself ([`signal::ctrl_c`](crate::signal::ctrl_c),
+    /// [`Signals`](crate::signal::Signals),
+    /// [`add_signal_handler`](crate::EventLoop::add_signal_handler)) takes
+    /// Ctrl-C over while it listens. After `run` returns, Ctrl-C does again
+    /// what it did before.
     pub fn run<F: Future>(&self, future: F) -> F::Output {
-        let ctrl_c = CtrlC::install(&self.event_loop.core.remote);
+        let ctrl_c = CtrlC::install(&self.event_loop.core);
         let outcome = {
             let future = pin!(MainFuture::new(future));
             self.event_loop.core.block_on(Some(future), "aio::run")
         };
-        if ctrl_c.is_some() && CtrlC::pressed() {
+        if ctrl_c.as_ref().is_some_and(CtrlC::pressed) {
             // The main future is dropped; now the other tasks' cleanup.
             self.event_loop.core.wait_shielded();
             self.event_loop.close();

@@ -3,7 +3,6 @@
 //! threads may touch.
 
 use crate::runtime::clock::{Clock, LoopClock};
-use crate::runtime::ctrl_c::CtrlC;
 use crate::runtime::current::Enter;
 use crate::runtime::loop_locals::LoopLocals;
 use crate::runtime::main_task::MainTask;
@@ -11,7 +10,7 @@ use crate::runtime::reactor::Reactor;
 use crate::runtime::registry::Registry;
 use crate::runtime::remote::{LoopId, Remote, RemoteItem};
 use crate::runtime::run_queue::RunQueue;
-use crate::runtime::task_meta::{TaskMeta, CODE_CTRL_C};
+use crate::runtime::task_meta::TaskMeta;
 use crate::runtime::timers::Timers;
 use async_task::{Builder, Runnable};
 use std::cell::{Cell, RefCell};
@@ -289,12 +288,9 @@ impl LoopCore {
                 }
             }
             self.fire_timers();
-            if let Some(task) = main_task.as_ref() {
-                if CtrlC::pressed() && !task.meta.cancel_requested() && task.meta.request_cancel() {
-                    task.meta.set_cancel_code(CODE_CTRL_C);
-                    task.wake();
-                }
-            }
+            // Signals that arrived reach their listeners (Ctrl-C's cancels
+            // the main task).
+            self.dispatch_signals();
             if self.stopping.replace(false) {
                 return Err(Interrupted::Stopped);
             }

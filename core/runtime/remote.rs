@@ -44,6 +44,8 @@ pub(crate) struct Remote {
     /// Outstanding work outside the loop (threads, I/O) that the virtual clock
     /// must wait for instead of jumping; counted across threads.
     pub(crate) outside_work: AtomicUsize,
+    /// A signal this loop listens to arrived (set by the signal handler).
+    pub(crate) signal_pending: AtomicBool,
 }
 
 impl Remote {
@@ -58,6 +60,7 @@ impl Remote {
             poller,
             loop_id,
             outside_work: AtomicUsize::new(0),
+            signal_pending: AtomicBool::new(false),
         });
         let mut loops = LOOPS.write().unwrap_or_else(|e| e.into_inner());
         loops.insert(loop_id, Arc::downgrade(&remote));

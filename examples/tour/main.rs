@@ -4,6 +4,7 @@
 mod event_loop;
 mod iteration;
 mod net;
+mod process;
 mod structured;
 mod sync;
 mod threads;
@@ -20,6 +21,9 @@ fn main() {
         threads::tour().await;
         if let Err(e) = net::tour().await {
             println!("networking is not available here: {e}");
+        }
+        if let Err(e) = process::tour().await {
+            println!("processes are not available here: {e}");
         }
     });
 }

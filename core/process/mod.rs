@@ -1,0 +1,50 @@
+//! Child processes on the loop, asyncio's `create_subprocess_exec` and
+//! `create_subprocess_shell`, shaped like `std::process`: [`Command`] starts
+//! a [`Child`], whose pipes are aio streams and whose end is awaited without
+//! blocking the loop.
+//!
+//! A child's end is learnt from a pidfd registered with the loop's poller
+//! (Linux 5.3 and later), else from SIGCHLD; either way it is reaped by its
+//! own pid, so no zombie is left and no other library's children are taken.
+//! A `Child` dropped while its process runs kills and reaps it
+//! ([`Child::detach`] opts out).
+//!
+//! ```
+//! use aio::process::{shell, Command};
+//! use std::time::Duration;
+//!
+//! aio::run(async {
+//!     // Several commands at once, each with a time limit.
+//!     let fast = async { shell("echo fast").output().await };
+//!     let slow = async { Command::new("sleep").arg("10").output().await };
+//!     let (fast, slow) = aio::gather_all!(
+//!         aio::wait_for(fast, Duration::from_secs(10)),
+//!         aio::wait_for(slow, Duration::from_millis(50)),
+//!     );
+//!     assert_eq!(fast.unwrap().unwrap().stdout, b"fast\n");
+//!     assert!(slow.is_err()); // timed out: the process was killed and reaped
+//! });
+//! ```
+//!
+//! | asyncio | aio |
+//! |---|---|
+//! | `create_subprocess_exec(prog, *args, stdin=PIPE, ...)` | [`Command::new`]`(prog).args(..).stdin(Stdio::piped()).spawn()` |
+//! | `create_subprocess_shell(cmd)` | [`shell`]`(cmd).spawn()` |
+//! | `proc.stdin`, `proc.stdout`, `proc.stderr` | [`Child::stdin`] ([`StreamWriter`](crate::net::StreamWriter)), [`Child::stdout`], [`Child::stderr`] ([`StreamReader`](crate::net::StreamReader)) |
+//! | `proc.wait()`, `proc.returncode` | [`Child::wait`], [`Child::try_wait`] |
+//! | `proc.communicate(input)` | [`Child::communicate`] |
+//! | `send_signal`, `terminate`, `kill`, `pid` | [`Child::send_signal`], [`Child::terminate`], [`Child::kill`], [`Child::id`] |
+//!
+//! Imports the kernel, `net` (streams), `task` (reaping detached children)
+//! and the crate's `gather!`.
+
+mod child;
+mod command;
+mod communicate;
+mod exit_watch;
+mod orphans;
+mod pipe;
+
+pub use child::Child;
+pub use command::{shell, Command};
+pub use std::process::{ExitStatus, Output, Stdio};

@@ -190,6 +190,16 @@ impl Cancelled {
         }
     }
 
+    /// The same cancellation without the token: a record of it that does
+    /// not count as passing it on (a group's error keeps one).
+    pub(crate) fn record(&self) -> Cancelled {
+        Cancelled {
+            reason: self.reason.clone(),
+            token: None,
+            origin: self.origin,
+        }
+    }
+
     /// True while a clone of this tokened cancellation is alive elsewhere
     /// than in `self`.
     pub(crate) fn held_elsewhere(&self) -> bool {

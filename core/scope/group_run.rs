@@ -188,10 +188,11 @@ where
                     return Poll::Pending;
                 }
             }
-            let cancelled = this
-                .outer
-                .take()
-                .or_else(|| state.cancelled.borrow().clone());
+            // The error keeps a record of the cancellation from outside, not
+            // the cancellation itself: the enclosing code was handed the
+            // error, not asked to pass a cancellation on.
+            let outer = this.outer.take().map(|c| c.record());
+            let cancelled = outer.or_else(|| state.cancelled.borrow().clone());
             Poll::Ready(Ended {
                 value: this.value.take(),
                 failures,

@@ -8,7 +8,7 @@ use crate::task::Promise;
 use crate::task::Task;
 use crate::threads::LoopHandle;
 use crate::threads::{set_default_pool, ThreadPool};
-use crate::time::sleep_until;
+use crate::time::{deadline_after, deadline_at_seconds, sleep_until};
 use std::fmt;
 use std::future::Future;
 use std::pin::pin;
@@ -125,15 +125,28 @@ impl EventLoop {
         self.callback_task(async move { callback() })
     }
 
-    /// Schedules `callback` to run `delay` from now on the loop's clock.
+    /// Schedules `callback` to run `delay` from now on the loop's clock. A
+    /// delay too long to name an instant (`Duration::MAX`) never comes: the
+    /// callback never runs, and the handle can still cancel it.
     pub fn call_later(&self, delay: Duration, callback: impl FnOnce() + 'static) -> CallbackHandle {
-        self.call_at_instant(self.now() + delay, callback)
+        self.call_at_deadline(deadline_after(self.now(), delay), callback)
     }
 
     /// Schedules `callback` to run when [`time`](Self::time) reaches `when`
     /// seconds. Callbacks due at the same time run in the order scheduled.
+    /// `f64::INFINITY` (or any time past the clock's range) never comes; a
+    /// time in the past means the next turn. Panics if `when` is NaN.
+    ///
+    /// ```
+    /// let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
+    /// let never = lp.call_at(f64::INFINITY, || unreachable!());
+    /// lp.run_until_complete(aio::sleep(std::time::Duration::from_secs(3600)));
+    /// assert!(!never.is_done());
+    /// assert!(never.cancel());
+    /// ```
     pub fn call_at(&self, when: f64, callback: impl FnOnce() + 'static) -> CallbackHandle {
-        self.call_at_instant(self.core.clock.instant_at(when), callback)
+        let deadline = deadline_at_seconds(self.core.clock.epoch(), when, "EventLoop::call_at");
+        self.call_at_deadline(deadline, callback)
     }
 
     /// Schedules `callback` to run when the loop's clock reaches `deadline`.
@@ -142,8 +155,20 @@ impl EventLoop {
         deadline: Instant,
         callback: impl FnOnce() + 'static,
     ) -> CallbackHandle {
+        self.call_at_deadline(Some(deadline), callback)
+    }
+
+    /// Runs `callback` at `deadline`; `None` is never.
+    fn call_at_deadline(
+        &self,
+        deadline: Option<Instant>,
+        callback: impl FnOnce() + 'static,
+    ) -> CallbackHandle {
         self.callback_task(async move {
-            sleep_until(deadline).await;
+            match deadline {
+                Some(deadline) => sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
             callback()
         })
     }

@@ -3,8 +3,10 @@
 //!
 //! Imports only the kernel.
 
+mod deadline;
 mod sleep;
 mod yield_now;
 
+pub(crate) use deadline::{deadline_after, deadline_at_seconds};
 pub use sleep::{now, sleep, sleep_until, Sleep};
 pub use yield_now::{yield_now, YieldNow};

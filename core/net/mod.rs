@@ -16,9 +16,12 @@
 //! | `loop.create_unix_connection`, `create_unix_server` | [`UnixStream::connect`], [`UnixListener::bind`] |
 
 pub(crate) mod byte_stream;
-pub(crate) mod open_connection;
+mod open_connection;
+mod read_buffer;
 mod resolve;
 mod server;
+pub(crate) mod std_conversions;
+mod stream_error;
 mod stream_reader;
 mod stream_writer;
 mod tcp;
@@ -29,10 +32,12 @@ mod unix;
 pub use open_connection::open_connection;
 #[cfg(unix)]
 pub use open_connection::open_unix_connection;
+pub(crate) use open_connection::split;
 #[cfg(unix)]
 pub use server::start_unix_server;
 pub use server::{start_server, Server};
-pub use stream_reader::{StreamError, StreamReader, DEFAULT_LIMIT};
+pub use stream_error::StreamError;
+pub use stream_reader::{StreamReader, DEFAULT_LIMIT};
 pub use stream_writer::StreamWriter;
 pub use tcp::{TcpListener, TcpStream};
 pub use udp::UdpSocket;

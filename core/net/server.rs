@@ -1,6 +1,6 @@
 //! asyncio's `start_server`: accept connections and run a handler for each.
 
-use crate::net::open_connection::split;
+use crate::net::split;
 use crate::net::{StreamReader, StreamWriter, TcpListener};
 use crate::task::Task;
 use std::fmt;

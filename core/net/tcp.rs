@@ -3,6 +3,7 @@
 
 use crate::net::byte_stream::byte_stream_api;
 use crate::net::resolve::resolve;
+use crate::net::std_conversions::std_conversions;
 use crate::runtime::Direction;
 use crate::runtime::IoSource;
 use crate::threads::to_thread;
@@ -40,14 +41,6 @@ impl TcpListener {
         TcpListener::from_std(std::net::TcpListener::bind(&addrs[..])?)
     }
 
-    /// Adopts a listener made with the standard library.
-    pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
-        listener.set_nonblocking(true)?;
-        Ok(TcpListener {
-            source: IoSource::new(listener)?,
-        })
-    }
-
     /// Waits for the next connection; returns it and the peer's address.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (stream, peer) =
@@ -61,6 +54,8 @@ impl TcpListener {
         self.source.get_ref().local_addr()
     }
 }
+
+std_conversions!(TcpListener, std::net::TcpListener);
 
 impl fmt::Debug for TcpListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -89,11 +84,6 @@ impl TcpStream {
             .await
             .map_err(|e| io::Error::other(format!("connect failed: {e}")))??;
         TcpStream::from_std(stream)
-    }
-
-    /// This end's address.
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.source.get_ref().local_addr()
     }
 
     /// Turns Nagle's algorithm off (`true`) or on.

@@ -1,6 +1,7 @@
 //! UDP: [`UdpSocket`], asyncio's `loop.create_datagram_endpoint`.
 
 use crate::net::resolve::resolve;
+use crate::net::std_conversions::std_conversions;
 use crate::runtime::Direction;
 use crate::runtime::IoSource;
 use std::fmt;
@@ -28,14 +29,6 @@ impl UdpSocket {
     pub async fn bind(addr: impl ToSocketAddrs + Send + 'static) -> io::Result<UdpSocket> {
         let addrs = resolve(addr).await?;
         UdpSocket::from_std(std::net::UdpSocket::bind(&addrs[..])?)
-    }
-
-    /// Adopts a socket made with the standard library.
-    pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
-        socket.set_nonblocking(true)?;
-        Ok(UdpSocket {
-            source: IoSource::new(socket)?,
-        })
     }
 
     /// Sends one datagram to `target`; returns the bytes sent.
@@ -83,6 +76,8 @@ impl UdpSocket {
         self.source.get_ref().peer_addr()
     }
 }
+
+std_conversions!(UdpSocket, std::net::UdpSocket);
 
 impl fmt::Debug for UdpSocket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -2,6 +2,7 @@
 //! `loop.create_unix_server` and `loop.create_unix_connection`.
 
 use crate::net::byte_stream::byte_stream_api;
+use crate::net::std_conversions::std_conversions;
 use crate::runtime::Direction;
 use crate::runtime::IoSource;
 use crate::threads::to_thread;
@@ -41,14 +42,6 @@ impl UnixListener {
         UnixListener::from_std(std::os::unix::net::UnixListener::bind(path)?)
     }
 
-    /// Adopts a listener made with the standard library.
-    pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
-        listener.set_nonblocking(true)?;
-        Ok(UnixListener {
-            source: IoSource::new(listener)?,
-        })
-    }
-
     /// Waits for the next connection.
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
         let (stream, peer) =
@@ -62,6 +55,8 @@ impl UnixListener {
         self.source.get_ref().local_addr()
     }
 }
+
+std_conversions!(UnixListener, std::os::unix::net::UnixListener);
 
 impl fmt::Debug for UnixListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

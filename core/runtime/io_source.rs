@@ -7,6 +7,8 @@ use crate::runtime::remote::{LoopId, Remote};
 use polling::{AsRawSource, AsSource, Event, PollMode};
 use std::io;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+use std::ptr;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -68,6 +70,20 @@ where
         &self.io
     }
 
+    /// Takes the socket off the loop and gives it back.
+    pub(crate) fn into_inner(self) -> io::Result<T> {
+        let this = ManuallyDrop::new(self);
+        let deleted = this.remote.poller.delete(&this.io);
+        this.forget_key();
+        // SAFETY: `this` is never used again and, being `ManuallyDrop`, never
+        // dropped: each field that owns something (`io`, `remote`) is read
+        // out exactly once, so nothing is dropped twice or leaked. We are on
+        // the thread that owns the source (it is `!Send`), so `io` stays on it.
+        let (io, remote) = unsafe { (ptr::read(&this.io), ptr::read(&this.remote)) };
+        drop(remote);
+        deleted.map(|()| io)
+    }
+
     /// Runs `op` until it does not say "would block"; when it does, leaves
     /// `cx`'s waker for readiness in `direction` and returns `Pending`.
     pub(crate) fn poll_io<R>(
@@ -110,14 +126,20 @@ where
     }
 }
 
-impl<T: AsSource> Drop for IoSource<T> {
-    fn drop(&mut self) {
-        let _ = self.remote.poller.delete(&self.io);
-        // Dropped while its loop is not running here, the loop forgets the
-        // source when it next runs.
+impl<T: AsSource> IoSource<T> {
+    /// Frees the source's key in its loop's reactor. Dropped while its loop
+    /// is not running here, the loop forgets the source when it next runs.
+    fn forget_key(&self) {
         let key = self.key;
         Remote::on_loop(self.loop_id, move |core| {
             core.reactor.borrow_mut().remove(key)
         });
+    }
+}
+
+impl<T: AsSource> Drop for IoSource<T> {
+    fn drop(&mut self) {
+        let _ = self.remote.poller.delete(&self.io);
+        self.forget_key();
     }
 }

@@ -1,7 +1,7 @@
 //! `EventLoop`: asyncio's loop object and its low-level methods.
 
-use crate::runtime::expect_current;
 use crate::runtime::Clock;
+use crate::runtime::{expect_current, with_current};
 use crate::runtime::{Interrupted, LoopCore};
 use crate::task::spawn_on;
 use crate::task::Promise;
@@ -94,7 +94,29 @@ impl EventLoop {
 
     /// Cancels every task still alive, lets their cleanup run, and closes the
     /// loop; running it afterwards panics. Closing twice is harmless.
+    ///
+    /// Panics if called while the loop runs (from one of its tasks, as
+    /// asyncio's "cannot close a running event loop"): [`stop`](Self::stop)
+    /// it instead, and close it once `run_forever` returned.
+    ///
+    /// ```
+    /// let lp = aio::EventLoop::new();
+    /// let inside = lp.run_until_complete(async {
+    ///     let task = aio::create_task(async { aio::get_running_loop().close() });
+    ///     task.await
+    /// });
+    /// assert!(inside.is_err(), "the task panicked");
+    /// assert!(!lp.is_closed());
+    /// lp.close();
+    /// assert!(lp.is_closed());
+    /// ```
     pub fn close(&self) {
+        if with_current(|core| core.id == self.core.id) == Some(true) {
+            panic!(
+                "EventLoop::close: cannot close a running event loop; call stop() from \
+                 inside it and close() once run_forever returned"
+            );
+        }
         self.core.close();
     }
 

@@ -302,3 +302,104 @@ async fn a_socket_is_served_while_other_tasks_keep_the_loop_busy() {
     assert_eq!(&buf, b"through");
     busy.cancel();
 }
+
+/// An address where nothing listens.
+async fn closed_port() -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap()
+}
+
+#[aio::test]
+async fn connect_tries_each_address_in_turn_until_one_accepts() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let good = listener.local_addr().unwrap();
+    let closed = closed_port().await;
+    let stream = TcpStream::connect([closed, good]).await.unwrap();
+    assert_eq!(stream.peer_addr().unwrap(), good);
+    let (_reader, writer) = open_connection(vec![closed, closed, good]).await.unwrap();
+    assert_eq!(writer.peer_addr().unwrap(), good);
+}
+
+#[aio::test]
+async fn when_every_address_refuses_the_error_names_the_last_one() {
+    let (first, last) = (closed_port().await, closed_port().await);
+    let err = TcpStream::connect(&[first, last][..]).await.unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+    assert!(err.to_string().contains(&last.to_string()), "{err}");
+}
+
+#[aio::test]
+async fn an_unreachable_address_is_an_error_naming_it() {
+    let err = TcpStream::connect("255.255.255.255:9").await.unwrap_err();
+    assert!(err.to_string().contains("255.255.255.255:9"), "{err}");
+}
+
+#[aio::test]
+async fn a_name_is_looked_up_and_each_of_its_addresses_tried() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let found = aio::net::lookup_host(("localhost", port)).await.unwrap();
+    assert!(found.contains(&std::net::SocketAddr::from(([127, 0, 0, 1], port))));
+    let name = format!("localhost:{port}");
+    let (_reader, writer) = open_connection(name.as_str()).await.unwrap();
+    assert_eq!(writer.peer_addr().unwrap().port(), port);
+    let err = aio::net::lookup_host("no-such-host.invalid:80")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no-such-host.invalid"), "{err}");
+}
+
+#[test]
+fn literal_addresses_are_resolved_and_connected_without_a_thread() {
+    let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
+    // No thread pool at all: only what needs one fails.
+    let pool = aio::ThreadPool::new(1, "unused");
+    pool.shutdown();
+    lp.set_default_executor(pool);
+    lp.run_until_complete(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let text = addr.to_string();
+        assert_eq!(aio::net::lookup_host(text.as_str()).await.unwrap(), [addr]);
+        let ip_port = (std::net::Ipv4Addr::LOCALHOST, addr.port());
+        let stream = TcpStream::connect(ip_port).await.unwrap();
+        let (accepted, peer) = listener.accept().await.unwrap();
+        assert_eq!(peer, stream.local_addr().unwrap());
+        drop(accepted);
+        assert!(aio::net::lookup_host("localhost:80").await.is_err());
+    });
+    lp.close();
+}
+
+#[aio::test]
+async fn sockets_convert_to_and_from_the_standard_librarys() {
+    use std::io::{Read, Write};
+    use std::os::fd::{AsFd, AsRawFd};
+    let (client, server) = connected_pair().await;
+    let fd = client.as_raw_fd();
+    assert_eq!(client.as_fd().as_raw_fd(), fd);
+    // Off the loop: a plain blocking std socket, the same descriptor.
+    let mut plain = client.into_std().unwrap();
+    assert_eq!(plain.as_raw_fd(), fd);
+    plain.set_nonblocking(false).unwrap();
+    plain.write_all(b"from std").unwrap();
+    let mut buf = [0; 8];
+    server.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b"from std");
+    server.write_all(b"back").await.unwrap();
+    let mut back = [0; 4];
+    plain.read_exact(&mut back).unwrap();
+    assert_eq!(&back, b"back");
+    // And onto the loop again.
+    let again = TcpStream::from_std(plain).unwrap();
+    again.write_all(b"!").await.unwrap();
+    server.read_exact(&mut buf[..1]).await.unwrap();
+    assert_eq!(buf[0], b'!');
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let std_listener = listener.into_std().unwrap();
+    assert_eq!(std_listener.local_addr().unwrap(), addr);
+    let udp = UdpSocket::from_std(std::net::UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
+    assert!(udp.as_raw_fd() >= 0);
+    assert!(udp.into_std().is_ok());
+}

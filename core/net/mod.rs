@@ -13,6 +13,7 @@
 //! | `open_unix_connection`, `start_unix_server` | [`open_unix_connection`], [`start_unix_server`] |
 //! | `loop.create_connection`, `create_server` | [`TcpStream::connect`], [`TcpListener::bind`] |
 //! | `loop.create_datagram_endpoint` | [`UdpSocket::bind`] |
+//! | `loop.getaddrinfo` | [`lookup_host`] |
 //! | `loop.create_unix_connection`, `create_unix_server` | [`UnixStream::connect`], [`UnixListener::bind`] |
 
 pub(crate) mod byte_stream;
@@ -25,6 +26,7 @@ mod stream_error;
 mod stream_reader;
 mod stream_writer;
 mod tcp;
+mod to_socket_addrs;
 mod udp;
 #[cfg(unix)]
 mod unix;
@@ -33,6 +35,7 @@ pub use open_connection::open_connection;
 #[cfg(unix)]
 pub use open_connection::open_unix_connection;
 pub(crate) use open_connection::split;
+pub use resolve::lookup_host;
 #[cfg(unix)]
 pub use server::start_unix_server;
 pub use server::{start_server, Server};
@@ -40,6 +43,7 @@ pub use stream_error::StreamError;
 pub use stream_reader::{StreamReader, DEFAULT_LIMIT};
 pub use stream_writer::StreamWriter;
 pub use tcp::{TcpListener, TcpStream};
+pub use to_socket_addrs::ToSocketAddrs;
 pub use udp::UdpSocket;
 #[cfg(unix)]
 pub use unix::{UnixListener, UnixStream};

@@ -1,9 +1,8 @@
 //! asyncio's `open_connection`: a connection as a reader and a writer.
 
 use crate::net::byte_stream::ByteStream;
-use crate::net::{StreamReader, StreamWriter, TcpStream};
+use crate::net::{StreamReader, StreamWriter, TcpStream, ToSocketAddrs};
 use std::io;
-use std::net::ToSocketAddrs;
 use std::rc::Rc;
 
 /// Connects to `addr` and returns the connection's reader and writer.
@@ -28,9 +27,7 @@ use std::rc::Rc;
 ///     serving.cancel();
 /// });
 /// ```
-pub async fn open_connection(
-    addr: impl ToSocketAddrs + Send + 'static,
-) -> io::Result<(StreamReader, StreamWriter)> {
+pub async fn open_connection(addr: impl ToSocketAddrs) -> io::Result<(StreamReader, StreamWriter)> {
     Ok(split(Rc::new(TcpStream::connect(addr).await?)))
 }
 

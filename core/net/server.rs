@@ -1,12 +1,13 @@
 //! asyncio's `start_server`: accept connections and run a handler for each.
 
 use crate::net::split;
+use crate::net::ToSocketAddrs;
 use crate::net::{StreamReader, StreamWriter, TcpListener};
 use crate::task::Task;
 use std::fmt;
 use std::future::Future;
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::rc::Rc;
 
@@ -30,10 +31,7 @@ pub struct Server {
 /// each connection once [`Server::serve_forever`] runs (asyncio's
 /// `asyncio.start_server`). See [`open_connection`](crate::net::open_connection)
 /// for an example.
-pub async fn start_server<F, Fut>(
-    handler: F,
-    addr: impl ToSocketAddrs + Send + 'static,
-) -> io::Result<Server>
+pub async fn start_server<F, Fut>(handler: F, addr: impl ToSocketAddrs) -> io::Result<Server>
 where
     F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
     Fut: Future<Output = ()> + 'static,

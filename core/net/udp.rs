@@ -2,11 +2,12 @@
 
 use crate::net::resolve::resolve;
 use crate::net::std_conversions::std_conversions;
+use crate::net::ToSocketAddrs;
 use crate::runtime::Direction;
 use crate::runtime::IoSource;
 use std::fmt;
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 
 /// A UDP socket: datagrams in and out.
 ///
@@ -25,8 +26,8 @@ pub struct UdpSocket {
 }
 
 impl UdpSocket {
-    /// Binds to `addr`; port 0 picks a free port.
-    pub async fn bind(addr: impl ToSocketAddrs + Send + 'static) -> io::Result<UdpSocket> {
+    /// Binds to `addr`; port 0 picks a free port. Cancel-safe.
+    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
         let addrs = resolve(addr).await?;
         UdpSocket::from_std(std::net::UdpSocket::bind(&addrs[..])?)
     }

@@ -378,23 +378,32 @@ async fn sockets_convert_to_and_from_the_standard_librarys() {
     let (client, server) = connected_pair().await;
     let fd = client.as_raw_fd();
     assert_eq!(client.as_fd().as_raw_fd(), fd);
+    // A read that waits: the socket is now in the loop's poller.
+    let mut buf = [0; 8];
+    let waited = aio::timeout(Duration::from_millis(1), client.read(&mut buf)).await;
+    assert!(waited.is_err());
     // Off the loop: a plain blocking std socket, the same descriptor.
     let mut plain = client.into_std().unwrap();
     assert_eq!(plain.as_raw_fd(), fd);
     plain.set_nonblocking(false).unwrap();
     plain.write_all(b"from std").unwrap();
-    let mut buf = [0; 8];
     server.read_exact(&mut buf).await.unwrap();
     assert_eq!(&buf, b"from std");
     server.write_all(b"back").await.unwrap();
     let mut back = [0; 4];
     plain.read_exact(&mut back).unwrap();
     assert_eq!(&back, b"back");
-    // And onto the loop again.
+    // And onto the loop again: waiting registers it anew, which only works
+    // if `into_std` took it out of the poller.
     let again = TcpStream::from_std(plain).unwrap();
-    again.write_all(b"!").await.unwrap();
-    server.read_exact(&mut buf[..1]).await.unwrap();
+    let echo = aio::create_task(async move {
+        aio::sleep(Duration::from_millis(1)).await;
+        server.write_all(b"!").await.unwrap();
+        server
+    });
+    again.read_exact(&mut buf[..1]).await.unwrap();
     assert_eq!(buf[0], b'!');
+    drop(echo.await.unwrap());
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let std_listener = listener.into_std().unwrap();

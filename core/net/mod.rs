@@ -17,6 +17,7 @@
 //! | `loop.create_unix_connection`, `create_unix_server` | [`UnixStream::connect`], [`UnixListener::bind`] |
 
 pub(crate) mod byte_stream;
+mod nonblocking;
 mod open_connection;
 mod read_buffer;
 mod resolve;

@@ -2,15 +2,16 @@
 //! (`loop.create_connection`).
 
 use crate::net::byte_stream::byte_stream_api;
+use crate::net::nonblocking;
 use crate::net::resolve::resolve;
 use crate::net::std_conversions::std_conversions;
 use crate::net::ToSocketAddrs;
 use crate::runtime::Direction;
 use crate::runtime::IoSource;
-use socket2::{Domain, Protocol, Socket, Type};
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
+use std::task::Poll;
 
 /// A TCP socket listening for connections.
 ///
@@ -46,10 +47,13 @@ impl TcpListener {
     /// Waits for the next connection; returns it and the peer's address.
     /// Cancel-safe: cut short, it accepted nothing.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        let (stream, peer) =
-            std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Read, |l| l.accept()))
-                .await?;
-        Ok((TcpStream::from_std(stream)?, peer))
+        let (stream, peer) = std::future::poll_fn(|cx| {
+            self.source
+                .poll_io(cx, Direction::Read, nonblocking::accept)
+        })
+        .await?;
+        let source = IoSource::new(stream)?;
+        Ok((TcpStream { source }, peer))
     }
 
     /// The address the listener is bound to (the real port, when bound to 0).
@@ -113,17 +117,27 @@ impl TcpStream {
     /// A non-blocking connect: started at once, finished when the socket
     /// becomes writable.
     async fn connect_one(addr: SocketAddr) -> io::Result<TcpStream> {
-        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-        socket.set_nonblocking(true)?;
-        match socket.connect(&addr.into()) {
-            Ok(()) => {}
-            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+        let socket = nonblocking::tcp_socket(addr)?;
+        let in_progress = match socket.connect(&addr.into()) {
+            Ok(()) => false,
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => true,
             Err(e) => return Err(e),
-        }
+        };
         let stream = TcpStream {
             source: IoSource::new(std::net::TcpStream::from(socket))?,
         };
-        std::future::poll_fn(|cx| stream.source.poll_io(cx, Direction::Write, connected)).await?;
+        // The connect goes on while the loop's other ready tasks take a turn
+        // (on loopback, the acceptor); one that finished by then needs no
+        // round trip through the poller, which costs several system calls.
+        let mut yielded = !in_progress;
+        std::future::poll_fn(|cx| {
+            if !std::mem::replace(&mut yielded, true) {
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            stream.source.poll_io(cx, Direction::Write, connected)
+        })
+        .await?;
         Ok(stream)
     }
 
@@ -142,14 +156,15 @@ impl TcpStream {
 }
 
 /// Whether a connect in progress finished: its error if it failed, "would
-/// block" while it goes on.
+/// block" while it goes on (the task may be polled before the poller
+/// reported the socket).
 fn connected(stream: &std::net::TcpStream) -> io::Result<()> {
-    if let Some(e) = stream.take_error()? {
-        return Err(e);
-    }
     match stream.peer_addr() {
         Ok(_) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::NotConnected => Err(io::ErrorKind::WouldBlock.into()),
+        Err(e) if e.kind() == io::ErrorKind::NotConnected => match stream.take_error()? {
+            Some(e) => Err(e),
+            None => Err(io::ErrorKind::WouldBlock.into()),
+        },
         Err(e) => Err(e),
     }
 }

@@ -2,8 +2,9 @@
 //! with EMFILE, the server backs off and accepts again once connections
 //! close (it used to return the error from `serve_forever` for good).
 //!
-//! A plain `main` (no test harness): it lowers this process's limit on open
-//! files, which must not reach other tests.
+//! A plain `main` (no test harness) that runs itself again as a child: the
+//! child lowers its limit on open files, which must not reach other tests,
+//! and the parent checks what it said on stderr.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -56,8 +57,29 @@ fn limit_open_files(max: u64) {
     assert_eq!(done, 0, "setrlimit: {}", std::io::Error::last_os_error());
 }
 
+const CHILD: &str = "AIO_ACCEPT_BACKOFF_CHILD";
+
 #[cfg(target_os = "linux")]
 fn main() {
+    if std::env::var_os(CHILD).is_some() {
+        return serve_out_of_descriptors();
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the child failed:\n{stderr}");
+    assert!(
+        stderr.contains("could not accept a connection (")
+            && stderr.contains("accepting again in 1 s"),
+        "the server says why it backs off:\n{stderr}"
+    );
+    println!("accept_backoff: ok");
+}
+
+#[cfg(target_os = "linux")]
+fn serve_out_of_descriptors() {
     let accepted = Rc::new(Cell::new(0));
     let release = Rc::new(aio::Event::new());
     let runner = aio::Runner::with_clock(aio::Clock::Virtual);
@@ -106,7 +128,6 @@ fn main() {
         serving.cancel();
         drop(clients);
     });
-    println!("accept_backoff: ok");
 }
 
 #[cfg(not(target_os = "linux"))]

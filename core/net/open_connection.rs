@@ -5,7 +5,10 @@ use crate::net::{StreamReader, StreamWriter, TcpStream, ToSocketAddrs};
 use std::io;
 use std::rc::Rc;
 
-/// Connects to `addr` and returns the connection's reader and writer.
+/// Connects to `addr` and returns the connection's reader and writer,
+/// trying each address `addr` names in turn (see
+/// [`TcpStream::connect`](crate::net::TcpStream::connect)). Cancel-safe:
+/// cancelling abandons the attempt and closes its socket.
 ///
 /// ```
 /// use aio::net::{open_connection, start_server, StreamReader, StreamWriter};
@@ -32,7 +35,8 @@ pub async fn open_connection(addr: impl ToSocketAddrs) -> io::Result<(StreamRead
 }
 
 /// Connects to the Unix socket at `path` and returns the connection's reader
-/// and writer (asyncio's `open_unix_connection`).
+/// and writer (asyncio's `open_unix_connection`). Cancel-safe, as
+/// [`UnixStream::connect`](crate::net::UnixStream::connect).
 #[cfg(unix)]
 pub async fn open_unix_connection(
     path: impl AsRef<std::path::Path>,

@@ -31,7 +31,8 @@ pub struct Server {
 /// Listens on `addr` and calls `handler(reader, writer)` in a new task for
 /// each connection once [`Server::serve_forever`] runs (asyncio's
 /// `asyncio.start_server`). See [`open_connection`](crate::net::open_connection)
-/// for an example.
+/// for an example. Cancel-safe: cancelled while looking the address up, it
+/// has bound nothing.
 pub async fn start_server<F, Fut>(handler: F, addr: impl ToSocketAddrs) -> io::Result<Server>
 where
     F: Fn(StreamReader, StreamWriter) -> Fut + 'static,

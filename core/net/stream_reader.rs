@@ -163,6 +163,17 @@ impl StreamReader {
 
     /// Exactly `n` bytes; [`StreamError::Incomplete`] if the stream ends
     /// first. Cancel-safe: what arrived stays buffered.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let (left, right) = aio::net::UnixStream::pair().unwrap();
+    ///     let (mut reader, _) = left.into_streams();
+    ///     right.write_all(b"\x00\x03abc").await.unwrap();
+    ///     let len = reader.readexactly(2).await.unwrap();
+    ///     let body = reader.readexactly(len[1] as usize).await.unwrap();
+    ///     assert_eq!(body, b"abc");
+    /// });
+    /// ```
     pub async fn readexactly(&mut self, n: usize) -> Result<Vec<u8>, StreamError> {
         while self.buf.len() < n {
             if !self.fill().await? {
@@ -180,6 +191,16 @@ impl StreamReader {
     /// [`StreamError::LimitOverrun`] if more than the limit comes before the
     /// separator, and then the data stays buffered (asyncio's behaviour).
     /// Cancel-safe. Panics if `separator` is empty.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let (left, right) = aio::net::UnixStream::pair().unwrap();
+    ///     let (mut reader, _) = left.into_streams();
+    ///     right.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    ///     assert_eq!(reader.readuntil(b"\r\n").await.unwrap(), b"GET / HTTP/1.1\r\n");
+    ///     assert!(!reader.at_eof());
+    /// });
+    /// ```
     pub async fn readuntil(&mut self, separator: &[u8]) -> Result<Vec<u8>, StreamError> {
         assert!(
             !separator.is_empty(),

@@ -54,6 +54,19 @@ impl StreamWriter {
     }
 
     /// Buffers `data` to be sent by the next [`drain`](Self::drain).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let (left, right) = aio::net::UnixStream::pair().unwrap();
+    ///     let (_, mut writer) = left.into_streams();
+    ///     writer.write(b"two ");
+    ///     writer.write(b"parts");
+    ///     writer.drain().await.unwrap();
+    ///     writer.write_eof().unwrap();
+    ///     let (mut reader, _) = right.into_streams();
+    ///     assert_eq!(reader.read_to_end().await.unwrap(), b"two parts");
+    /// });
+    /// ```
     pub fn write(&mut self, data: &[u8]) {
         self.pending.extend_from_slice(data);
     }
@@ -136,6 +149,16 @@ impl StreamWriter {
 
     /// The peer's address (asyncio's `get_extra_info("peername")`); an
     /// `Unsupported` error for a stream that has no IP address (a Unix socket).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let addr = listener.local_addr().unwrap();
+    ///     let (_, writer) = aio::net::open_connection(addr).await.unwrap();
+    ///     assert_eq!(writer.peer_addr().unwrap(), addr);
+    ///     assert!(writer.local_addr().unwrap().ip().is_loopback());
+    /// });
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.stream.peer_addr()
     }

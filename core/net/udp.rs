@@ -32,7 +32,8 @@ impl UdpSocket {
         UdpSocket::from_std(std::net::UdpSocket::bind(&addrs[..])?)
     }
 
-    /// Sends one datagram to `target`; returns the bytes sent.
+    /// Sends one datagram to `target`; returns the bytes sent. Cancel-safe:
+    /// cut short, it sent nothing.
     pub async fn send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
         std::future::poll_fn(|cx| {
             self.source
@@ -42,7 +43,8 @@ impl UdpSocket {
     }
 
     /// Waits for one datagram; returns its length and sender. A datagram
-    /// longer than `buf` is cut to fit.
+    /// longer than `buf` is cut to fit. Cancel-safe: cut short, it took no
+    /// datagram.
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         std::future::poll_fn(|cx| {
             self.source
@@ -57,12 +59,14 @@ impl UdpSocket {
         self.source.get_ref().connect(peer)
     }
 
-    /// Sends one datagram to the connected peer.
+    /// Sends one datagram to the connected peer. Cancel-safe, as
+    /// [`send_to`](Self::send_to).
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
         std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Write, |s| s.send(buf))).await
     }
 
-    /// Waits for one datagram from the connected peer.
+    /// Waits for one datagram from the connected peer. Cancel-safe, as
+    /// [`recv_from`](Self::recv_from).
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Read, |s| s.recv(buf))).await
     }

@@ -42,7 +42,8 @@ impl UnixListener {
         UnixListener::from_std(std::os::unix::net::UnixListener::bind(path)?)
     }
 
-    /// Waits for the next connection.
+    /// Waits for the next connection. Cancel-safe: cut short, it accepted
+    /// nothing.
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
         let (stream, peer) =
             std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Read, |l| l.accept()))
@@ -74,7 +75,8 @@ pub struct UnixStream {
 
 impl UnixStream {
     /// Connects to the listener at `path` (on the loop's thread pool: a full
-    /// backlog makes the connect block).
+    /// backlog makes the connect block). Cancel-safe in that cancelling
+    /// abandons the wait: a connection made meanwhile is closed.
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let path = path.as_ref().to_path_buf();
         let stream = to_thread(move || std::os::unix::net::UnixStream::connect(path))

@@ -2,6 +2,9 @@
 //! lost, cancellation reaches what is awaited, deadlines interrupt, shields
 //! and spawn rules hold. Virtual clock, exact times.
 
+// A task that only awaits another is what several tests are about.
+#![allow(clippy::redundant_async_block)]
+
 use aio::{task_group, CancelReason, GroupError, TaskError};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -69,7 +72,10 @@ async fn a_question_mark_in_the_body_fails_the_group() {
     let err = out.unwrap_err();
     assert_eq!(time(), 2.0);
     assert_eq!(cleaned.get(), 1);
-    assert!(err.failures()[0].message().contains("InvalidDigit"), "{err}");
+    assert!(
+        err.failures()[0].message().contains("InvalidDigit"),
+        "{err}"
+    );
 }
 
 #[aio::test]
@@ -109,7 +115,10 @@ async fn an_inner_group_failure_propagated_with_question_mark_stops_the_outer_gr
         "{err}"
     );
     let inner = err.failures()[0].error::<GroupError>().unwrap();
-    assert_eq!(inner.failures()[0].error::<&str>(), Some(&"inner child at t=0.1"));
+    assert_eq!(
+        inner.failures()[0].error::<&str>(),
+        Some(&"inner child at t=0.1")
+    );
 }
 
 // 3. A child failure and an outside cancellation in the same turn: the
@@ -133,7 +142,10 @@ async fn a_failure_and_an_outside_cancellation_in_the_same_turn_report_the_failu
     let err = group.await.expect("the group's error wins").unwrap_err();
     assert_eq!(err.failures()[0].error::<&str>(), Some(&"failed at t=1"));
     assert!(
-        matches!(err.cancelled().map(|c| c.reason()), Some(CancelReason::Explicit { .. })),
+        matches!(
+            err.cancelled().map(|c| c.reason()),
+            Some(CancelReason::Explicit { .. })
+        ),
         "the cancellation is not swallowed: {err}"
     );
 }
@@ -280,7 +292,10 @@ async fn a_task_cancelled_while_awaiting_a_promise_cancels_the_promise() {
     aio::yield_now().await;
     task.cancel();
     assert!(task.await.unwrap_err().is_cancelled());
-    assert!(promise.is_cancelled(), "asyncio forwards cancel() to the awaited future");
+    assert!(
+        promise.is_cancelled(),
+        "asyncio forwards cancel() to the awaited future"
+    );
 }
 
 #[aio::test]
@@ -299,7 +314,9 @@ async fn a_shielded_promise_is_not_cancelled_with_its_awaiter() {
 
 #[aio::test]
 async fn a_zero_timeout_interrupts_at_the_first_suspension() {
-    assert!(aio::timeout(Duration::ZERO, aio::yield_now()).await.is_err());
+    assert!(aio::timeout(Duration::ZERO, aio::yield_now())
+        .await
+        .is_err());
     assert_eq!(
         aio::move_on_after(Duration::ZERO, aio::sleep(Duration::ZERO)).await,
         None
@@ -315,7 +332,10 @@ async fn a_zero_timeout_interrupts_at_the_first_suspension() {
 async fn wait_for_zero_on_a_finished_task_returns_its_result() {
     let task = aio::create_task(async { 7 });
     aio::yield_now().await;
-    assert_eq!(aio::wait_for(task, Duration::ZERO).await.unwrap().unwrap(), 7);
+    assert_eq!(
+        aio::wait_for(task, Duration::ZERO).await.unwrap().unwrap(),
+        7
+    );
 }
 
 #[aio::test]
@@ -355,7 +375,10 @@ async fn nested_timeouts_with_equal_deadlines_report_the_outermost() {
 async fn duration_max_means_no_deadline() {
     let out = aio::timeout(Duration::MAX, aio::sleep(secs(3600))).await;
     assert!(out.is_ok());
-    assert_eq!(aio::move_on_after(Duration::MAX, async { 1 }).await, Some(1));
+    assert_eq!(
+        aio::move_on_after(Duration::MAX, async { 1 }).await,
+        Some(1)
+    );
     let out = aio::timeout!(Duration::MAX, |scope| {
         assert_eq!(scope.deadline(), None);
         aio::sleep(secs(10)).await;
@@ -427,13 +450,20 @@ fn due_callbacks_run_in_the_next_turn_in_deadline_order() {
         aio::yield_now().await;
         l.borrow_mut().push("after one turn");
     });
-    assert_eq!(*log.borrow(), ["at -2", "at -1", "later 0", "after one turn"]);
+    assert_eq!(
+        *log.borrow(),
+        ["at -2", "at -1", "later 0", "after one turn"]
+    );
 }
 
 #[test]
 fn waiting_on_no_tasks_is_a_clear_error() {
     let caught = std::panic::catch_unwind(|| {
-        aio::run(aio::wait(Vec::<aio::Task<()>>::new(), aio::ReturnWhen::AllCompleted, None))
+        aio::run(aio::wait(
+            Vec::<aio::Task<()>>::new(),
+            aio::ReturnWhen::AllCompleted,
+            None,
+        ))
     });
     let payload = caught.expect_err("wait([]) is an error");
     let msg = payload

@@ -11,7 +11,7 @@ use crate::runtime::registry::Registry;
 use crate::runtime::remote::{LoopId, Remote, RemoteItem};
 use crate::runtime::run_queue::RunQueue;
 use crate::runtime::task_meta::TaskMeta;
-use crate::runtime::timers::Timers;
+use crate::runtime::timers::{Call, Timers};
 use async_task::{Builder, Runnable};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -33,6 +33,9 @@ pub(crate) enum Ready {
     Task(Runnable<TaskMeta>),
     /// The future given to `run_until_complete`, polled in place.
     Main,
+    /// A plain callback (`call_soon`, a due `call_at`); made and run on the
+    /// loop's thread only.
+    Call(Call),
 }
 
 /// Why `block_on` returned without the main future's output.
@@ -258,6 +261,8 @@ impl LoopCore {
         let _main_done = ClearMain(self);
         loop {
             self.take_remote();
+            // As asyncio's `_run_once`: what came due joins this turn.
+            self.fire_timers();
             let n = self.ready.borrow().len();
             self.run_since_io.set(self.run_since_io.get() + n);
             for _ in 0..n {
@@ -269,6 +274,11 @@ impl LoopCore {
                         self.current.set(runnable.metadata());
                         runnable.run();
                         self.current.set(ptr::null());
+                    }
+                    Ready::Call(call) => {
+                        // A panicking callback is reported by the panic hook and
+                        // must not take the loop down (asyncio logs and goes on).
+                        let _ = catch_unwind(AssertUnwindSafe(call));
                     }
                     Ready::Main => {
                         let (Some(fut), Some(task)) = (main.as_mut(), main_task.as_ref()) else {
@@ -287,7 +297,6 @@ impl LoopCore {
                     }
                 }
             }
-            self.fire_timers();
             // Signals that arrived reach their listeners (Ctrl-C's cancels
             // the main task).
             self.dispatch_signals();

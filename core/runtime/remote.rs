@@ -157,6 +157,20 @@ impl Remote {
         }
     }
 
+    /// One counted outside job now waits on this loop itself (a thread blocked
+    /// on a future the loop runs): it no longer holds a virtual clock back.
+    pub(crate) fn outside_work_waits_on_loop(&self) {
+        self.outside_work.fetch_sub(1, Ordering::AcqRel);
+        // The loop may be parked waiting on this work: let it look again.
+        let _ = self.poller.notify();
+    }
+
+    /// The job of [`outside_work_waits_on_loop`](Self::outside_work_waits_on_loop)
+    /// is working again; called before it is woken.
+    pub(crate) fn outside_work_resumes(&self) {
+        self.outside_work.fetch_add(1, Ordering::AcqRel);
+    }
+
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::Release);
     }

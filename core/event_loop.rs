@@ -65,7 +65,7 @@ impl EventLoop {
     /// if [`stop`](Self::stop) is called before the future completes, or if the
     /// main task is cancelled; a panic of the future itself propagates.
     pub fn run_until_complete<F: Future>(&self, future: F) -> F::Output {
-        let future = pin!(MainFuture::new(future));
+        let future = pin!(MainFuture::new(future, None));
         match self
             .core
             .block_on(Some(future), "EventLoop::run_until_complete")

@@ -19,24 +19,27 @@ pub(crate) fn current_root(core: &LoopCore, registry: &CancelRegistry) -> Option
     let (meta, is_main) = core.current_task_meta()?;
     // SAFETY: the metadata of the task being polled lives while the poll
     // does, and this runs inside it.
-    current_root_of(core, registry, unsafe { meta.as_ref() }, is_main)
+    current_root_of(core, registry, unsafe { meta.as_ref() }, is_main, None)
 }
 
 /// The root state of the task `meta` if it has one or was cancelled, with a
 /// cancel request recorded only in its metadata carried over (and the
-/// catchers inside woken to receive it).
+/// catchers inside woken to receive it); `grace` bounds the cleanup of such a
+/// request (Ctrl-C's, for the main task).
 pub(crate) fn current_root_of(
-    _core: &LoopCore,
+    core: &LoopCore,
     registry: &CancelRegistry,
     meta: &TaskMeta,
     is_main: bool,
+    grace: Option<std::time::Duration>,
 ) -> Option<Rc<CancelState>> {
     if !meta.has_scope() && !meta.cancel_requested() {
         return None;
     }
     let root = registry.root(meta, is_main);
     if meta.cancel_requested() && !root.is_requested() {
-        root.request(request_of(meta), None);
+        let grace_until = grace.and_then(|g| crate::time::deadline_after(core.now(), g));
+        root.request(request_of(meta), grace_until);
         registry.wake_catchers(&root);
     }
     Some(root)

@@ -72,6 +72,10 @@ pub(crate) struct LoopCore {
     /// Set while `close` drops what is left: scopes end at once, whatever
     /// catches inside them.
     pub(crate) forcing: Cell<bool>,
+    /// Spawned tasks not yet ended, and who waits for there to be none
+    /// (a graceful shutdown).
+    live_tasks: Cell<usize>,
+    idle_waiter: RefCell<Option<std::task::Waker>>,
     /// Entries run since the poller was last asked about sockets.
     pub(super) run_since_io: Cell<usize>,
     next_task_id: Cell<u64>,
@@ -106,6 +110,8 @@ impl LoopCore {
             main_is_current: Cell::new(false),
             scope_top: Cell::new(ptr::null()),
             forcing: Cell::new(false),
+            live_tasks: Cell::new(0),
+            idle_waiter: RefCell::new(None),
             run_since_io: Cell::new(0),
             next_task_id: Cell::new(1),
             stopping: Cell::new(false),
@@ -178,6 +184,7 @@ impl LoopCore {
         let meta = runnable.metadata();
         let key = self.registry.borrow_mut().insert(runnable.waker(), meta);
         meta.set_registry_key(key);
+        self.live_tasks.set(self.live_tasks.get() + 1);
         self.ready.borrow_mut().push(Ready::Task(runnable));
         task
     }
@@ -192,6 +199,30 @@ impl LoopCore {
 
     pub(crate) fn deregister(&self, key: usize) {
         self.registry.borrow_mut().remove(key);
+        let live = self.live_tasks.get().saturating_sub(1);
+        self.live_tasks.set(live);
+        if live == 0 {
+            if let Some(waker) = self.idle_waiter.borrow_mut().take() {
+                waker.wake();
+            }
+        }
+    }
+
+    /// How many spawned tasks have not ended.
+    pub(crate) fn live_tasks(&self) -> usize {
+        self.live_tasks.get()
+    }
+
+    /// Wakes `waker` once no spawned task is left.
+    pub(crate) fn wake_when_idle(&self, waker: &std::task::Waker) {
+        *self.idle_waiter.borrow_mut() = Some(waker.clone());
+    }
+
+    /// The metadata of every spawned task not yet ended.
+    pub(crate) fn for_each_task(&self, mut f: impl FnMut(&TaskMeta)) {
+        for (_, meta) in self.registry.borrow().iter() {
+            f(meta);
+        }
     }
 
     /// The metadata of the task being polled right now.

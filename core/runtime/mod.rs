@@ -30,7 +30,7 @@ pub use clock::Clock;
 
 pub(crate) use child_wake::{ChildWake, ReadyList};
 pub(crate) use ctrl_c::CtrlC;
-pub(crate) use current::{expect_current, with_current};
+pub(crate) use current::{expect_current, in_a_loop, with_current};
 pub(crate) use io_source::IoSource;
 pub(crate) use loop_core::{Interrupted, LoopCore, RawTask, Ready};
 pub(crate) use loop_locals::LoopLocal;

@@ -12,6 +12,7 @@ mod handle;
 mod main_future;
 mod promise;
 mod root;
+mod shutdown;
 mod spawn;
 mod task_await;
 mod task_ref;
@@ -25,4 +26,6 @@ pub use task_ref::{all_tasks, current_task, TaskRef};
 
 pub(crate) use error::panic_message;
 pub(crate) use main_future::MainFuture;
+pub(crate) use shutdown::shutdown_tasks;
+pub use shutdown::DEFAULT_SHUTDOWN_GRACE;
 pub(crate) use spawn::spawn_on;

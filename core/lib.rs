@@ -127,7 +127,8 @@ pub use runtime::Clock;
 pub use scope::{
     current_effective_deadline, move_on_after, move_on_at, shield, timeout, timeout_at, wait_for,
     CancelHandle, CancelScope, ChildError, ChildHandle, ChildOutcome, Elapsed, Failure, GroupError,
-    GroupHandle, ScopeRun, Shield, TaskGroup, Timeout, TimeoutDuration, TimeoutScope,
+    GroupHandle, ScopeRun, Shield, Start, StartError, Started, TaskGroup, Timeout, TimeoutDuration,
+    TimeoutScope,
 };
 pub use stream::{Generator, Stream, StreamExt};
 pub use sync::{

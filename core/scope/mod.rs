@@ -12,6 +12,7 @@ mod group;
 mod group_body;
 mod group_error;
 mod group_run;
+mod group_start;
 mod scope_run;
 mod shield;
 mod thread_bound;
@@ -22,6 +23,7 @@ pub use child::ChildHandle;
 pub use child_outcome::ChildOutcome;
 pub use group::{GroupHandle, TaskGroup};
 pub use group_error::{ChildError, Failure, GroupError};
+pub use group_start::{Start, StartError, Started};
 pub use scope_run::{current_effective_deadline, ScopeRun};
 pub use shield::{shield, Shield};
 pub use timeout::{

@@ -7,7 +7,7 @@ use crate::cancel::cancelled::Cancelled;
 use crate::cancel::codes;
 use crate::cancel::frames::find_scope;
 use crate::cancel::registry::CancelRegistry;
-use crate::cancel::state::CancelState;
+use crate::cancel::state::{any_requested, CancelState};
 use crate::cancel::tree::ScopeKey;
 use crate::runtime::{LoopCore, TaskMeta};
 use std::rc::Rc;
@@ -70,6 +70,14 @@ fn deliver(core: &LoopCore, registry: &CancelRegistry, state: &CancelState) -> C
 /// innermost enclosing scope that has one to hand out, unless a shielded
 /// scope stands between.
 pub(crate) fn take_catchable(core: &LoopCore, registry: &CancelRegistry) -> Option<Cancelled> {
+    if !any_requested() {
+        // No scope has a request: only the task itself may (a request
+        // recorded in its metadata alone, carried over now).
+        let root = current_root(core, registry)?;
+        if !root.is_requested() {
+            return None;
+        }
+    }
     let found = find_scope(core, |state| {
         if state.is_catchable() {
             return Some(Some(std::ptr::from_ref(state)));

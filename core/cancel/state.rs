@@ -10,6 +10,17 @@ use std::task::Waker;
 use std::time::Instant;
 
 const REQUESTED: u8 = 1;
+
+thread_local! {
+    /// Scopes of this thread with a cancel request: while there are none, a
+    /// catch point need not look through the scopes around it.
+    static REQUESTED_SCOPES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// True when some scope of this thread has a cancel request.
+pub(crate) fn any_requested() -> bool {
+    REQUESTED_SCOPES.with(Cell::get) > 0
+}
 /// The request was handed to a catcher (edge-triggered scopes hand it once).
 const DELIVERED: u8 = 2;
 /// A catcher passed the cancellation on: the scope ends as cancelled now.
@@ -76,6 +87,7 @@ impl CancelState {
             return false;
         }
         self.set(REQUESTED, true);
+        REQUESTED_SCOPES.with(|n| n.set(n.get() + 1));
         *self.request.borrow_mut() = Some(Box::new(Request {
             cancelled,
             token: None,
@@ -207,6 +219,14 @@ impl CancelState {
     pub(crate) fn disarm(&self, core: &LoopCore) {
         if let Some(key) = self.grace_timer.take() {
             core.timers.borrow_mut().remove(key);
+        }
+    }
+}
+
+impl Drop for CancelState {
+    fn drop(&mut self) {
+        if self.is_requested() {
+            let _ = REQUESTED_SCOPES.try_with(|n| n.set(n.get().saturating_sub(1)));
         }
     }
 }

@@ -69,7 +69,7 @@ pub(crate) trait Child {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         core: &LoopCore,
-    ) -> Poll<Option<Failure>>;
+    ) -> Poll<Option<Box<Failure>>>;
 
     /// Requests the child's cancellation; true when nothing inside catches
     /// it, so the group drops the child now.
@@ -77,7 +77,7 @@ pub(crate) trait Child {
 
     /// Drops the child's future now (it was cancelled); a panic in its
     /// cleanup comes back as a failure.
-    fn drop_now(self: Pin<&mut Self>) -> Option<Failure>;
+    fn drop_now(self: Pin<&mut Self>) -> Option<Box<Failure>>;
 }
 
 /// Runs a child's future for the group; yields the child's failure, if any.
@@ -105,16 +105,79 @@ impl<F, T> ChildRun<F, T> {
 }
 
 /// Drops a child's future, catching a panic in its cleanup as a failure.
-fn drop_caught<F>(slot: Pin<&mut Option<F>>, name: impl FnOnce() -> String) -> Option<Failure> {
+fn drop_caught<F>(
+    slot: Pin<&mut Option<F>>,
+    name: impl FnOnce() -> String,
+) -> Option<Box<Failure>> {
     let mut slot = Some(slot);
     let dropped = catch_unwind(AssertUnwindSafe(|| {
         if let Some(mut slot) = slot.take() {
             slot.set(None);
         }
     }));
-    dropped
-        .err()
-        .map(|payload| Failure::panicked(format!("{} (dropping it)", name()), payload))
+    dropped.err().map(|payload| {
+        Box::new(Failure::panicked(
+            format!("{} (dropping it)", name()),
+            payload,
+        ))
+    })
+}
+
+/// True when a cancelled child must be dropped now.
+fn ends_now(core: &LoopCore, state: &CancelState, waker: &Waker) -> bool {
+    state.ends_now(core, |key| CancelRegistry::of(core).catchers(key), waker)
+}
+
+/// The child ends cancelled: its future is dropped now.
+#[inline(never)]
+fn end_cancelled<F, T>(slot: Pin<&mut Option<F>>, cell: &ChildCell<T>) -> Option<Box<Failure>> {
+    let failure = drop_caught(slot, || cell.name());
+    cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+    failure
+}
+
+/// The child's future finished with `output`: its value, its failure, or
+/// (cancelled and never told, or passing its cancellation on) cancelled.
+#[inline(never)]
+fn finished<F, O: ChildOutcome>(
+    slot: Pin<&mut Option<F>>,
+    cell: &ChildCell<O::Value>,
+    output: O,
+) -> Option<Box<Failure>> {
+    if let Some(failure) = drop_caught(slot, || cell.name()) {
+        cell.finish(Err(ChildError::Failed(failure.message.clone())));
+        return Some(failure);
+    }
+    let state = &cell.state;
+    let never_told = state.is_requested() && !state.is_delivered();
+    if never_told || state.token_held_elsewhere() {
+        drop(output);
+        cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+        return None;
+    }
+    match output.into_outcome() {
+        Ok(value) => {
+            cell.finish(Ok(value));
+            None
+        }
+        Err((message, error)) => {
+            cell.finish(Err(ChildError::Failed(message.clone())));
+            Some(Box::new(Failure::returned(cell.name(), message, error)))
+        }
+    }
+}
+
+/// The child's future panicked.
+#[inline(never)]
+fn panicked<F, T>(
+    slot: Pin<&mut Option<F>>,
+    cell: &ChildCell<T>,
+    payload: Box<dyn std::any::Any + Send>,
+) -> Option<Box<Failure>> {
+    let message = panic_message(payload.as_ref()).unwrap_or("").to_string();
+    let _ = drop_caught(slot, || cell.name());
+    cell.finish(Err(ChildError::Failed(format!("panicked: {message}"))));
+    Some(Box::new(Failure::panicked(cell.name(), payload)))
 }
 
 impl<F> Child for ChildRun<F, <F::Output as ChildOutcome>::Value>
@@ -126,64 +189,28 @@ where
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         core: &LoopCore,
-    ) -> Poll<Option<Failure>> {
+    ) -> Poll<Option<Box<Failure>>> {
+        // Kept small: a nested group's poll goes down through this frame.
         let (mut slot, cell) = self.future();
         let Some(future) = slot.as_mut().as_pin_mut() else {
             return Poll::Ready(None);
         };
-        let state = &cell.state;
-        let must_end = |state: &CancelState, waker: &Waker| {
-            state.ends_now(core, |key| CancelRegistry::of(core).catchers(key), waker)
-        };
-        if must_end(state, cx.waker()) {
-            let failure = drop_caught(slot, || cell.name());
-            cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
-            return Poll::Ready(failure);
+        if cell.state.is_requested() && ends_now(core, &cell.state, cx.waker()) {
+            return Poll::Ready(end_cancelled(slot, cell));
         }
-        let polled = enter(core, state, || {
+        let polled = enter(core, &cell.state, || {
             catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
         });
-        let (outcome, failure) = match polled {
+        match polled {
             Ok(Poll::Pending) => {
-                if must_end(state, cx.waker()) {
-                    let failure = drop_caught(slot, || cell.name());
-                    cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
-                    return Poll::Ready(failure);
+                if cell.state.is_requested() && ends_now(core, &cell.state, cx.waker()) {
+                    return Poll::Ready(end_cancelled(slot, cell));
                 }
-                return Poll::Pending;
+                Poll::Pending
             }
-            Ok(Poll::Ready(output)) => {
-                if let Some(failure) = drop_caught(slot, || cell.name()) {
-                    cell.finish(Err(ChildError::Failed(failure.message.clone())));
-                    return Poll::Ready(Some(failure));
-                }
-                // Cancelled and never told, or passed its cancellation on
-                // (its output holds it): the child counts as cancelled.
-                let never_told = state.is_requested() && !state.is_delivered();
-                if never_told || state.token_held_elsewhere() {
-                    drop(output);
-                    cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
-                    return Poll::Ready(None);
-                }
-                match output.into_outcome() {
-                    Ok(value) => (Ok(value), None),
-                    Err((message, error)) => (
-                        Err(ChildError::Failed(message.clone())),
-                        Some(Failure::returned(cell.name(), message, error)),
-                    ),
-                }
-            }
-            Err(payload) => {
-                let message = panic_message(payload.as_ref()).unwrap_or("").to_string();
-                let _ = drop_caught(slot, || cell.name());
-                (
-                    Err(ChildError::Failed(format!("panicked: {message}"))),
-                    Some(Failure::panicked(cell.name(), payload)),
-                )
-            }
-        };
-        cell.finish(outcome);
-        Poll::Ready(failure)
+            Ok(Poll::Ready(output)) => Poll::Ready(finished(slot, cell, output)),
+            Err(payload) => Poll::Ready(panicked(slot, cell, payload)),
+        }
     }
 
     fn cancel(&self, core: &LoopCore, cancelled: Cancelled, grace_until: Option<Instant>) -> bool {
@@ -200,7 +227,7 @@ where
         false
     }
 
-    fn drop_now(self: Pin<&mut Self>) -> Option<Failure> {
+    fn drop_now(self: Pin<&mut Self>) -> Option<Box<Failure>> {
         let (slot, cell) = self.future();
         if slot.is_none() {
             return None;

@@ -140,7 +140,7 @@ impl<'g> GroupState<'g> {
                     self.free.borrow_mut().push(index);
                     self.live.set(self.live.get() - 1);
                     if let Some(failure) = failure {
-                        self.fail(failure);
+                        self.fail(*failure);
                     }
                 }
             }
@@ -179,7 +179,7 @@ impl<'g> GroupState<'g> {
             };
             if slot.child.cancel(core, why.clone(), grace_until) {
                 if let Some(failure) = slot.child.as_mut().drop_now() {
-                    self.failures.borrow_mut().push(failure);
+                    self.failures.borrow_mut().push(*failure);
                 }
                 drop(slot);
                 self.free.borrow_mut().push(index);

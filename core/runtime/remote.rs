@@ -145,6 +145,16 @@ impl Remote {
         let _ = self.poller.notify();
     }
 
+    /// Like [`push`](Self::push), but gives the item back if the loop has
+    /// closed (the caller says so rather than dropping it silently).
+    pub(crate) fn try_push(&self, item: RemoteItem) -> Result<(), RemoteItem> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(item);
+        }
+        self.push(item);
+        Ok(())
+    }
+
     /// True when other threads handed over something since the last `take`.
     pub(crate) fn has_pending(&self) -> bool {
         self.pending.load(Ordering::Acquire)

@@ -115,12 +115,13 @@ where
         cancelled_at: std::sync::OnceLock::new(),
         remote: handle.remote.clone(),
     });
-    // If the loop closes before running this, dropping `run` reports Cancelled.
+    // If the loop has closed (the call is refused) or closes before running
+    // it, dropping `run` reports the future cancelled.
     let run = Submitted {
         future: Some(future),
         shared: shared.clone(),
     };
-    handle.call_soon_threadsafe(move || {
+    let _ = handle.call_soon_threadsafe(move || {
         with_current(|core| crate::task::spawn_on(core, run).detach());
     });
     ThreadsafeFuture { shared }

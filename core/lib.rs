@@ -54,6 +54,8 @@ extern crate self as aio;
 
 mod cancel;
 mod event_loop;
+#[cfg(feature = "hyper")]
+pub mod http;
 pub mod net;
 #[cfg(unix)]
 pub mod process;

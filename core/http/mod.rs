@@ -6,12 +6,24 @@
 //! Imports `net` (streams and listeners), `time` (the loop's clock), `task`
 //! (spawning) and `sync`.
 
+mod body;
+mod client;
+mod connection;
+mod error;
 mod executor;
 mod io;
+mod listener;
+mod serve;
+mod target;
 mod timer;
 
+pub use body::read_body;
+pub use client::{get, Client, DEFAULT_MAX_RESPONSE_SIZE};
+pub use error::HttpError;
 pub use executor::LoopExecutor;
 pub use io::Io;
+pub use listener::Listener;
+pub use serve::serve;
 pub use timer::LoopTimer;
 
 pub use bytes::Bytes;

@@ -1,0 +1,313 @@
+//! aio::http: hyper's client and server on aio's loop, against each other in
+//! one process, on the virtual clock (and once on the real one), with the
+//! bad inputs a script meets.
+#![cfg(feature = "hyper")]
+
+use aio::http::{get, serve, Bytes, Client, Full, HttpError, Listener, Response};
+use aio::net::{TcpListener, TcpStream};
+use std::cell::Cell;
+use std::time::Duration;
+
+async fn listener() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    (listener, base)
+}
+
+/// Reads one request head from `stream` (up to the blank line).
+async fn read_head(stream: &TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.unwrap() == 0 {
+            break;
+        }
+        head.push(byte[0]);
+    }
+    String::from_utf8(head).unwrap()
+}
+
+/// A server that answers one connection's request with `reply`, then closes.
+async fn answer_once(listener: &TcpListener, reply: &[u8]) -> std::io::Result<()> {
+    let (stream, _) = listener.accept().await?;
+    read_head(&stream).await;
+    stream.write_all(reply).await
+}
+
+async fn hello(request: aio::http::Request<aio::http::Incoming>) -> Response<Full<Bytes>> {
+    Response::new(Full::from(format!("hello {}", request.uri().path())))
+}
+
+async fn fetch_from_in_process_server() {
+    let (listener, base) = listener().await;
+    aio::task_group!(|tg| {
+        let server = tg.create_task(serve(listener, hello));
+        let response = get(&format!("{base}/a/b?c=d")).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.body(), "hello /a/b");
+        assert_eq!(response.headers()["content-length"], "10");
+        server.cancel();
+    })
+    .unwrap();
+}
+
+#[aio::test]
+async fn a_get_reaches_an_in_process_server_on_the_virtual_clock() {
+    fetch_from_in_process_server().await;
+}
+
+#[aio::test(clock = real)]
+async fn a_get_reaches_an_in_process_server_on_the_real_clock() {
+    fetch_from_in_process_server().await;
+}
+
+/// A TCP listener that counts the connections it accepted.
+struct Counting(TcpListener, Cell<usize>);
+
+impl Listener for Counting {
+    type Stream = TcpStream;
+
+    async fn accept(&self) -> std::io::Result<TcpStream> {
+        let stream = Listener::accept(&self.0).await?;
+        self.1.set(self.1.get() + 1);
+        Ok(stream)
+    }
+}
+
+#[aio::test]
+async fn a_client_reuses_its_connection_for_later_requests() {
+    let (listener, base) = listener().await;
+    let listener = Counting(listener, Cell::new(0));
+    let accepted = &listener.1;
+    aio::task_group!(|tg| {
+        let server = tg.create_task(serve(&listener, hello));
+        let client = Client::new();
+        for i in 0..5 {
+            let response = client.get(&format!("{base}/{i}")).await.unwrap();
+            assert_eq!(response.body(), &format!("hello /{i}")[..]);
+        }
+        assert_eq!(accepted.get(), 1, "all five went over one connection");
+        // Separate `get` calls each open their own.
+        get(&format!("{base}/")).await.unwrap();
+        get(&format!("{base}/")).await.unwrap();
+        assert_eq!(accepted.get(), 3);
+        server.cancel();
+    })
+    .unwrap();
+}
+
+#[aio::test]
+async fn a_kept_connection_the_server_closed_is_replaced() {
+    let (listener, base) = listener().await;
+    let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+    aio::task_group!(|tg| {
+        tg.create_task(async {
+            // Each connection answers one request and closes, though the
+            // response does not say so.
+            answer_once(&listener, reply).await?;
+            answer_once(&listener, reply).await
+        });
+        let client = Client::new();
+        assert_eq!(client.get(&format!("{base}/1")).await.unwrap().body(), "ok");
+        aio::sleep(Duration::from_millis(1)).await;
+        assert_eq!(client.get(&format!("{base}/2")).await.unwrap().body(), "ok");
+    })
+    .unwrap();
+}
+
+#[aio::test]
+async fn an_idempotent_request_lost_on_a_kept_connection_is_sent_again_on_a_new_one() {
+    let (listener, base) = listener().await;
+    let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+    aio::task_group!(|tg| {
+        tg.create_task(async {
+            // The first connection answers one request, then takes the next
+            // and closes without answering it.
+            let (stream, _) = listener.accept().await?;
+            read_head(&stream).await;
+            stream.write_all(reply).await?;
+            read_head(&stream).await;
+            drop(stream);
+            answer_once(&listener, reply).await?;
+            // A POST is not sent twice: its loss is the caller's error.
+            let (stream, _) = listener.accept().await?;
+            read_head(&stream).await;
+            stream.write_all(reply).await?;
+            read_head(&stream).await;
+            Ok::<_, std::io::Error>(())
+        });
+        let client = Client::new();
+        for _ in 0..2 {
+            assert_eq!(client.get(&format!("{base}/")).await.unwrap().body(), "ok");
+        }
+        let post = || {
+            aio::http::Request::post(format!("{base}/"))
+                .body(Bytes::new())
+                .unwrap()
+        };
+        assert_eq!(client.request(post()).await.unwrap().body(), "ok");
+        let err = client.request(post()).await.unwrap_err();
+        assert!(matches!(err, HttpError::Closed { .. }), "{err:?}");
+    })
+    .unwrap();
+}
+
+#[aio::test]
+async fn a_malformed_or_unsupported_url_is_an_invalid_url_error() {
+    for (url, says) in [
+        ("not a url", "invalid uri character"),
+        (
+            "example.com/page",
+            "write a full URL such as http://example.com/path",
+        ),
+        ("https://example.com/", "https needs TLS"),
+        ("ftp://example.com/", "the scheme \"ftp\" is not supported"),
+        ("/just/a/path", "no scheme"),
+    ] {
+        let err = get(url).await.unwrap_err();
+        assert!(
+            matches!(&err, HttpError::InvalidUrl { url: u, .. } if u == url),
+            "{url}: {err:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("invalid URL {url:?}: ")),
+            "{text}"
+        );
+        assert!(text.contains(says), "{url}: {text}");
+    }
+}
+
+#[aio::test]
+async fn a_refused_connection_is_a_connect_error_naming_the_address() {
+    let (listener, base) = listener().await;
+    let addr = listener.local_addr().unwrap();
+    drop(listener); // nobody listens there now
+    let err = get(&format!("{base}/")).await.unwrap_err();
+    let HttpError::Connect { source, .. } = &err else {
+        panic!("expected a connect error, got {err:?}");
+    };
+    assert_eq!(source.kind(), std::io::ErrorKind::ConnectionRefused);
+    assert!(
+        err.to_string()
+            .starts_with(&format!("cannot connect to {addr}: ")),
+        "{err}"
+    );
+}
+
+#[aio::test]
+async fn a_server_closing_before_or_during_the_response_is_a_closed_error() {
+    let (listener, base) = listener().await;
+    let replies: [&[u8]; 3] = [
+        b"",
+        b"HTTP/1.1 200 OK\r\ncontent-le",
+        b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly this much",
+    ];
+    for reply in replies {
+        let (served, fetched) = aio::gather!(answer_once(&listener, reply), async {
+            Ok::<_, std::io::Error>(get(&format!("{base}/")).await)
+        })
+        .unwrap();
+        let _ = served;
+        let err = fetched.unwrap_err();
+        assert!(matches!(err, HttpError::Closed { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .starts_with("the server closed the connection before the response was complete"),
+            "{err}"
+        );
+    }
+}
+
+#[aio::test]
+async fn a_garbled_response_is_a_protocol_error() {
+    let (listener, base) = listener().await;
+    let (_, fetched) = aio::gather!(answer_once(&listener, b"SMTP ready\r\n\r\n"), async {
+        Ok::<_, std::io::Error>(get(&format!("{base}/")).await)
+    })
+    .unwrap();
+    let err = fetched.unwrap_err();
+    assert!(matches!(err, HttpError::Protocol(_)), "{err:?}");
+    assert!(
+        err.to_string().starts_with("HTTP exchange failed: "),
+        "{err}"
+    );
+}
+
+#[aio::test]
+async fn a_response_over_the_limit_is_too_large_whether_its_length_is_declared_or_not() {
+    let (listener, base) = listener().await;
+    let declared = b"HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\nhello world".as_slice();
+    let chunked =
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+            .as_slice();
+    for reply in [declared, chunked] {
+        for (limit, fits) in [(11, true), (10, false)] {
+            let client = Client::new().max_response_size(limit);
+            let (_, fetched) = aio::gather!(answer_once(&listener, reply), async {
+                Ok::<_, std::io::Error>(client.get(&format!("{base}/")).await)
+            })
+            .unwrap();
+            match fetched {
+                Ok(response) => {
+                    assert!(fits);
+                    assert_eq!(response.body(), "hello world");
+                }
+                Err(err) => {
+                    assert!(!fits, "{err:?}");
+                    assert!(matches!(err, HttpError::TooLarge { limit: 10 }), "{err:?}");
+                    assert_eq!(
+                        err.to_string(),
+                        "the body is larger than the limit of 10 bytes"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[aio::test]
+async fn a_timeout_abandons_a_request_and_the_server_sees_its_connection_close() {
+    let (listener, base) = listener().await;
+    let start = aio::now();
+    aio::task_group!(|tg| {
+        tg.create_task(async {
+            let (stream, _) = listener.accept().await?;
+            read_head(&stream).await;
+            // Never answer; the client's leaving shows as the end of the stream.
+            let mut rest = [0; 16];
+            assert_eq!(stream.read(&mut rest).await?, 0);
+            assert_eq!(aio::now() - start, Duration::from_secs(5));
+            Ok::<_, std::io::Error>(())
+        });
+        let fetched = aio::timeout!(Duration::from_secs(5), {
+            get(&format!("{base}/slow")).await
+        });
+        assert!(fetched.is_err(), "the request timed out");
+    })
+    .unwrap();
+}
+
+#[aio::test]
+async fn a_cancelled_request_task_closes_its_connection() {
+    let (listener, base) = listener().await;
+    let client = std::rc::Rc::new(Client::new());
+    let request = {
+        let client = client.clone();
+        aio::create_task(async move { client.get(&format!("{base}/")).await })
+    };
+    let (stream, _) = listener.accept().await.unwrap();
+    read_head(&stream).await;
+    request.cancel();
+    assert!(request.await.unwrap_err().is_cancelled());
+    let mut rest = [0; 16];
+    assert_eq!(
+        stream.read(&mut rest).await.unwrap(),
+        0,
+        "the connection closed"
+    );
+    assert_eq!(
+        format!("{client:?}"),
+        "Client { max_response_size: 16777216, idle_connections: 0 }"
+    );
+}

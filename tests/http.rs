@@ -3,7 +3,9 @@
 //! bad inputs a script meets.
 #![cfg(feature = "hyper")]
 
-use aio::http::{get, serve, Bytes, Client, Full, HttpError, Listener, Response};
+use aio::http::{
+    get, respond, serve, Bytes, Client, Full, HttpError, Listener, Response, StatusCode,
+};
 use aio::net::{TcpListener, TcpStream};
 use std::cell::Cell;
 use std::time::Duration;
@@ -310,4 +312,208 @@ async fn a_cancelled_request_task_closes_its_connection() {
         format!("{client:?}"),
         "Client { max_response_size: 16777216, idle_connections: 0 }"
     );
+}
+
+/// Sets the flag when dropped: shows that a cancelled handler's cleanup ran.
+struct Cleanup<'a>(&'a Cell<bool>);
+
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        self.0.set(true);
+    }
+}
+
+#[aio::test]
+async fn cancelling_the_server_cancels_a_handler_in_progress_and_runs_its_cleanup() {
+    let (listener, base) = listener().await;
+    let cleaned = Cell::new(false);
+    let started = aio::Event::new();
+    aio::task_group!(|tg| {
+        let server = tg.create_task(serve(listener, |_| async {
+            let _cleanup = Cleanup(&cleaned);
+            started.set();
+            aio::sleep(Duration::from_secs(3600)).await;
+            respond(StatusCode::OK, "too late")
+        }));
+        let fetch = tg.create_task(async { get(&format!("{base}/")).await.map(|_| ()) });
+        started.wait().await;
+        server.cancel();
+        aio::yield_now().await;
+        assert!(cleaned.get(), "the handler was dropped with the server");
+        assert!(server.is_done());
+        let _ = fetch;
+    })
+    .map_err(|group| {
+        let err = group.failures()[0].error::<HttpError>().unwrap();
+        assert!(matches!(err, HttpError::Closed { .. }), "{err:?}");
+    })
+    .unwrap_err();
+}
+
+#[aio::test]
+async fn a_handler_that_catches_the_cancellation_still_answers_then_the_connection_closes() {
+    let (listener, base) = listener().await;
+    let started = aio::Event::new();
+    let served = Cell::new(0);
+    let client = Client::new();
+    aio::task_group!(|tg| {
+        let server = tg.create_task(serve(listener, |_| async {
+            served.set(served.get() + 1);
+            started.set();
+            let body = match aio::catch_cancel(aio::sleep(Duration::from_secs(3600))).await {
+                Ok(()) => "finished",
+                Err(_cancelled) => {
+                    aio::sleep(Duration::from_secs(1)).await; // async cleanup
+                    "the server is stopping"
+                }
+            };
+            respond(StatusCode::OK, body)
+        }));
+        let fetch = tg.create_task(async {
+            let first = client.get(&format!("{base}/")).await?;
+            // The connection closed after the answer: the next request
+            // finds nobody listening.
+            let second = client.get(&format!("{base}/")).await;
+            Ok::<_, HttpError>((first, second))
+        });
+        started.wait().await;
+        let stopped_at = aio::now();
+        server.cancel();
+        let (first, second) = fetch.await.unwrap();
+        assert_eq!(first.body(), "the server is stopping");
+        assert_eq!(aio::now() - stopped_at, Duration::from_secs(1));
+        assert!(
+            matches!(second, Err(HttpError::Connect { .. })),
+            "{second:?}"
+        );
+        assert_eq!(served.get(), 1);
+    })
+    .unwrap();
+}
+
+#[aio::test]
+async fn a_panicking_handler_stops_the_server_with_the_panic() {
+    let (listener, base) = listener().await;
+    let outcome = aio::task_group!(|tg| {
+        tg.create_task(async {
+            let err = get(&format!("{base}/")).await.unwrap_err();
+            assert!(matches!(err, HttpError::Closed { .. }), "{err:?}");
+        });
+        let served = serve(listener, |_| async {
+            panic!("handler bug");
+            #[allow(unreachable_code)]
+            respond(StatusCode::OK, "")
+        })
+        .await;
+        Ok::<_, std::convert::Infallible>(served)
+    })
+    .unwrap();
+    let err = outcome.unwrap_err();
+    let HttpError::Server(group) = &err else {
+        panic!("expected the server's failure, got {err:?}");
+    };
+    assert!(group.failures()[0].is_panic());
+    assert!(
+        err.to_string().starts_with("the HTTP server stopped: "),
+        "{err}"
+    );
+    assert!(err.to_string().contains("handler bug"), "{err}");
+}
+
+#[aio::test]
+async fn a_client_sending_garbage_loses_its_connection_and_the_server_serves_on() {
+    let (listener, base) = listener().await;
+    let addr = listener.local_addr().unwrap();
+    aio::task_group!(|tg| {
+        let server = tg.create_task(serve(listener, hello));
+        let rude = TcpStream::connect(addr).await.unwrap();
+        rude.write_all(b"\x00\x01 not http at all\r\n\r\n")
+            .await
+            .unwrap();
+        let mut reply = Vec::new();
+        let mut buf = [0; 256];
+        loop {
+            let n = rude.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            reply.extend_from_slice(&buf[..n]);
+        }
+        assert!(reply.starts_with(b"HTTP/1.1 400 Bad Request"), "{reply:?}");
+        assert_eq!(
+            get(&format!("{base}/still")).await.unwrap().body(),
+            "hello /still"
+        );
+        server.cancel();
+    })
+    .unwrap();
+}
+
+#[aio::test]
+async fn a_client_that_sends_no_request_is_closed_after_30_s_of_the_loops_clock() {
+    let (listener, base) = listener().await;
+    let addr = listener.local_addr().unwrap();
+    let _ = base;
+    aio::task_group!(|tg| {
+        let server = tg.create_task(serve(listener, hello));
+        let silent = TcpStream::connect(addr).await.unwrap();
+        let start = aio::now();
+        let mut buf = [0; 256];
+        while silent.read(&mut buf).await.unwrap() != 0 {}
+        assert_eq!(aio::now() - start, Duration::from_secs(30));
+        server.cancel();
+    })
+    .unwrap();
+}
+
+#[cfg(unix)]
+#[aio::test]
+async fn hyper_runs_over_unix_sockets_too() {
+    use aio::http::{Empty, Io, Request};
+    let dir = std::env::temp_dir().join(format!("aio-http-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("http.sock");
+    let _ = std::fs::remove_file(&path);
+    let listener = aio::net::UnixListener::bind(&path).unwrap();
+    aio::task_group!(|tg| {
+        let server = tg.create_task(serve(listener, hello));
+        let stream = aio::net::UnixStream::connect(&path).await.unwrap();
+        let (mut send, conn) = hyper::client::conn::http1::handshake(Io::new(stream))
+            .await
+            .unwrap();
+        let conn = tg.create_task(conn);
+        let request = Request::get("/over/unix").header("host", "local");
+        let response = send
+            .send_request(request.body(Empty::<Bytes>::new()).unwrap())
+            .await
+            .unwrap();
+        let body = aio::http::read_body(response.into_body(), 100)
+            .await
+            .unwrap();
+        assert_eq!(body, "hello /over/unix");
+        drop(send); // the connection ends once nothing can send on it
+        conn.await.unwrap();
+        server.cancel();
+    })
+    .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[aio::test]
+async fn the_timer_sleeps_on_the_loops_clock_and_can_be_moved() {
+    use hyper::rt::Timer;
+    let timer = aio::http::LoopTimer;
+    let start = aio::now();
+    let mut sleep = timer.sleep(Duration::from_secs(10));
+    timer.reset(&mut sleep, start + Duration::from_secs(3));
+    sleep.await;
+    assert_eq!(aio::now() - start, Duration::from_secs(3));
+    let mut sleep = timer.sleep_until(start + Duration::from_secs(4));
+    (&mut sleep).await;
+    timer.reset(&mut sleep, start + Duration::from_secs(9));
+    sleep.await;
+    assert_eq!(timer.now() - start, Duration::from_secs(9));
+    // Duration::MAX is "never": it does not overflow the clock.
+    let never = timer.sleep(Duration::MAX);
+    assert!(aio::timeout(Duration::from_secs(1), never).await.is_err());
 }

@@ -23,7 +23,7 @@ pub use error::HttpError;
 pub use executor::LoopExecutor;
 pub use io::Io;
 pub use listener::Listener;
-pub use serve::serve;
+pub use serve::{respond, serve};
 pub use timer::LoopTimer;
 
 pub use bytes::Bytes;

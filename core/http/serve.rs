@@ -3,10 +3,12 @@
 
 use super::{HttpError, Io, Listener, LoopTimer};
 use crate::sync::Event;
+use bytes::Bytes;
+use http_body_util::Full;
 use hyper::body::{Body, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response};
+use hyper::{Request, Response, StatusCode};
 use std::convert::Infallible;
 use std::error::Error;
 use std::future::{poll_fn, Future};
@@ -98,6 +100,21 @@ where
         }
     });
     served.map_err(HttpError::Server)
+}
+
+/// A response with `status` and `body`, for handlers:
+/// `respond(StatusCode::NOT_FOUND, "no such page")`.
+///
+/// ```
+/// use aio::http::{respond, StatusCode};
+///
+/// let response = respond(StatusCode::NOT_FOUND, "no such page");
+/// assert_eq!(response.status(), 404);
+/// ```
+pub fn respond(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    response
 }
 
 /// Errors about one connection rather than the listening socket.

@@ -478,7 +478,7 @@ async fn hyper_runs_over_unix_sockets_too() {
     aio::task_group!(|tg| {
         let server = tg.create_task(serve(listener, hello));
         let stream = aio::net::UnixStream::connect(&path).await.unwrap();
-        let (mut send, conn) = hyper::client::conn::http1::handshake(Io::new(stream))
+        let (mut send, conn) = aio::http::hyper::client::conn::http1::handshake(Io::new(stream))
             .await
             .unwrap();
         let conn = tg.create_task(conn);
@@ -501,7 +501,7 @@ async fn hyper_runs_over_unix_sockets_too() {
 
 #[aio::test]
 async fn the_timer_sleeps_on_the_loops_clock_and_can_be_moved() {
-    use hyper::rt::Timer;
+    use aio::http::hyper::rt::Timer;
     let timer = aio::http::LoopTimer;
     let start = aio::now();
     let mut sleep = timer.sleep(Duration::from_secs(10));

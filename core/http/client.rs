@@ -25,14 +25,14 @@ const MAX_IDLE_PER_SERVER: usize = 8;
 /// abandons the request (and closes its connection) at the deadline.
 ///
 /// ```
-/// use aio::http::{get, serve, Full, Response};
+/// use aio::http::{get, respond, serve, StatusCode};
 ///
 /// aio::run(async {
 ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 ///     let url = format!("http://{}/hello", listener.local_addr().unwrap());
 ///     aio::task_group!(|tg| {
 ///         let server = tg.create_task(serve(listener, |request| async move {
-///             Response::new(Full::from(format!("you asked for {}", request.uri().path())))
+///             respond(StatusCode::OK, format!("you asked for {}", request.uri().path()))
 ///         }));
 ///         let response = get(&url).await.unwrap();
 ///         assert_eq!(response.status(), 200);
@@ -55,14 +55,14 @@ pub async fn get(url: &str) -> Result<Response<Bytes>, HttpError> {
 /// Cancelling a call (a `timeout!`, a cancelled task) closes its connection.
 ///
 /// ```
-/// use aio::http::{serve, Client, Full, HttpError, Response};
+/// use aio::http::{respond, serve, Client, HttpError, StatusCode};
 ///
 /// aio::run(async {
 ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 ///     let base = format!("http://{}", listener.local_addr().unwrap());
 ///     aio::task_group!(|tg| {
 ///         let server = tg.create_task(serve(listener, |_| async {
-///             Response::new(Full::from("0123456789"))
+///             respond(StatusCode::OK, "0123456789")
 ///         }));
 ///         let client = Client::new().max_response_size(8);
 ///         let err = client.get(&format!("{base}/")).await.unwrap_err();
@@ -105,7 +105,7 @@ impl Client {
     /// missing.
     ///
     /// ```
-    /// use aio::http::{read_body, serve, Bytes, Client, Request, Response, Full};
+    /// use aio::http::{read_body, respond, serve, Bytes, Client, Request, StatusCode};
     ///
     /// aio::run(async {
     ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -113,7 +113,7 @@ impl Client {
     ///     aio::task_group!(|tg| {
     ///         let server = tg.create_task(serve(listener, |request| async move {
     ///             let body = read_body(request.into_body(), 1024).await.unwrap_or_default();
-    ///             Response::new(Full::new(body))
+    ///             respond(StatusCode::OK, body)
     ///         }));
     ///         let request = Request::post(url).body(Bytes::from("ping")).unwrap();
     ///         let response = Client::new().request(request).await.unwrap();

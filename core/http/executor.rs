@@ -11,7 +11,7 @@ use std::future::Future;
 /// [`aio::run`](crate::run) ends.
 ///
 /// ```
-/// use hyper::rt::Executor;
+/// use aio::http::hyper::rt::Executor;
 /// use std::{cell::Cell, rc::Rc};
 ///
 /// aio::run(async {

@@ -12,30 +12,24 @@ use std::task::{ready, Context, Poll};
 /// that hyper's connection builders can drive it on the loop.
 ///
 /// ```
-/// use aio::http::{Bytes, Empty, Io, Request};
+/// use aio::http::hyper::client::conn::http1;
+/// use aio::http::{respond, serve, Bytes, Empty, Io, Request, StatusCode};
 ///
 /// aio::run(async {
 ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 ///     let addr = listener.local_addr().unwrap();
 ///     aio::task_group!(|tg| {
-///         tg.create_task(async {
-///             // A server that answers one request by hand.
-///             let (stream, _) = listener.accept().await?;
-///             let mut request = [0; 4];
-///             stream.read_exact(&mut request).await?;
-///             stream.write_all(b"HTTP/1.1 204 No Content\r\n\r\n").await
-///         });
-///         // hyper's own client over an aio stream.
-///         let stream = aio::net::TcpStream::connect(addr).await.unwrap();
-///         let (mut send, conn) = hyper::client::conn::http1::handshake(Io::new(stream))
-///             .await
-///             .unwrap();
-///         let request = Request::get("/").header("host", "x").body(Empty::<Bytes>::new());
-///         let response = aio::select_first! {
-///             r = send.send_request(request.unwrap()) => r.unwrap(),
-///             _ = conn => panic!("the connection ended first"),
-///         };
-///         assert_eq!(response.status(), 204);
+///         let server = tg.create_task(serve(listener, |_| async { respond(StatusCode::OK, "hi") }));
+///         // hyper's own client over an aio stream; its connection is a child.
+///         let stream = aio::net::TcpStream::connect(addr).await?;
+///         let (mut send, connection) = http1::handshake(Io::new(stream)).await?;
+///         tg.create_task(connection);
+///         let request = Request::get("/").header("host", "example").body(Empty::<Bytes>::new())?;
+///         let response = send.send_request(request).await?;
+///         assert_eq!(response.status(), 200);
+///         drop(send); // the connection ends once nothing can send on it
+///         server.cancel();
+///         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
 ///     })
 ///     .unwrap();
 /// });

@@ -1,10 +1,57 @@
-//! HTTP on the loop: hyper 1.x with aio as its runtime (feature `hyper`).
+//! HTTP on the loop: hyper 1.x with aio as its runtime (feature `hyper`),
+//! and the two things scripts do most, fetching a URL and serving requests.
 //!
-//! Holds what hyper needs from a runtime ([`Io`], [`LoopTimer`],
-//! [`LoopExecutor`]) and thin helpers over it.
+//! ```
+//! use aio::http::{respond, serve, Client, StatusCode};
+//!
+//! aio::run(async {
+//!     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+//!     let base = format!("http://{}", listener.local_addr().unwrap());
+//!     aio::task_group!(|tg| {
+//!         let server = tg.create_task(serve(listener, |request| async move {
+//!             match request.uri().path() {
+//!                 "/" => respond(StatusCode::OK, "home"),
+//!                 _ => respond(StatusCode::NOT_FOUND, "no such page"),
+//!             }
+//!         }));
+//!         let client = Client::new();
+//!         let home = client.get(&format!("{base}/")).await.unwrap();
+//!         assert_eq!((home.status(), home.body().as_ref()), (StatusCode::OK, &b"home"[..]));
+//!         let missing = client.get(&format!("{base}/nope")).await.unwrap();
+//!         assert_eq!(missing.status(), 404); // an answer, not an error
+//!         server.cancel();
+//!     })
+//!     .unwrap();
+//! });
+//! ```
+//!
+//! | need | aio |
+//! |---|---|
+//! | fetch a URL | [`get`], [`Client`] (keep-alive, a size limit) → `Response<Bytes>` or [`HttpError`] |
+//! | serve requests | [`serve`] (connections are task-group children), [`respond`], [`read_body`] |
+//! | hyper's runtime pieces | [`Io`] (`rt::Read`/`rt::Write`), [`LoopTimer`] (`rt::Timer`), [`LoopExecutor`] (`rt::Executor`) |
+//!
+//! Everything runs on the loop's thread: handlers and hyper's futures need
+//! not be `Send`, and hyper's timeouts follow the loop's clock (on
+//! [`Clock::Virtual`](crate::Clock) they take no real time). Time limits on
+//! requests come from aio: `aio::timeout!(d, { client.get(url).await })`.
+//! Only HTTP/1.1 is built (hyper's `http1`, `client` and `server` features).
+//!
+//! # TLS (https)
+//!
+//! Not included: [`get`] refuses `https://` URLs with a message saying so.
+//! A TLS library with `futures` I/O traits fits in [`Io`] as is, since aio's
+//! streams have those traits. With `futures-rustls`: a client connects an
+//! aio [`TcpStream`](crate::net::TcpStream), wraps it with
+//! `TlsConnector::connect(server_name, stream)`, and hands
+//! `Io::new(tls_stream)` to `hyper::client::conn::http1::handshake`; a server
+//! implements [`Listener`] with an `accept` that accepts a TCP connection
+//! and returns `TlsAcceptor::accept(stream)`'s stream, then calls [`serve`]
+//! with it. This path was not tried as part of aio's tests (no TLS crate
+//! is a dependency).
 //!
 //! Imports `net` (streams and listeners), `time` (the loop's clock), `task`
-//! (spawning) and `sync`.
+//! (spawning), `sync` (an event) and `scope` (the server's task group).
 
 mod body;
 mod client;
@@ -28,5 +75,6 @@ pub use timer::LoopTimer;
 
 pub use bytes::Bytes;
 pub use http_body_util::{BodyExt, Empty, Full};
+pub use hyper;
 pub use hyper::body::Incoming;
 pub use hyper::{header, Method, Request, Response, StatusCode, Uri};

@@ -35,7 +35,7 @@ use std::pin::pin;
 /// send a request's headers.
 ///
 /// ```
-/// use aio::http::{get, serve, Full, Response};
+/// use aio::http::{get, respond, serve, StatusCode};
 /// use std::cell::Cell;
 ///
 /// aio::run(async {
@@ -45,7 +45,7 @@ use std::pin::pin;
 ///     aio::task_group!(|tg| {
 ///         let server = tg.create_task(serve(listener, |_request| async {
 ///             hits.set(hits.get() + 1);
-///             Response::new(Full::from(format!("visitor {}", hits.get())))
+///             respond(StatusCode::OK, format!("visitor {}", hits.get()))
 ///         }));
 ///         assert_eq!(get(&url).await.unwrap().body(), "visitor 1");
 ///         assert_eq!(get(&url).await.unwrap().body(), "visitor 2");

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 /// them while the loop polls its connection.
 ///
 /// ```
-/// use hyper::rt::Timer;
+/// use aio::http::hyper::rt::Timer;
 /// use std::time::Duration;
 ///
 /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {

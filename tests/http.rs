@@ -206,11 +206,10 @@ async fn a_server_closing_before_or_during_the_response_is_a_closed_error() {
         b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly this much",
     ];
     for reply in replies {
-        let (served, fetched) = aio::gather!(answer_once(&listener, reply), async {
+        let ((), fetched) = aio::gather!(answer_once(&listener, reply), async {
             Ok::<_, std::io::Error>(get(&format!("{base}/")).await)
         })
         .unwrap();
-        let _ = served;
         let err = fetched.unwrap_err();
         assert!(matches!(err, HttpError::Closed { .. }), "{err:?}");
         assert!(
@@ -335,13 +334,12 @@ async fn cancelling_the_server_cancels_a_handler_in_progress_and_runs_its_cleanu
             aio::sleep(Duration::from_secs(3600)).await;
             respond(StatusCode::OK, "too late")
         }));
-        let fetch = tg.create_task(async { get(&format!("{base}/")).await.map(|_| ()) });
+        tg.create_task(async { get(&format!("{base}/")).await.map(|_| ()) });
         started.wait().await;
         server.cancel();
         aio::yield_now().await;
         assert!(cleaned.get(), "the handler was dropped with the server");
         assert!(server.is_done());
-        let _ = fetch;
     })
     .map_err(|group| {
         let err = group.failures()[0].error::<HttpError>().unwrap();
@@ -451,9 +449,8 @@ async fn a_client_sending_garbage_loses_its_connection_and_the_server_serves_on(
 
 #[aio::test]
 async fn a_client_that_sends_no_request_is_closed_after_30_s_of_the_loops_clock() {
-    let (listener, base) = listener().await;
+    let (listener, _) = listener().await;
     let addr = listener.local_addr().unwrap();
-    let _ = base;
     aio::task_group!(|tg| {
         let server = tg.create_task(serve(listener, hello));
         let silent = TcpStream::connect(addr).await.unwrap();

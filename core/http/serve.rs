@@ -67,37 +67,43 @@ where
     let (builder, handler) = (&builder, &handler);
     let stopping = Event::new();
     let stopping = &stopping;
+    let listener = &listener;
     let served = crate::task_group!(|tg| {
-        // However the accepting ends (cancelled, failed), the connections
-        // still open finish the request they are in and close.
-        let _stop = SetOnDrop(stopping);
-        loop {
-            let stream = match listener.accept().await {
-                Ok(stream) => stream,
-                Err(e) if is_transient(&e) => continue,
-                Err(e) => return Err::<(), _>(e),
-            };
-            tg.create_task(async move {
-                let service = service_fn(|request| {
-                    let response = handler(request);
-                    async move { Ok::<_, Infallible>(response.await) }
+        let group = tg.handle();
+        // Accepting is a child rather than the body: a group polls its body
+        // whenever a child wakes, and each poll of an accept is a system call.
+        tg.create_task(async move {
+            // However the accepting ends (cancelled, failed), the connections
+            // still open finish the request they are in and close.
+            let _stop = SetOnDrop(stopping);
+            loop {
+                let stream = match listener.accept().await {
+                    Ok(stream) => stream,
+                    Err(e) if is_transient(&e) => continue,
+                    Err(e) => return Err::<(), _>(e),
+                };
+                group.create_task(async move {
+                    let service = service_fn(|request| {
+                        let response = handler(request);
+                        async move { Ok::<_, Infallible>(response.await) }
+                    });
+                    let mut connection = pin!(builder.serve_connection(Io::new(stream), service));
+                    let mut stop = pin!(stopping.wait());
+                    let mut closing = false;
+                    // A failed connection (a client that sent garbage or
+                    // went away) concerns that client only.
+                    let _ = poll_fn(|cx| {
+                        if !closing && stop.as_mut().poll(cx).is_ready() {
+                            // Finish the request in progress, then close.
+                            closing = true;
+                            connection.as_mut().graceful_shutdown();
+                        }
+                        connection.as_mut().poll(cx)
+                    })
+                    .await;
                 });
-                let mut connection = pin!(builder.serve_connection(Io::new(stream), service));
-                let mut stop = pin!(stopping.wait());
-                let mut closing = false;
-                // A failed connection (a client that sent garbage or went
-                // away) concerns that client only.
-                let _ = poll_fn(|cx| {
-                    if !closing && stop.as_mut().poll(cx).is_ready() {
-                        // Finish the request in progress, then close.
-                        closing = true;
-                        connection.as_mut().graceful_shutdown();
-                    }
-                    connection.as_mut().poll(cx)
-                })
-                .await;
-            });
-        }
+            }
+        });
     });
     served.map_err(HttpError::Server)
 }

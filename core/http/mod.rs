@@ -41,14 +41,30 @@
 //!
 //! Not included: [`get`] refuses `https://` URLs with a message saying so.
 //! A TLS library with `futures` I/O traits fits in [`Io`] as is, since aio's
-//! streams have those traits. With `futures-rustls`: a client connects an
-//! aio [`TcpStream`](crate::net::TcpStream), wraps it with
-//! `TlsConnector::connect(server_name, stream)`, and hands
-//! `Io::new(tls_stream)` to `hyper::client::conn::http1::handshake`; a server
-//! implements [`Listener`] with an `accept` that accepts a TCP connection
-//! and returns `TlsAcceptor::accept(stream)`'s stream, then calls [`serve`]
-//! with it. This path was not tried as part of aio's tests (no TLS crate
-//! is a dependency).
+//! streams have those traits. With `futures-rustls`, a server implements
+//! [`Listener`] with a TLS handshake after each accept, and a client wraps
+//! its stream before hyper's handshake:
+//!
+//! ```text
+//! struct TlsListener { tcp: aio::net::TcpListener, acceptor: futures_rustls::TlsAcceptor }
+//!
+//! impl aio::http::Listener for TlsListener {
+//!     type Stream = futures_rustls::server::TlsStream<aio::net::TcpStream>;
+//!     async fn accept(&self) -> std::io::Result<Self::Stream> {
+//!         let (tcp, _) = self.tcp.accept().await?;
+//!         self.acceptor.accept(tcp).await
+//!     }
+//! }
+//! // serve(TlsListener { .. }, handler) as for plain TCP; and a client:
+//! let tcp = aio::net::TcpStream::connect(addr).await?;
+//! let tls = connector.connect(server_name, tcp).await?; // a futures_rustls::TlsConnector
+//! let (mut send, connection) = hyper::client::conn::http1::handshake(aio::http::Io::new(tls)).await?;
+//! ```
+//!
+//! This was tried (futures-rustls 0.26 with the `ring` provider, a
+//! self-signed certificate from rcgen): a request went through such a
+//! server and client. It is not among aio's tests, since no TLS crate is a
+//! dependency of aio.
 //!
 //! Imports `net` (streams and listeners), `time` (the loop's clock), `task`
 //! (spawning), `sync` (an event) and `scope` (the server's task group).

@@ -16,13 +16,14 @@ use std::io;
 use std::pin::pin;
 
 /// Serves HTTP/1.1 on `listener`, calling `handler` for each request, until
-/// cancelled (or until accepting fails).
+/// cancelled; it returns only with an error (accepting failed, a handler
+/// panicked).
 ///
 /// Each connection is a child of a [`task_group!`](crate::task_group) that
 /// the server owns; its requests (one at a time, as HTTP/1.1 has them) run
 /// inside it. So handlers may borrow what outlives the call (no `'static`,
 /// no `Send`), and they end with the server: cancelling `serve` cancels every
-/// connection, and returns once their cleanup ran. A handler in the middle
+/// connection, and the cancellation completes once their cleanup ran. A handler in the middle
 /// of a request can catch that cancellation with
 /// [`catch_cancel`](crate::catch_cancel) to finish gracefully: its response is
 /// still sent, and its connection then closes.

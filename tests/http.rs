@@ -514,3 +514,59 @@ async fn the_timer_sleeps_on_the_loops_clock_and_can_be_moved() {
     let never = timer.sleep(Duration::MAX);
     assert!(aio::timeout(Duration::from_secs(1), never).await.is_err());
 }
+
+/// A reader that writes `data` and reports `claimed` bytes read.
+struct Reader {
+    data: &'static [u8],
+    claimed: usize,
+}
+
+impl futures_io::AsyncRead for Reader {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &mut [u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        buf[..self.data.len()].copy_from_slice(self.data);
+        std::task::Poll::Ready(Ok(self.claimed))
+    }
+}
+
+#[test]
+fn io_hands_hyper_the_bytes_read_and_refuses_a_reader_claiming_more_than_its_room() {
+    use aio::http::hyper::rt::{Read, ReadBuf};
+    use std::mem::MaybeUninit;
+    let poll = |reader: Reader, room: usize| {
+        let mut storage = vec![MaybeUninit::<u8>::uninit(); room];
+        let mut buf = ReadBuf::uninit(&mut storage);
+        let mut io = aio::http::Io::new(reader);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let polled = std::pin::Pin::new(&mut io).poll_read(&mut cx, buf.unfilled());
+        let std::task::Poll::Ready(result) = polled else {
+            panic!("a ready reader gave Pending");
+        };
+        result.map(|()| buf.filled().to_vec())
+    };
+    let read = poll(
+        Reader {
+            data: b"abc",
+            claimed: 3,
+        },
+        8,
+    )
+    .unwrap();
+    assert_eq!(read, b"abc");
+    let err = poll(
+        Reader {
+            data: b"abc",
+            claimed: 9,
+        },
+        8,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("more bytes than it was given room for"),
+        "{err}"
+    );
+}

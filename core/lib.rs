@@ -47,6 +47,7 @@
 //! | `create_subprocess_exec`, `create_subprocess_shell` | [`process`]: [`process::Command`], [`process::shell`] → [`process::Child`] |
 //! | `loop.add_signal_handler`, Ctrl-C | [`EventLoop::add_signal_handler`], [`signal`]: [`signal::ctrl_c`], [`signal::Signals`] |
 //! | (tokio's `interval`) | [`interval`], [`interval_at`] → [`Interval`] |
+//! | (aiohttp, with hyper) | `http` (feature `hyper`): `http::get`, `http::Client`, `http::serve` |
 
 #![deny(missing_docs)]
 
@@ -54,6 +55,8 @@ extern crate self as aio;
 
 mod cancel;
 mod event_loop;
+#[cfg(feature = "hyper")]
+pub mod http;
 pub mod net;
 #[cfg(unix)]
 pub mod process;

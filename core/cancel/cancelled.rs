@@ -59,7 +59,7 @@ pub enum CancelReason {
     #[non_exhaustive]
     ParentCancelled {
         /// Why the scope around the group was cancelled.
-        parent: Box<CancelReason>,
+        parent: Arc<CancelReason>,
     },
     /// The group was stopped with `tg.cancel()`.
     #[non_exhaustive]

@@ -73,11 +73,17 @@ pub(crate) trait Child {
 
     /// Requests the child's cancellation; true when nothing inside catches
     /// it, so the group drops the child now.
-    fn cancel(&self, core: &LoopCore, cancelled: Cancelled, grace_until: Option<Instant>) -> bool;
+    fn cancel(
+        &self,
+        registry: &CancelRegistry,
+        cancelled: &Cancelled,
+        grace_until: Option<Instant>,
+    ) -> bool;
 
-    /// Drops the child's future now (it was cancelled); a panic in its
-    /// cleanup comes back as a failure.
-    fn drop_now(self: Pin<&mut Self>) -> Option<Box<Failure>>;
+    /// Drops the child's future now (it was cancelled, for `why` unless its
+    /// own request says otherwise); a panic in its cleanup comes back as a
+    /// failure.
+    fn drop_now(self: Pin<&mut Self>, why: Option<&Cancelled>) -> Option<Box<Failure>>;
 }
 
 /// Runs a child's future for the group; yields the child's failure, if any.
@@ -213,11 +219,20 @@ where
         }
     }
 
-    fn cancel(&self, core: &LoopCore, cancelled: Cancelled, grace_until: Option<Instant>) -> bool {
+    fn cancel(
+        &self,
+        registry: &CancelRegistry,
+        cancelled: &Cancelled,
+        grace_until: Option<Instant>,
+    ) -> bool {
         let state = &self.cell.state;
-        state.request(cancelled, grace_until);
-        let registry = CancelRegistry::of(core);
-        if state.must_drop(registry.catchers(state.key.get())) {
+        let catchers = registry.catchers(state.key.get());
+        if catchers == 0 && !state.is_requested() {
+            // Nothing inside to tell: dropped now, with no request to keep.
+            return true;
+        }
+        state.request(cancelled.clone(), grace_until);
+        if state.must_drop(catchers) {
             return true;
         }
         registry.wake_catchers(state);
@@ -227,13 +242,18 @@ where
         false
     }
 
-    fn drop_now(self: Pin<&mut Self>) -> Option<Box<Failure>> {
+    fn drop_now(self: Pin<&mut Self>, why: Option<&Cancelled>) -> Option<Box<Failure>> {
         let (slot, cell) = self.future();
         if slot.is_none() {
             return None;
         }
         let failure = drop_caught(slot, || cell.name());
-        cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+        let cancelled = match (cell.state.cancelled(), why) {
+            (Some(own), _) => own,
+            (None, Some(why)) => why.clone(),
+            (None, None) => cell.cancelled(),
+        };
+        cell.finish(Err(ChildError::Cancelled(cancelled)));
         failure
     }
 }

@@ -160,7 +160,7 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Ended<T>> {
         self.before(core, cx);
-        self.poll_inside(body.as_mut(), core, cx);
+        self.poll_inside(body.as_mut(), core);
         self.after(body, core, cx)
     }
 
@@ -178,14 +178,19 @@ where
         }
     }
 
-    /// Polls the body and the children woken, inside the group's scope.
-    fn poll_inside(&mut self, body: Pin<&mut Option<B>>, core: &LoopCore, cx: &mut Context<'_>) {
+    /// Polls the body (if something woke it) and the children woken, inside
+    /// the group's scope.
+    fn poll_inside(&mut self, body: Pin<&mut Option<B>>, core: &LoopCore) {
         let state = &*self.group.state;
         state.polling.set(true);
         let _polled = ClearPolling(state);
         let (value, buf) = (&mut self.value, &mut self.buf);
+        let body_due = state.take_woken(buf);
         enter(core, &state.scope, || {
-            Self::poll_body(body, value, state, core, cx);
+            if body_due {
+                let mut body_cx = Context::from_waker(&state.body_waker);
+                Self::poll_body(body, value, state, core, &mut body_cx);
+            }
             state.poll_ready(core, buf);
         });
     }
@@ -205,7 +210,7 @@ where
             if state.stopping.borrow().is_none() {
                 *state.stopping.borrow_mut() =
                     Some(Cancelled::new(CancelReason::ParentCancelled {
-                        parent: Box::new(outer.reason().clone()),
+                        parent: std::sync::Arc::new(outer.reason().clone()),
                     }));
             }
         }

@@ -84,21 +84,29 @@ async fn demo() -> Result<(), String> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| e.to_string())?;
-    let result = aio::task_group!(supervise |tg| {
-        let addr = tg
-            .start(|started| serve(listener, started))
-            .await
-            .map_err(|e| e.to_string())?;
-        println!("listening on {addr}");
-        for (name, lines) in [("alice", &["hello"][..]), ("bob", &["hi there"][..])] {
-            tg.create_task(async move { client(addr, name, lines).await.map_err(|e| e.to_string()) });
+    let result = aio::task_group!(
+        supervise | tg | {
+            let addr = tg
+                .start(|started| serve(listener, started))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("listening on {addr}");
+            for (name, lines) in [("alice", &["hello"][..]), ("bob", &["hi there"][..])] {
+                tg.create_task(async move {
+                    client(addr, name, lines).await.map_err(|e| e.to_string())
+                });
+            }
+            aio::sleep(Duration::from_millis(100)).await;
+            // A third client makes its handler fail: the server's group
+            // cancels the other handlers, which say goodbye.
+            tg.create_task(async move {
+                client(addr, "carol", &["fail"])
+                    .await
+                    .map_err(|e| e.to_string())
+            });
+            Ok::<(), String>(())
         }
-        aio::sleep(Duration::from_millis(100)).await;
-        // A third client makes its handler fail: the server's group
-        // cancels the other handlers, which say goodbye.
-        tg.create_task(async move { client(addr, "carol", &["fail"]).await.map_err(|e| e.to_string()) });
-        Ok::<(), String>(())
-    });
+    );
     match result {
         Ok(((), failures)) => {
             for failure in failures {

@@ -11,7 +11,7 @@ use crate::threads::{set_default_pool, ThreadPool};
 use crate::time::{deadline_after, deadline_at_seconds};
 use std::cell::Cell;
 use std::fmt;
-use std::future::Future;
+use std::future::IntoFuture;
 use std::pin::pin;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -64,8 +64,8 @@ impl EventLoop {
     /// run. Panics if another loop runs on this thread, if the loop is closed,
     /// if [`stop`](Self::stop) is called before the future completes, or if the
     /// main task is cancelled; a panic of the future itself propagates.
-    pub fn run_until_complete<F: Future>(&self, future: F) -> F::Output {
-        let future = pin!(MainFuture::new(future, None));
+    pub fn run_until_complete<F: IntoFuture>(&self, future: F) -> F::Output {
+        let future = pin!(MainFuture::new(future.into_future(), None));
         match self
             .core
             .block_on(Some(future), "EventLoop::run_until_complete")
@@ -201,7 +201,8 @@ impl EventLoop {
     /// Schedules `future` as a task on this loop; see [`create_task`](crate::create_task).
     pub fn create_task<F>(&self, future: F) -> Task<F::Output>
     where
-        F: Future + 'static,
+        F: IntoFuture,
+        F::IntoFuture: 'static,
         F::Output: 'static,
     {
         spawn_on(&self.core, future)

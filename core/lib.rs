@@ -138,8 +138,8 @@ pub use sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
 };
 pub use task::{
-    all_tasks, create_task, current_task, AbortOnDrop, InvalidStateError, Panic, Promise, Task,
-    TaskError, TaskRef,
+    all_tasks, create_task, current_task, AbortOnDrop, InvalidStateError, JoinTarget, Panic,
+    Promise, PromiseRef, PromiseWait, Task, TaskError, TaskJoin, TaskRef,
 };
 pub use threads::{
     run_coroutine_threadsafe, run_in_executor, to_thread, Blocking, LoopClosed, LoopHandle,

@@ -6,7 +6,7 @@ use crate::runtime::Clock;
 use crate::runtime::CtrlC;
 use crate::runtime::Interrupted;
 use crate::task::{shutdown_tasks, MainFuture, DEFAULT_SHUTDOWN_GRACE};
-use std::future::Future;
+use std::future::IntoFuture;
 use std::pin::pin;
 use std::time::Duration;
 
@@ -27,7 +27,7 @@ use std::time::Duration;
 /// }
 /// assert_eq!(aio::run(greet()), "Done!");
 /// ```
-pub fn run<F: Future>(future: F) -> F::Output {
+pub fn run<F: IntoFuture>(future: F) -> F::Output {
     Runner::new().run(future)
 }
 
@@ -116,10 +116,10 @@ impl Runner {
     /// [`add_signal_handler`](crate::EventLoop::add_signal_handler)) takes
     /// Ctrl-C over while it listens. After `run` returns, Ctrl-C does again
     /// what it did before.
-    pub fn run<F: Future>(&self, future: F) -> F::Output {
+    pub fn run<F: IntoFuture>(&self, future: F) -> F::Output {
         let ctrl_c = CtrlC::install(&self.event_loop.core, self.graceful_signals);
         let outcome = {
-            let future = pin!(MainFuture::new(future, Some(self.grace)));
+            let future = pin!(MainFuture::new(future.into_future(), Some(self.grace)));
             self.event_loop.core.block_on(Some(future), "aio::run")
         };
         if let Some(signal) = ctrl_c.as_ref().and_then(CtrlC::pressed) {

@@ -473,3 +473,31 @@ fn waiting_on_no_tasks_is_a_clear_error() {
         .unwrap_or_default();
     assert!(msg.contains("at least one"), "{msg}");
 }
+
+// An await by reference that was given up on leaves nothing behind.
+
+#[aio::test]
+async fn an_await_by_reference_given_up_on_neither_holds_off_a_cancel_nor_cancels_later() {
+    let finished = Rc::new(Cell::new(false));
+    let f = finished.clone();
+    let mut inner = aio::create_task(async move {
+        aio::sleep(secs(100)).await;
+        f.set(true);
+    });
+    let outer = aio::create_task(async move {
+        aio::select_first! {
+            _ = &mut inner => unreachable!(),
+            _ = aio::sleep(secs(1)) => {},
+        }
+        aio::sleep(secs(50)).await; // not a catch point: dropped when cancelled
+        inner
+    });
+    aio::sleep(secs(2)).await;
+    outer.cancel();
+    assert!(outer.await.unwrap_err().is_cancelled());
+    assert_eq!(time(), 2.0, "the cancel was not held off by a stale await");
+    // The inner task was only awaited by reference: its handle went with
+    // the outer task's future, not mid-await, so it was detached and ran on.
+    aio::sleep(secs(200)).await;
+    assert!(finished.get());
+}

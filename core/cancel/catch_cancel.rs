@@ -7,7 +7,7 @@ use crate::cancel::frames::enter;
 use crate::cancel::registry::CancelRegistry;
 use crate::cancel::state::CancelState;
 use crate::runtime::expect_current;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -49,9 +49,9 @@ use std::task::{Context, Poll};
 ///     assert_eq!(task.await.unwrap(), "cleaned up");
 /// });
 /// ```
-pub fn catch_cancel<F: Future>(future: F) -> CatchCancel<F> {
+pub fn catch_cancel<F: IntoFuture>(future: F) -> CatchCancel<F::IntoFuture> {
     CatchCancel {
-        future: Some(future),
+        future: Some(future.into_future()),
         scope: CancelState::default(),
         slot: CatcherSlot::default(),
     }

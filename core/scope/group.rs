@@ -16,7 +16,7 @@ use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::Failure;
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::future::Future;
+use std::future::IntoFuture;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::pin::Pin;
@@ -87,7 +87,8 @@ impl Wake for BodyWake {
 impl<'g> GroupState<'g> {
     fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
     where
-        F: Future + 'g,
+        F: IntoFuture,
+        F::IntoFuture: 'g,
         F::Output: ChildOutcome,
     {
         let n = self.next_child.get();
@@ -102,7 +103,7 @@ impl<'g> GroupState<'g> {
                 .clone()
                 .unwrap_or_else(|| Cancelled::new(CancelReason::LoopShutdown));
             cell.state.request(why, None);
-            drop(ChildRun::new(future, cell));
+            drop(ChildRun::new(future.into_future(), cell));
             return handle;
         }
         let index = match self.free.borrow_mut().pop() {
@@ -117,7 +118,7 @@ impl<'g> GroupState<'g> {
         let waker = Waker::from(wake.clone());
         *cell.waker.borrow_mut() = Some(waker.clone());
         self.slots.borrow_mut()[index] = Some(Slot {
-            child: Box::pin(ChildRun::new(future, cell)),
+            child: Box::pin(ChildRun::new(future.into_future(), cell)),
             wake,
             waker,
         });
@@ -308,7 +309,8 @@ impl<'g> TaskGroup<'g> {
     /// `()` or a `Result`: an `Err` (or a panic) fails the group.
     pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
     where
-        F: Future + 'g,
+        F: IntoFuture,
+        F::IntoFuture: 'g,
         F::Output: ChildOutcome,
     {
         self.state.create_task(future)
@@ -376,7 +378,8 @@ impl<'g> GroupHandle<'g> {
     /// decided to stop, the child is cancelled at once.
     pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
     where
-        F: Future + 'g,
+        F: IntoFuture,
+        F::IntoFuture: 'g,
         F::Output: ChildOutcome,
     {
         self.state.create_task(future)

@@ -6,7 +6,7 @@ use crate::cancel::{enter, find_scope, CancelRegistry, CancelState, Cancelled, C
 use crate::runtime::{expect_current, with_current, LoopCore};
 use crate::scope::cancel_scope::CancelScope;
 use crate::time::{sleep_until, Sleep};
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
@@ -75,8 +75,8 @@ impl CancelScope {
     ///     assert_eq!(outcome, None);
     /// });
     /// ```
-    pub fn run<F: Future>(&self, future: F) -> ScopeRun<'_, F> {
-        ScopeRun::new(ScopeHold::Borrowed(self), future)
+    pub fn run<F: IntoFuture>(&self, future: F) -> ScopeRun<'_, F::IntoFuture> {
+        ScopeRun::new(ScopeHold::Borrowed(self), future.into_future())
     }
 }
 

@@ -5,7 +5,7 @@ use crate::runtime::expect_current;
 use crate::task::{spawn_on, Task, TaskError};
 use std::cell::RefCell;
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -40,7 +40,8 @@ use std::task::{Context, Poll};
 /// ```
 pub fn shield<F>(future: F) -> Shield<F::Output>
 where
-    F: Future + 'static,
+    F: IntoFuture,
+    F::IntoFuture: 'static,
     F::Output: 'static,
 {
     expect_current("aio::shield", |core| {

@@ -6,7 +6,7 @@ use crate::scope::cancel_scope::CancelScope;
 use crate::scope::scope_run::{ScopeHold, ScopeRun};
 use crate::time::{deadline_after, now};
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -129,12 +129,12 @@ fn timeout_scope<'s, F>(scope: ScopeHold<'s>, future: F) -> Timeout<'s, F> {
 /// });
 /// ```
 #[track_caller]
-pub fn timeout<F: Future>(delay: Duration, future: F) -> Timeout<'static, F> {
+pub fn timeout<F: IntoFuture>(delay: Duration, future: F) -> Timeout<'static, F::IntoFuture> {
     let location = Location::caller();
     let deadline = deadline_after(now(), delay);
     timeout_scope(
         ScopeHold::Owned(CancelScope::make(location, true, deadline)),
-        future,
+        future.into_future(),
     )
 }
 
@@ -149,10 +149,10 @@ pub fn timeout<F: Future>(delay: Duration, future: F) -> Timeout<'static, F> {
 /// });
 /// ```
 #[track_caller]
-pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<'static, F> {
+pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<'static, F::IntoFuture> {
     timeout_scope(
         ScopeHold::Owned(CancelScope::make(Location::caller(), true, Some(deadline))),
-        future,
+        future.into_future(),
     )
 }
 
@@ -174,7 +174,7 @@ pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<'static, F
 /// });
 /// ```
 #[track_caller]
-pub fn wait_for<F: Future>(future: F, delay: Duration) -> Timeout<'static, F> {
+pub fn wait_for<F: IntoFuture>(future: F, delay: Duration) -> Timeout<'static, F::IntoFuture> {
     timeout(delay, future)
 }
 
@@ -192,12 +192,15 @@ pub fn wait_for<F: Future>(future: F, delay: Duration) -> Timeout<'static, F> {
 /// });
 /// ```
 #[track_caller]
-pub fn move_on_after<F: Future>(delay: Duration, future: F) -> ScopeRun<'static, F> {
+pub fn move_on_after<F: IntoFuture>(
+    delay: Duration,
+    future: F,
+) -> ScopeRun<'static, F::IntoFuture> {
     let location = Location::caller();
     let deadline = deadline_after(now(), delay);
     ScopeRun::new(
         ScopeHold::Owned(CancelScope::make(location, false, deadline)),
-        future,
+        future.into_future(),
     )
 }
 
@@ -212,10 +215,10 @@ pub fn move_on_after<F: Future>(delay: Duration, future: F) -> ScopeRun<'static,
 /// });
 /// ```
 #[track_caller]
-pub fn move_on_at<F: Future>(deadline: Instant, future: F) -> ScopeRun<'static, F> {
+pub fn move_on_at<F: IntoFuture>(deadline: Instant, future: F) -> ScopeRun<'static, F::IntoFuture> {
     ScopeRun::new(
         ScopeHold::Owned(CancelScope::make(Location::caller(), false, Some(deadline))),
-        future,
+        future.into_future(),
     )
 }
 

@@ -1,13 +1,9 @@
 //! `AbortOnDrop`: a task handle whose drop cancels the task.
 
 use crate::cancel::{CancelReason, Cancelled};
-use crate::task::error::TaskError;
 use crate::task::handle::Task;
 use crate::task::root;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 /// A task handle that cancels its task when dropped; see
 /// [`Task::abort_on_drop`]. Await it like the task.
@@ -18,6 +14,12 @@ pub struct AbortOnDrop<T> {
 impl<T> AbortOnDrop<T> {
     pub(crate) fn new(task: Task<T>) -> Self {
         AbortOnDrop { task: Some(task) }
+    }
+
+    pub(crate) fn task_mut(&mut self) -> &mut Task<T> {
+        self.task
+            .as_mut()
+            .expect("the task is there until the guard drops")
     }
 
     /// The task.
@@ -32,18 +34,6 @@ impl<T> AbortOnDrop<T> {
         self.task
             .take()
             .expect("the task is there until the guard drops")
-    }
-}
-
-impl<T: 'static> Future for AbortOnDrop<T> {
-    type Output = Result<T, TaskError>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let task = self
-            .task
-            .as_mut()
-            .expect("the task is there until the guard drops");
-        Pin::new(task).poll(cx)
     }
 }
 

@@ -17,8 +17,9 @@ use std::time::Duration;
 /// A handle to a task running on the event loop, made by
 /// [`create_task`](crate::create_task).
 ///
-/// Awaiting it gives the task's outcome: `Ok(value)`, or a [`TaskError`] saying
-/// it was cancelled or panicked. Dropping the handle detaches the task: it runs
+/// Awaiting it (by value, or by reference: `(&mut task).await`; see
+/// [`TaskJoin`](crate::TaskJoin)) gives the task's outcome: `Ok(value)`, or a
+/// [`TaskError`] saying it was cancelled or panicked. Dropping the handle detaches the task: it runs
 /// on, owned by the loop, as in asyncio and tokio.
 ///
 /// Awaiting is forwarding (asyncio's rule): if the code awaiting the handle
@@ -284,32 +285,6 @@ impl<T> Task<T> {
     pub fn detach(self) {}
 }
 
-impl<T: 'static> Future for Task<T> {
-    type Output = Result<T, TaskError>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        if let Some(kept) = this.take_kept() {
-            return Poll::Ready(kept);
-        }
-        match this.poll_raw(cx) {
-            Poll::Ready(outcome) => {
-                if this.meta().is_awaited() && this.end_await(outcome.as_ref().err()) {
-                    // The task ended cancelled by the awaiting side's own
-                    // cancellation: that side ends cancelled here.
-                    return Poll::Pending;
-                }
-                this.meta().mark_taken();
-                Poll::Ready(outcome)
-            }
-            Poll::Pending => {
-                this.wait(cx);
-                Poll::Pending
-            }
-        }
-    }
-}
-
 impl<T: 'static> Task<T> {
     /// The outcome kept by `result()`, taken; panics if it was taken before.
     fn take_kept(&mut self) -> Option<Result<T, TaskError>> {
@@ -322,6 +297,34 @@ impl<T: 'static> Task<T> {
             panic!("aio::Task polled after it returned its outcome; await a task once");
         }
         None
+    }
+
+    /// Polls for the outcome as an await does: a catch point while waiting
+    /// (see [`TaskJoin`](crate::TaskJoin)). `Pending` after the outcome
+    /// came when the awaiting side must end cancelled.
+    pub(crate) fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>> {
+        if let Some(kept) = self.take_kept() {
+            return Poll::Ready(kept);
+        }
+        match self.poll_raw(cx) {
+            Poll::Ready(outcome) => {
+                if self.meta().is_awaited() && self.end_await(outcome.as_ref().err()) {
+                    // The task ended cancelled by the awaiting side's own
+                    // cancellation: that side ends cancelled here. The
+                    // outcome stays with the handle (awaited by reference,
+                    // it can be read again).
+                    self.meta().keep_outcome(Box::new(outcome));
+                    self.meta().mark_taken();
+                    return Poll::Pending;
+                }
+                self.meta().mark_taken();
+                Poll::Ready(outcome)
+            }
+            Poll::Pending => {
+                self.wait(cx);
+                Poll::Pending
+            }
+        }
     }
 
     /// Waits for the outcome without being a catch point: a cancellation of
@@ -342,16 +345,8 @@ impl<T> Drop for Task<T> {
     fn drop(&mut self) {
         let meta = self.meta();
         if meta.is_awaited() {
-            // The awaiting code was dropped mid-await: the task goes with it.
+            // An await of it was leaked (forgotten): its catch point leaves.
             let _ = self.end_await(None);
-            if root::request_cancel(
-                meta,
-                false,
-                Cancelled::new(CancelReason::AwaitAbandoned),
-                None,
-            ) {
-                meta.wake_to_cancel();
-            }
         }
         // The kept outcome need not be `Send`: it is dropped here, on the
         // loop's thread, not with the metadata wherever its last waker is.

@@ -20,8 +20,9 @@ mod task_ref;
 pub use abort_on_drop::AbortOnDrop;
 pub use error::{Panic, TaskError};
 pub use handle::Task;
-pub use promise::{InvalidStateError, Promise};
+pub use promise::{InvalidStateError, Promise, PromiseRef, PromiseWait};
 pub use spawn::create_task;
+pub use task_await::{JoinTarget, TaskJoin};
 pub use task_ref::{all_tasks, current_task, TaskRef};
 
 pub(crate) use error::panic_message;

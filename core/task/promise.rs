@@ -4,7 +4,7 @@ use crate::cancel::{reraise, take_catchable, CancelRegistry, Cancelled, CatcherS
 use crate::runtime::{expect_current, with_current};
 use event_listener::{Event, EventListener};
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
@@ -55,9 +55,6 @@ struct Shared<T> {
 /// ```
 pub struct Promise<T> {
     shared: Arc<Shared<T>>,
-    listener: Option<EventListener>,
-    /// While awaited on a loop, this await is a catch point there.
-    catcher: CatcherSlot,
 }
 
 impl<T> Promise<T> {
@@ -68,8 +65,6 @@ impl<T> Promise<T> {
                 state: Mutex::new(State::Pending),
                 done: Event::new(),
             }),
-            listener: None,
-            catcher: CatcherSlot::default(),
         }
     }
 
@@ -156,8 +151,6 @@ impl<T> Clone for Promise<T> {
     fn clone(&self) -> Self {
         Promise {
             shared: self.shared.clone(),
-            listener: None,
-            catcher: CatcherSlot::default(),
         }
     }
 }
@@ -168,19 +161,97 @@ impl<T> Default for Promise<T> {
     }
 }
 
-impl<T> Unpin for Promise<T> {}
-
-/// Awaiting a promise on a loop is a catch point, as in asyncio: if the
-/// awaiting code is cancelled, the promise is cancelled (with the same
-/// reason) and the awaiting code ends cancelled; if the promise was set first,
-/// its value is returned. Wrap the promise in [`shield`](crate::shield) to
-/// leave it alone.
-impl<T: Clone> Future for Promise<T> {
+impl<T: Clone> IntoFuture for Promise<T> {
     type Output = Result<T, Cancelled>;
+    type IntoFuture = PromiseWait<Promise<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        PromiseWait::new(self)
+    }
+}
+
+impl<'a, T: Clone> IntoFuture for &'a Promise<T> {
+    type Output = Result<T, Cancelled>;
+    type IntoFuture = PromiseWait<&'a Promise<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        PromiseWait::new(self)
+    }
+}
+
+/// The await of a [`Promise`] (`promise.await` or `(&promise).await`).
+///
+/// On a loop it is a catch point, as in asyncio: if the awaiting code is
+/// cancelled, the promise is cancelled (with the same reason) and the
+/// awaiting code ends cancelled; if the promise was set first, its value is
+/// returned. Wrap the promise in [`shield`](crate::shield) to leave it alone.
+/// Dropping the await leaves nothing behind.
+///
+/// ```
+/// aio::run(async {
+///     let promise = aio::Promise::new();
+///     promise.set_result(3).unwrap();
+///     assert_eq!((&promise).await, Ok(3));
+///     assert_eq!(promise.await, Ok(3));
+/// });
+/// ```
+#[must_use = "a promise's await does nothing unless polled"]
+pub struct PromiseWait<P> {
+    promise: P,
+    listener: Option<EventListener>,
+    catcher: CatcherSlot,
+}
+
+impl<P> PromiseWait<P> {
+    fn new(promise: P) -> Self {
+        PromiseWait {
+            promise,
+            listener: None,
+            catcher: CatcherSlot::default(),
+        }
+    }
+
+    fn release_catcher(&mut self) {
+        if self.catcher.is_registered() {
+            with_current(|core| self.catcher.release(&CancelRegistry::of(core)));
+        }
+    }
+}
+
+impl<P> Unpin for PromiseWait<P> {}
+
+/// A promise, owned or borrowed, as a [`PromiseWait`] holds it.
+pub trait PromiseRef {
+    /// The promise's value.
+    type Value;
+    /// The promise.
+    #[doc(hidden)]
+    fn promise(&self) -> &Promise<Self::Value>;
+}
+
+impl<T> PromiseRef for Promise<T> {
+    type Value = T;
+    fn promise(&self) -> &Promise<T> {
+        self
+    }
+}
+
+impl<T> PromiseRef for &Promise<T> {
+    type Value = T;
+    fn promise(&self) -> &Promise<T> {
+        self
+    }
+}
+
+impl<P: PromiseRef> Future for PromiseWait<P>
+where
+    P::Value: Clone,
+{
+    type Output = Result<P::Value, Cancelled>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         loop {
-            if let Some(outcome) = self.result() {
+            if let Some(outcome) = self.promise.promise().result() {
                 self.listener = None;
                 self.release_catcher();
                 return Poll::Ready(outcome);
@@ -188,7 +259,7 @@ impl<T: Clone> Future for Promise<T> {
             match self.listener.as_mut() {
                 None => {
                     // Listen, then look again: a set between the two is seen.
-                    self.listener = Some(self.shared.done.listen());
+                    self.listener = Some(self.promise.promise().shared.done.listen());
                 }
                 Some(listener) => {
                     if Pin::new(listener).poll(cx).is_pending() {
@@ -203,7 +274,7 @@ impl<T: Clone> Future for Promise<T> {
             let registry = CancelRegistry::of(core);
             if let Some(cancelled) = take_catchable(core, &registry) {
                 let origin = cancelled.origin;
-                if this.cancel_as(cancelled) {
+                if this.promise.promise().cancel_as(cancelled) {
                     this.catcher.release(&registry);
                     reraise(core, &registry, origin);
                     return true;
@@ -221,17 +292,15 @@ impl<T: Clone> Future for Promise<T> {
     }
 }
 
-impl<T> Promise<T> {
-    fn release_catcher(&mut self) {
-        if self.catcher.is_registered() {
-            with_current(|core| self.catcher.release(&CancelRegistry::of(core)));
-        }
+impl<P> Drop for PromiseWait<P> {
+    fn drop(&mut self) {
+        self.release_catcher();
     }
 }
 
-impl<T> Drop for Promise<T> {
-    fn drop(&mut self) {
-        self.release_catcher();
+impl<P> fmt::Debug for PromiseWait<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PromiseWait").finish_non_exhaustive()
     }
 }
 

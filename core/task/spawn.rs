@@ -4,14 +4,16 @@ use crate::runtime::expect_current;
 use crate::runtime::LoopCore;
 use crate::task::body::TaskFuture;
 use crate::task::handle::Task;
-use std::future::Future;
+use std::future::IntoFuture;
 
 /// Spawns `future` as a task of `core` that starts at the loop's next turn.
 pub(crate) fn spawn_on<F>(core: &LoopCore, future: F) -> Task<F::Output>
 where
-    F: Future + 'static,
+    F: IntoFuture,
+    F::IntoFuture: 'static,
     F::Output: 'static,
 {
+    let future = future.into_future();
     Task::new(core.spawn_raw(move |meta| TaskFuture::new(meta, future)))
 }
 
@@ -32,7 +34,8 @@ where
 /// ```
 pub fn create_task<F>(future: F) -> Task<F::Output>
 where
-    F: Future + 'static,
+    F: IntoFuture,
+    F::IntoFuture: 'static,
     F::Output: 'static,
 {
     expect_current("aio::create_task", |core| spawn_on(core, future))

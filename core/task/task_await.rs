@@ -2,12 +2,160 @@
 //! cancellation of the awaiting side is forwarded to the task, and the await
 //! goes on waiting for the task's outcome.
 
-use crate::cancel::{reraise, take_catchable, CancelRegistry, CatcherSlot};
+use crate::cancel::{
+    reraise, take_catchable, CancelReason, CancelRegistry, Cancelled, CatcherSlot,
+};
 use crate::runtime::with_current;
+use crate::task::abort_on_drop::AbortOnDrop;
 use crate::task::error::TaskError;
 use crate::task::handle::Task;
 use crate::task::root;
-use std::task::Context;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// The await of a task's handle: what `task.await` and `(&mut task).await`
+/// run. While it waits it is a catch point: a cancellation of the awaiting
+/// code is forwarded to the task (same reason) and the await goes on waiting
+/// for the task's outcome. Dropped while waiting (the awaiting code was
+/// dropped for good), it leaves nothing behind; if it owned the handle, the
+/// task is cancelled with it.
+///
+/// ```
+/// use std::time::Duration;
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let mut task = aio::create_task(async {
+///         aio::sleep(Duration::from_secs(2)).await;
+///         "done"
+///     });
+///     // A deadline on the await reaches the task (asyncio's `wait_for`).
+///     assert!(aio::timeout(Duration::from_secs(1), &mut task).await.is_err());
+///     assert!(task.await.unwrap_err().is_cancelled());
+///
+///     // To give up waiting and leave the task running, shield it.
+///     let mut work = aio::shield(async {
+///         aio::sleep(Duration::from_secs(2)).await;
+///         "done"
+///     });
+///     assert!(aio::timeout(Duration::from_secs(1), &mut work).await.is_err());
+///     assert_eq!(work.await.unwrap(), "done");
+/// });
+/// ```
+#[must_use = "a task's await does nothing unless polled"]
+pub struct TaskJoin<H: JoinTarget> {
+    handle: H,
+}
+
+/// What a [`TaskJoin`] awaits: a task's handle, owned or borrowed.
+pub trait JoinTarget: Unpin {
+    /// The task's value.
+    type Value;
+    /// The handle.
+    #[doc(hidden)]
+    fn task(&mut self) -> &mut Task<Self::Value>;
+    /// True when the await owns the handle: dropping it mid-await cancels
+    /// the task.
+    #[doc(hidden)]
+    fn owns(&self) -> bool;
+}
+
+impl<T> JoinTarget for Task<T> {
+    type Value = T;
+    fn task(&mut self) -> &mut Task<T> {
+        self
+    }
+    fn owns(&self) -> bool {
+        true
+    }
+}
+
+impl<T> JoinTarget for &mut Task<T> {
+    type Value = T;
+    fn task(&mut self) -> &mut Task<T> {
+        self
+    }
+    fn owns(&self) -> bool {
+        false
+    }
+}
+
+impl<T> JoinTarget for AbortOnDrop<T> {
+    type Value = T;
+    fn task(&mut self) -> &mut Task<T> {
+        self.task_mut()
+    }
+    fn owns(&self) -> bool {
+        true
+    }
+}
+
+impl<T: 'static> IntoFuture for Task<T> {
+    type Output = Result<T, TaskError>;
+    type IntoFuture = TaskJoin<Task<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        TaskJoin { handle: self }
+    }
+}
+
+impl<'a, T: 'static> IntoFuture for &'a mut Task<T> {
+    type Output = Result<T, TaskError>;
+    type IntoFuture = TaskJoin<&'a mut Task<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        TaskJoin { handle: self }
+    }
+}
+
+impl<T: 'static> IntoFuture for AbortOnDrop<T> {
+    type Output = Result<T, TaskError>;
+    type IntoFuture = TaskJoin<AbortOnDrop<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        TaskJoin { handle: self }
+    }
+}
+
+impl<H: JoinTarget> Future for TaskJoin<H>
+where
+    H::Value: 'static,
+{
+    type Output = Result<H::Value, TaskError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.handle.task().poll_join(cx)
+    }
+}
+
+impl<H: JoinTarget> Drop for TaskJoin<H> {
+    fn drop(&mut self) {
+        let owns = self.handle.owns();
+        let task = self.handle.task();
+        if task.meta().is_awaited() {
+            // Given up mid-await: the catch point leaves; an owned handle
+            // takes the task with it.
+            let _ = task.end_await(None);
+            if owns
+                && root::request_cancel(
+                    task.meta(),
+                    false,
+                    Cancelled::new(CancelReason::AwaitAbandoned),
+                    None,
+                )
+            {
+                task.meta().wake_to_cancel();
+            }
+        }
+    }
+}
+
+impl<H: JoinTarget> fmt::Debug for TaskJoin<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TaskJoin").finish_non_exhaustive()
+    }
+}
 
 impl<T> Task<T> {
     /// The await is waiting: it is a catch point. A cancellation of the

@@ -5,7 +5,7 @@ use crate::runtime::{ChildWake, ReadyList};
 use crate::scope::Elapsed;
 use crate::time::{sleep, Sleep};
 use futures_core::Stream;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -33,18 +33,18 @@ type Running<F> = Option<(Pin<Box<F>>, Arc<ChildWake>, Waker)>;
 ///     assert_eq!(order, [1, 2, 3]);
 /// });
 /// ```
-pub fn as_completed<I, F>(futures: I) -> AsCompleted<F>
+pub fn as_completed<I, F>(futures: I) -> AsCompleted<F::IntoFuture>
 where
     I: IntoIterator<Item = F>,
-    F: Future,
+    F: IntoFuture,
 {
     let ready = Arc::new(ReadyList::default());
-    let running: Vec<Running<F>> = futures
+    let running: Vec<Running<F::IntoFuture>> = futures
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
             let wake = ChildWake::new(i, ready.clone());
-            Some((Box::pin(f), wake.clone(), Waker::from(wake)))
+            Some((Box::pin(f.into_future()), wake.clone(), Waker::from(wake)))
         })
         .collect();
     AsCompleted {

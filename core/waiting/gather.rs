@@ -1,7 +1,7 @@
 //! `gather`: run several awaitables concurrently, results in input order.
 
 use crate::runtime::{ChildWake, ReadyList};
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -24,12 +24,12 @@ use std::task::{Context, Poll, Waker};
 ///     assert_eq!(aio::gather(work).await, Ok(vec![10, 20, 30]));
 /// });
 /// ```
-pub fn gather<I, F, T, E>(futures: I) -> Gather<F, FailFast>
+pub fn gather<I, F, T, E>(futures: I) -> Gather<F::IntoFuture, FailFast>
 where
     I: IntoIterator<Item = F>,
-    F: Future<Output = Result<T, E>>,
+    F: IntoFuture<Output = Result<T, E>>,
 {
-    Gather::new(futures)
+    Gather::new(futures.into_iter().map(IntoFuture::into_future))
 }
 
 /// Runs `futures` concurrently and returns every outcome in input order, as
@@ -42,12 +42,12 @@ where
 /// ]));
 /// assert_eq!(outcomes, vec![Ok(1), Err("bad")]);
 /// ```
-pub fn gather_all<I, F>(futures: I) -> Gather<F, ReturnAll>
+pub fn gather_all<I, F>(futures: I) -> Gather<F::IntoFuture, ReturnAll>
 where
     I: IntoIterator<Item = F>,
-    F: Future,
+    F: IntoFuture,
 {
-    Gather::new(futures)
+    Gather::new(futures.into_iter().map(IntoFuture::into_future))
 }
 
 /// Mode of [`gather`]: the first `Err` ends it.

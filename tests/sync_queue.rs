@@ -149,3 +149,38 @@ async fn lifo_queue_gives_the_last_first() {
     assert_eq!(q.get().await, Ok(2));
     assert_eq!(q.get().await, Ok(1));
 }
+
+type PutTask = aio::Task<Result<(), QueueShutDown<&'static str>>>;
+
+/// A full queue of capacity one ("first" in it) and two putters waiting, `a`
+/// then `b`.
+async fn full_queue_with_two_putters() -> (Rc<Queue<&'static str>>, PutTask, PutTask) {
+    let q = Rc::new(Queue::new(1));
+    q.put("first").await.unwrap();
+    let (q1, q2) = (q.clone(), q.clone());
+    let a = aio::create_task(async move { q1.put("a").await });
+    let b = aio::create_task(async move { q2.put("b").await });
+    aio::yield_now().await;
+    (q, a, b)
+}
+
+#[aio::test]
+async fn a_putter_cancelled_after_being_given_room_passes_it_on() {
+    let (q, a, b) = full_queue_with_two_putters().await;
+    assert_eq!(q.get_nowait(), Ok("first")); // room meant for `a`...
+    a.cancel(); // ...cancelled before it ran
+    let b = aio::wait_for(b, Duration::from_secs(60)).await;
+    assert_eq!(b.expect("`b` got the room").unwrap(), Ok(()));
+    assert_eq!(q.get_nowait(), Ok("b"));
+}
+
+#[aio::test]
+async fn a_putter_cancelled_while_waiting_leaves_no_trace() {
+    let (q, a, b) = full_queue_with_two_putters().await;
+    a.cancel();
+    assert!(a.await.is_err());
+    assert_eq!(q.get().await, Ok("first"));
+    b.await.unwrap().unwrap();
+    assert_eq!(q.get_nowait(), Ok("b"));
+    assert!(q.empty());
+}

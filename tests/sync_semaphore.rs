@@ -66,3 +66,69 @@ async fn a_bounded_semaphore_refuses_a_release_beyond_its_initial_value() {
     plain.release().unwrap();
     assert_eq!(plain.available(), 2);
 }
+
+#[aio::test]
+async fn a_waiter_cancelled_while_waiting_leaves_no_trace() {
+    let sem = Rc::new(Semaphore::new(1));
+    let permit = sem.acquire().await;
+    let waiters: Vec<_> = (0..3)
+        .map(|_| {
+            let s = sem.clone();
+            aio::create_task(async move { s.acquire().await.forget() })
+        })
+        .collect();
+    aio::yield_now().await;
+    for w in &waiters {
+        w.cancel();
+    }
+    for w in waiters {
+        assert!(w.await.is_err());
+    }
+    assert_eq!(sem.available(), 0, "cancelled waiters add no permits");
+    drop(permit);
+    assert_eq!(sem.available(), 1);
+    let _one = sem.try_acquire().expect("the one permit");
+    assert!(sem.try_acquire().is_none(), "and only one");
+}
+
+#[aio::test]
+async fn try_acquire_and_locked_follow_the_free_permits_and_the_waiters() {
+    let sem = Rc::new(Semaphore::new(2));
+    assert!(!sem.locked());
+    let a = sem.try_acquire().expect("a free permit");
+    assert!(!sem.locked());
+    let b = sem.try_acquire().expect("the second free permit");
+    assert!(sem.locked());
+    assert!(sem.try_acquire().is_none());
+    let s = sem.clone();
+    let waiter = aio::create_task(async move { s.acquire().await.forget() });
+    aio::yield_now().await;
+    drop(a); // handed to the waiter
+    assert!(sem.locked(), "the freed permit went to the waiter");
+    waiter.await.unwrap();
+    drop(b);
+    assert!(!sem.locked());
+    assert_eq!(sem.available(), 1);
+}
+
+#[aio::test]
+async fn releasing_a_semaphore_past_the_largest_count_is_an_error() {
+    let sem = Semaphore::new(usize::MAX);
+    assert_eq!(sem.release(), Err(aio::sync::OverRelease));
+    assert_eq!(sem.available(), usize::MAX, "nothing was lost");
+}
+
+#[aio::test]
+async fn a_permit_given_back_past_the_maximum_panics_naming_the_fix() {
+    let sem = BoundedSemaphore::new(1);
+    let permit = sem.acquire().await;
+    sem.release().unwrap(); // wrong: the permit is still held
+    let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(permit)));
+    let payload = dropped.expect_err("giving back past the bound panics");
+    let message = payload.downcast_ref::<&str>().expect("a message");
+    assert!(
+        message.contains("release() only for permits you forgot"),
+        "{message}"
+    );
+    assert_eq!(sem.available(), 1, "the bound holds");
+}

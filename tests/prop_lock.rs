@@ -16,6 +16,7 @@ enum Op {
     Lock { patience: Patience, hold: u8 },
     TryLock { hold: u8 },
     Pause(u8),
+    CancelPeer(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> + Clone {
@@ -23,6 +24,7 @@ fn op() -> impl Strategy<Value = Op> + Clone {
         4 => (patience(), pauses()).prop_map(|(patience, hold)| Op::Lock { patience, hold }),
         1 => pauses().prop_map(|hold| Op::TryLock { hold }),
         1 => pauses().prop_map(Op::Pause),
+        1 => any::<u8>().prop_map(Op::CancelPeer),
     ]
 }
 
@@ -81,6 +83,7 @@ async fn actor(shared: Rc<Shared>, id: usize, ops: Vec<Op>) {
                 }
             }
             Op::Pause(ms) => pause(ms).await,
+            Op::CancelPeer(peer) => cancel_peer(id, peer),
         }
     }
 }
@@ -98,7 +101,7 @@ proptest! {
                 entries: Cell::new(0),
             });
             let s = shared.clone();
-            run_tasks(&program, move |id, ops| actor(s.clone(), id, ops)).await;
+            run_tasks(&program, move |id, ops| actor(s.clone(), id, ops), || {}).await;
             shared.model.borrow().assert_idle();
             assert!(!shared.lock.locked(), "the lock is free at the end");
             assert_eq!(shared.lock.try_lock().unwrap().len(), shared.entries.get());

@@ -30,6 +30,7 @@ enum Op {
     /// a full bounded one.
     Release,
     Pause(u8),
+    CancelPeer(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> + Clone {
@@ -40,6 +41,7 @@ fn op() -> impl Strategy<Value = Op> + Clone {
             .prop_map(|(patience, hold)| Op::ForgetThenRelease { patience, hold }),
         1 => Just(Op::Release),
         1 => pauses().prop_map(Op::Pause),
+        1 => any::<u8>().prop_map(Op::CancelPeer),
     ]
 }
 
@@ -130,6 +132,7 @@ async fn actor(shared: Rc<Shared>, id: usize, ops: Vec<Op>) {
                 assert_eq!(shared.sem.available(), shared.model.borrow().available);
             }
             Op::Pause(ms) => pause(ms).await,
+            Op::CancelPeer(peer) => cancel_peer(id, peer),
         }
     }
 }
@@ -157,7 +160,7 @@ fn check(program: Vec<(Vec<Op>, Option<u16>)>, permits: usize, bounded: bool) {
             holders: Cell::new(0),
         });
         let s = shared.clone();
-        run_tasks(&program, move |id, ops| actor(s.clone(), id, ops)).await;
+        run_tasks(&program, move |id, ops| actor(s.clone(), id, ops), || {}).await;
         shared.model.borrow().assert_idle();
         assert_eq!(
             shared.sem.available(),

@@ -9,9 +9,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed};
-use std::cell::Cell;
 use std::future::Future;
-use std::rc::Rc;
 use std::time::Duration;
 
 /// Reproducible: the same programs on every run unless the env asks.
@@ -115,18 +113,31 @@ pub fn tasks<Op: std::fmt::Debug>(
     )
 }
 
+/// Virtual time by which every program has done all it can: a task still
+/// waiting then waits for something the program never provides.
+pub const QUIET: Duration = Duration::from_secs(60);
+
 /// Spawns one task per program entry, cancels those with a cancellation
-/// time when it comes, and waits for all of them within [`LIMIT`]. Returns
-/// which tasks were cancelled before they finished.
+/// time when it comes, calls `closing` at [`QUIET`] (to check that whatever
+/// still waits has nothing to wait for, then let it go), and waits for all
+/// tasks within [`LIMIT`]. Returns which tasks were cancelled.
 pub async fn run_tasks<Op: Clone + 'static, F: Future<Output = ()> + 'static>(
     program: &[(Vec<Op>, Option<u16>)],
     mut body: impl FnMut(usize, Vec<Op>) -> F,
+    closing: impl FnOnce(),
 ) -> Vec<bool> {
     let start = aio::now();
+    PEERS.with(|peers| *peers.borrow_mut() = program.iter().map(|_| (None, false)).collect());
     let tasks: Vec<_> = program
         .iter()
         .enumerate()
-        .map(|(id, (ops, _))| aio::create_task(body(id, ops.clone())))
+        .map(|(id, (ops, _))| {
+            let body = body(id, ops.clone());
+            aio::create_task(async move {
+                PEERS.with(|peers| peers.borrow_mut()[id].0 = aio::current_task());
+                body.await
+            })
+        })
         .collect();
     let mut cancels: Vec<(u16, usize)> = program
         .iter()
@@ -134,25 +145,47 @@ pub async fn run_tasks<Op: Clone + 'static, F: Future<Output = ()> + 'static>(
         .filter_map(|(id, (_, at))| at.map(|at| (at, id)))
         .collect();
     cancels.sort();
-    let cancelled: Vec<Rc<Cell<bool>>> = tasks.iter().map(|_| Rc::default()).collect();
     for (at, id) in cancels {
         aio::sleep_until(start + Duration::from_millis(at.into())).await;
-        if !tasks[id].is_done() {
-            tasks[id].cancel();
-            cancelled[id].set(true);
+        if tasks[id].cancel() {
+            PEERS.with(|peers| peers.borrow_mut()[id].1 = true);
         }
     }
+    aio::sleep_until(start + QUIET).await;
+    closing();
     finishes("a task of the program", async {
         for (id, task) in tasks.into_iter().enumerate() {
             match task.await {
                 Ok(()) => {}
-                Err(aio::TaskError::Cancelled) => assert!(cancelled[id].get()),
+                Err(aio::TaskError::Cancelled) => {
+                    assert!(PEERS.with(|peers| peers.borrow()[id].1), "task {id}")
+                }
                 Err(err) => panic!("task {id} failed: {err}"),
             }
         }
     })
     .await;
-    cancelled.iter().map(|c| c.get()).collect()
+    PEERS.with(|peers| peers.borrow_mut().drain(..).map(|(_, c)| c).collect())
+}
+
+thread_local! {
+    /// The tasks of the running program, and whether each was cancelled.
+    static PEERS: std::cell::RefCell<Vec<(Option<aio::TaskRef>, bool)>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// Cancels task `peer` (modulo their number) of the running program, unless
+/// it is `me`: at once, in the middle of whatever `me` just did (such as
+/// handing it a lock, a permit or an item).
+pub fn cancel_peer(me: usize, peer: u8) {
+    PEERS.with(|peers| {
+        let mut peers = peers.borrow_mut();
+        let target = usize::from(peer) % peers.len();
+        if target != me && peers[target].0.as_ref().is_some_and(|task| task.cancel()) {
+            peers[target].1 = true;
+        }
+    })
 }
 
 /// Runs `f` when dropped: a task's bookkeeping that must happen however it

@@ -227,11 +227,11 @@ fn check<O: QueueOrder<u8> + 'static>(
         let closing = || {
             let model = shared.model.borrow();
             assert!(
-                !(model.getting > 0 && !model.items.is_empty()),
+                model.getting == 0 || model.items.is_empty(),
                 "a get waits while an item is there: {model:?}"
             );
             assert!(
-                !(model.putting > 0 && !model.full() && !model.shut_down),
+                model.putting == 0 || model.full() || model.shut_down,
                 "a put waits while there is room: {model:?}"
             );
             drop(model);

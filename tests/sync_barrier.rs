@@ -162,3 +162,22 @@ async fn one_party_passes_at_once_every_time() {
     }
     assert_eq!(barrier.parties(), 1);
 }
+
+#[aio::test]
+async fn indices_stay_distinct_when_a_waiter_leaves_before_the_pass() {
+    let barrier = Rc::new(Barrier::new(3));
+    let b = barrier.clone();
+    let impatient =
+        aio::create_task(async move { aio::wait_for(b.wait(), Duration::from_secs(1)).await });
+    aio::yield_now().await; // arrives first: index 0 for now
+    let tasks = parties(&barrier, 1); // index 1
+    assert!(impatient.await.unwrap().is_err(), "timed out, left");
+    let late = parties(&barrier, 1);
+    aio::yield_now().await;
+    let mut indices = vec![finishes(barrier.wait()).await.unwrap()];
+    for t in tasks.into_iter().chain(late) {
+        indices.push(t.await.unwrap().unwrap());
+    }
+    indices.sort();
+    assert_eq!(indices, [0, 1, 2], "one index each");
+}

@@ -2,7 +2,7 @@
 
 use super::errors::BrokenBarrier;
 use event_listener::{Event as Listeners, EventListener};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 /// A meeting point for `parties` tasks, as asyncio's `Barrier`: each `wait`
@@ -30,6 +30,12 @@ pub struct Barrier {
     /// Tasks inside: waiting for the barrier to fill, or released and not
     /// yet out.
     count: Cell<usize>,
+    /// Arrival tickets: a task's index is its rank among the tasks of its
+    /// pass, so the tickets of those who left before the pass filled
+    /// (cancelled) are skipped.
+    next_ticket: Cell<u64>,
+    first_ticket: Cell<u64>,
+    left_early: RefCell<Vec<u64>>,
     /// Woken on every change of state.
     listeners: Listeners,
 }
@@ -57,6 +63,9 @@ impl Barrier {
             parties,
             state: Cell::new(State::Filling),
             count: Cell::new(0),
+            next_ticket: Cell::new(0),
+            first_ticket: Cell::new(0),
+            left_early: RefCell::new(Vec::new()),
             listeners: Listeners::new(),
         }
     }
@@ -71,17 +80,28 @@ impl Barrier {
         if self.state.get() == State::Broken {
             return Err(BrokenBarrier);
         }
-        let index = self.count.get();
-        self.count.set(index + 1);
-        // Leaves when dropped: returned or cancelled, waiting or released.
-        let _inside = Inside(self);
-        if index + 1 == self.parties {
-            self.set_state(State::Draining);
-            return Ok(index);
+        let ticket = self.next_ticket.get();
+        self.next_ticket.set(ticket + 1);
+        if self.count.get() == 0 {
+            // The first of a new pass.
+            self.first_ticket.set(ticket);
+            self.left_early.borrow_mut().clear();
         }
-        self.until(|state| state != State::Filling).await;
+        self.count.set(self.count.get() + 1);
+        // Leaves when dropped: returned or cancelled, waiting or released.
+        let _inside = Inside {
+            barrier: self,
+            ticket,
+        };
+        if self.count.get() < self.parties {
+            self.until(|state| state != State::Filling).await;
+        } else {
+            self.set_state(State::Draining);
+        }
         match self.state.get() {
-            State::Draining => Ok(index),
+            // The pass is complete and nobody enters until all left: the
+            // tickets are settled.
+            State::Draining => Ok(self.index(ticket)),
             _ => Err(BrokenBarrier),
         }
     }
@@ -119,6 +139,16 @@ impl Barrier {
         self.state.get() == State::Broken
     }
 
+    fn index(&self, ticket: u64) -> usize {
+        let earlier_left = self
+            .left_early
+            .borrow()
+            .iter()
+            .filter(|t| **t < ticket)
+            .count();
+        (ticket - self.first_ticket.get()) as usize - earlier_left
+    }
+
     fn set_state(&self, state: State) {
         self.state.set(state);
         self.listeners.notify(usize::MAX);
@@ -139,11 +169,18 @@ impl Barrier {
 }
 
 /// A task inside the barrier; the last one out ends a drain or a reset.
-struct Inside<'a>(&'a Barrier);
+struct Inside<'a> {
+    barrier: &'a Barrier,
+    ticket: u64,
+}
 
 impl Drop for Inside<'_> {
     fn drop(&mut self) {
-        let barrier = self.0;
+        let barrier = self.barrier;
+        if barrier.state.get() == State::Filling {
+            // Cancelled before the pass filled: later arrivals move up.
+            barrier.left_early.borrow_mut().push(self.ticket);
+        }
         let count = barrier.count.get() - 1;
         barrier.count.set(count);
         if count == 0 {

@@ -11,13 +11,13 @@
 # Env:    MUTANTS_TIMEOUT  seconds one test run may take before the mutant
 #                          counts as caught by a hang (default 30)
 #         MUTANTS_OUT      where the reports go (default target/mutants)
-# Prints, per file, cargo-mutants' summary; the survivors are listed in
-# $MUTANTS_OUT/<file>/mutants.out/missed.txt. Exits non-zero if any survive.
+# Prints cargo-mutants' summary and the survivors per file; they are listed
+# in $MUTANTS_OUT/mutants.out/missed.txt. Exits non-zero if any survive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ $# -eq 0 ]; then
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 fi
 command -v cargo-mutants >/dev/null || {
@@ -44,20 +44,31 @@ tests_for() {
 
 # Mutated builds get a scratch copy of the tree and a target dir of their own.
 unset CARGO_TARGET_DIR
-out_root=${MUTANTS_OUT:-target/mutants}
-status=0
+out=${MUTANTS_OUT:-target/mutants}
+files=()
+tests=()
 for file in "$@"; do
     [ -f "$file" ] || { echo "no such file: $file" >&2; exit 2; }
-    test_args=()
+    files+=(--file "$file")
     for t in $(tests_for "$file"); do
-        [ -f "tests/$t.rs" ] && test_args+=(--test "$t")
+        [ -f "tests/$t.rs" ] && tests+=("$t")
     done
-    # A file not mapped above is checked against every test.
-    [ ${#test_args[@]} -eq 0 ] && test_args=(--tests)
-    out="$out_root/$(echo "$file" | tr / _)"
-    mkdir -p "$out"
-    echo "== $file (${test_args[*]})"
-    cargo mutants --file "$file" --timeout "${MUTANTS_TIMEOUT:-30}" \
-        --output "$out" --colors never --no-times -- "${test_args[@]}" || status=1
+done
+# Only the covering test binaries are built and run for each mutant (a file
+# not mapped above is checked against every test).
+cargo_args=()
+for t in $(printf '%s\n' "${tests[@]}" | sort -u); do
+    cargo_args+=(--cargo-arg="--test=$t")
+done
+[ ${#cargo_args[@]} -eq 0 ] && cargo_args=(--cargo-arg=--tests)
+echo "mutating: $* | tests: ${cargo_args[*]}"
+mkdir -p "$out"
+status=0
+cargo mutants "${files[@]}" "${cargo_args[@]}" --timeout "${MUTANTS_TIMEOUT:-30}" \
+    --output "$out" --colors never --no-times || status=$?
+# Survivors per file.
+for file in "$@"; do
+    n=$(grep -c "^$file:" "$out/mutants.out/missed.txt" 2>/dev/null || true)
+    echo "survivors: ${n:-0} $file"
 done
 exit $status

@@ -105,6 +105,8 @@ impl<O: QueueOrder<u8>> Shared<O> {
     fn check(&self) {
         let model = self.model.borrow();
         assert_eq!(self.queue.qsize(), model.items.len(), "{model:?}");
+        assert_eq!(self.queue.empty(), model.items.is_empty(), "{model:?}");
+        assert_eq!(self.queue.maxsize(), model.maxsize);
         assert_eq!(self.queue.full(), model.full(), "{model:?}");
         assert_eq!(self.queue.is_shut_down(), model.shut_down);
     }

@@ -181,3 +181,25 @@ async fn indices_stay_distinct_when_a_waiter_leaves_before_the_pass() {
     indices.sort();
     assert_eq!(indices, [0, 1, 2], "one index each");
 }
+
+#[aio::test]
+async fn parties_and_debug_describe_the_barrier() {
+    let barrier = Rc::new(Barrier::new(3));
+    assert_eq!(barrier.parties(), 3);
+    let tasks = parties(&barrier, 2);
+    aio::yield_now().await;
+    assert_eq!(
+        format!("{barrier:?}"),
+        "Barrier { parties: 3, state: Filling, count: 2 }"
+    );
+    barrier.abort();
+    assert_eq!(
+        format!("{barrier:?}"),
+        "Barrier { parties: 3, state: Broken, count: 2 }"
+    );
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), Err(BrokenBarrier));
+    }
+    assert_eq!(barrier.n_waiting(), 0);
+    assert!(BrokenBarrier.to_string().contains("reset or aborted"));
+}

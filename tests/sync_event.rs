@@ -58,3 +58,11 @@ async fn a_wait_begun_after_set_and_clear_ignores_a_cancelled_waiters_wake_up() 
     event.set();
     assert!(poll_once(&mut second).await.is_ready());
 }
+
+#[aio::test]
+async fn debug_shows_the_flag() {
+    let event = Event::new();
+    assert_eq!(format!("{event:?}"), "Event { set: false }");
+    event.set();
+    assert_eq!(format!("{event:?}"), "Event { set: true }");
+}

@@ -193,3 +193,22 @@ async fn a_lock_raced_in_select_first_against_a_timer_keeps_its_place() {
     impatient.await.unwrap();
     assert_eq!(*log.borrow(), ["first", "impatient"]);
 }
+
+#[aio::test]
+async fn debug_shows_the_holder_state_and_the_waiters() {
+    let lock = Rc::new(Lock::new(5));
+    assert_eq!(format!("{lock:?}"), "Lock { locked: false, waiters: 0 }");
+    let guard = lock.lock().await;
+    assert_eq!(format!("{guard:?}"), "LockGuard(5)");
+    let log: Log = Rc::default();
+    let (l, g) = (lock.clone(), log.clone());
+    let waiting = aio::create_task(async move {
+        let _guard = l.lock().await;
+        g.borrow_mut().push("in".to_string());
+    });
+    aio::yield_now().await;
+    assert_eq!(format!("{lock:?}"), "Lock { locked: true, waiters: 1 }");
+    drop(guard);
+    waiting.await.unwrap();
+    assert_eq!(*log.borrow(), ["in"]);
+}

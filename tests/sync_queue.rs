@@ -86,7 +86,8 @@ async fn join_returns_only_after_as_many_task_done_as_puts() {
         assert!(!joiner.is_done());
         q.task_done().unwrap();
     }
-    joiner.await.unwrap();
+    let joined = aio::wait_for(joiner, Duration::from_secs(3600)).await;
+    joined.expect("join() returned").unwrap();
     assert_eq!(q.task_done(), Err(TooManyTaskDone));
 }
 
@@ -124,7 +125,8 @@ async fn shutdown_immediate_drops_pending_items_and_releases_join() {
     q.shutdown(true);
     assert_eq!(q.qsize(), 0);
     assert_eq!(q.get().await, Err(QueueShutDown(())));
-    joiner.await.unwrap();
+    let joined = aio::wait_for(joiner, Duration::from_secs(3600)).await;
+    joined.expect("join() returned").unwrap();
 }
 
 #[aio::test]
@@ -183,4 +185,26 @@ async fn a_putter_cancelled_while_waiting_leaves_no_trace() {
     b.await.unwrap().unwrap();
     assert_eq!(q.get_nowait(), Ok("b"));
     assert!(q.empty());
+}
+
+#[aio::test]
+async fn debug_and_the_errors_describe_the_queue() {
+    let q = Queue::new(2);
+    q.put_nowait("a").unwrap();
+    assert_eq!(
+        format!("{q:?}"),
+        "Queue { qsize: 1, maxsize: 2, shut_down: false }"
+    );
+    assert_eq!(q.maxsize(), 2);
+    q.shutdown(false);
+    assert_eq!(
+        format!("{q:?}"),
+        "Queue { qsize: 1, maxsize: 2, shut_down: true }"
+    );
+    assert!(aio::sync::QueueFull(1)
+        .to_string()
+        .contains("the queue is full"));
+    assert!(QueueEmpty.to_string().contains("the queue is empty"));
+    assert_eq!(QueueShutDown(()).to_string(), "the queue was shut down");
+    assert!(TooManyTaskDone.to_string().contains("once per get()"));
 }

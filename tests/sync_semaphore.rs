@@ -132,3 +132,42 @@ async fn a_permit_given_back_past_the_maximum_panics_naming_the_fix() {
     );
     assert_eq!(sem.available(), 1, "the bound holds");
 }
+
+#[aio::test]
+async fn debug_and_the_over_release_error_say_what_they_hold() {
+    let sem = BoundedSemaphore::new(2);
+    let _permit = sem.acquire().await;
+    assert_eq!(
+        format!("{sem:?}"),
+        "Semaphore { available: 1, bound: Some(2) }"
+    );
+    assert_eq!(
+        format!("{:?}", Semaphore::new(3)),
+        "Semaphore { available: 3, bound: None }"
+    );
+    let message = aio::sync::OverRelease.to_string();
+    assert!(message.contains("released beyond its maximum"), "{message}");
+    assert!(
+        message.contains("release only permits you acquired"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_permit_given_back_past_the_maximum_while_unwinding_does_not_abort() {
+    let sem = BoundedSemaphore::new(1);
+    let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        aio::run(async {
+            let _permit = sem.acquire().await;
+            sem.release().unwrap(); // wrong, and then the task panics
+            panic!("a panic while the permit is held");
+        })
+    }));
+    let payload = unwound.expect_err("the task's panic propagates");
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"a panic while the permit is held"),
+        "the first panic, not one from the permit's drop, and no abort"
+    );
+    assert_eq!(sem.available(), 1, "the bound holds");
+}

@@ -11,6 +11,7 @@
 # Env:    MUTANTS_TIMEOUT  seconds one test run may take before the mutant
 #                          counts as caught by a hang (default 30)
 #         MUTANTS_OUT      where the reports go (default target/mutants)
+#         MUTANTS_JOBS     mutants built and tested at once (default 1)
 # Prints cargo-mutants' summary and the survivors per file; they are listed
 # in $MUTANTS_OUT/mutants.out/missed.txt. Exits non-zero if any survive.
 set -euo pipefail
@@ -37,7 +38,7 @@ tests_for() {
     core/sync/barrier.rs) echo sync_barrier prop_barrier ;;
     core/sync/event.rs) echo sync_event prop_event ;;
     core/sync/errors.rs) echo sync_queue sync_barrier ;;
-    core/task/promise.rs) echo promise event_loop ;;
+    core/task/promise.rs) echo promise ;;
     *) echo "" ;;
     esac
 }
@@ -64,7 +65,7 @@ done
 echo "mutating: $* | tests: ${cargo_args[*]}"
 mkdir -p "$out"
 status=0
-cargo mutants "${files[@]}" "${cargo_args[@]}" --timeout "${MUTANTS_TIMEOUT:-30}" \
+cargo mutants "${files[@]}" "${cargo_args[@]}" --timeout "${MUTANTS_TIMEOUT:-30}" --jobs "${MUTANTS_JOBS:-1}" \
     --output "$out" --colors never --no-times || status=$?
 # Survivors per file.
 for file in "$@"; do

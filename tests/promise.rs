@@ -6,6 +6,13 @@ use std::time::Duration;
 
 use aio::{Cancelled, InvalidStateError, Promise};
 
+/// Awaits what must finish: a hang fails at once on the virtual clock.
+async fn finishes<T>(fut: impl std::future::Future<Output = T>) -> T {
+    aio::wait_for(fut, Duration::from_secs(3600))
+        .await
+        .expect("finished: nothing waits forever")
+}
+
 #[aio::test]
 async fn every_awaiter_gets_the_value_once_it_is_set() {
     let promise: Promise<String> = Promise::new();
@@ -16,7 +23,7 @@ async fn every_awaiter_gets_the_value_once_it_is_set() {
     assert_eq!(promise.result(), None);
     promise.set_result("value".to_string()).unwrap();
     for a in awaiters {
-        assert_eq!(a.await.unwrap(), Ok("value".to_string()));
+        assert_eq!(finishes(a).await.unwrap(), Ok("value".to_string()));
     }
     assert!(promise.is_done() && !promise.is_cancelled());
     assert_eq!(promise.result(), Some(Ok("value".to_string())));
@@ -46,7 +53,7 @@ async fn cancel_fails_the_awaiters_and_ends_the_promise() {
     aio::yield_now().await;
     assert!(promise.cancel());
     assert!(!promise.cancel(), "cancelled once");
-    assert_eq!(awaiter.await.unwrap(), Err(Cancelled));
+    assert_eq!(finishes(awaiter).await.unwrap(), Err(Cancelled));
     assert!(promise.is_done() && promise.is_cancelled());
     assert_eq!(promise.result(), Some(Err(Cancelled)));
     assert_eq!(promise.set_result(1), Err(InvalidStateError));
@@ -126,6 +133,6 @@ async fn an_awaiter_dropped_while_waiting_leaves_the_others_waiting() {
     first.cancel();
     aio::yield_now().await;
     promise.set_result(3).unwrap();
-    assert_eq!(second.await.unwrap(), Ok(3));
+    assert_eq!(finishes(second).await.unwrap(), Ok(3));
     assert!(first.await.is_err());
 }

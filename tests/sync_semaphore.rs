@@ -157,7 +157,7 @@ async fn debug_and_the_over_release_error_say_what_they_hold() {
 fn a_permit_given_back_past_the_maximum_while_unwinding_does_not_abort() {
     let sem = BoundedSemaphore::new(1);
     let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        aio::run(async {
+        aio::Runner::with_clock(aio::Clock::Virtual).run(async {
             let _permit = sem.acquire().await;
             sem.release().unwrap(); // wrong, and then the task panics
             panic!("a panic while the permit is held");

@@ -3,7 +3,8 @@
 # interpreter that reports undefined behaviour (use after free, data races,
 # aliasing violations, leaks) instead of letting it pass by luck.
 #
-# Usage:  scripts/miri.sh [TEST..]     (default: the list below)
+# Usage:  scripts/miri.sh [TEST..]     (default: the list below; the
+#         property tests prop_* run too when named, slowly)
 # Needs:  nightly with Miri:  rustup component add miri rust-src --toolchain nightly
 # Env:    AIO_PROPTEST_CASES  property-test cases per test (default 4 here:
 #                             the interpreter is ~1000x slower)
@@ -21,11 +22,12 @@ rustup run nightly cargo miri --version >/dev/null 2>&1 || {
 # Behaviour tests of the loop, tasks, scopes, waiting and sync primitives.
 # Left out: net (sockets), ctrl_c (signals to a child process), to_thread and
 # run_coroutine_threadsafe (thread pools, real time), examples, ui (rustc),
-# layout, stress (sizes far beyond the interpreter's speed).
+# layout, stress (sizes far beyond the interpreter's speed), and the
+# property tests (tens of minutes each under the interpreter, even at a few
+# cases: name them to run them).
 default=(
     sync_lock sync_semaphore sync_condition sync_queue sync_event sync_barrier
     promise task_group timeout shield select_first gather wait as_completed
-    prop_lock prop_semaphore prop_condition prop_queue prop_event prop_barrier
 )
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=("${default[@]}")
@@ -36,7 +38,9 @@ export AIO_PROPTEST_CASES=${AIO_PROPTEST_CASES:-4}
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg polling_test_poll_backend"
 export MIRIFLAGS="${MIRIFLAGS:-}"
 # A loop on the real clock reads the time of day, which Miri's isolation
-# refuses: these tests run on the real clock because a plain thread is involved.
-skip=(--skip a_thread_can_set_it_and_wake_the_loop)
+# refuses (this test runs on the real clock because a plain thread is
+# involved); the other leaks a task group's future on purpose, which Miri
+# reports as a leak.
+skip=(--skip a_thread_can_set_it_and_wake_the_loop --skip leaking_the_enclosing_future_is_sound)
 cargo +nightly miri test --no-fail-fast "${args[@]}" -- "${skip[@]}"
 echo "miri: ${#tests[@]} test files passed"

@@ -28,8 +28,9 @@ for san in "${sanitizers[@]}"; do
     # target's crates because --target is given.
     RUSTFLAGS="-Zsanitizer=$san" \
         ASAN_OPTIONS="detect_leaks=1" \
+        LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt print_suppressions=0" \
         TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
         CARGO_TARGET_DIR="$base/sanitizers/$san" \
-        cargo +nightly test -Zbuild-std --target "$target" "${tests[@]}"
+        cargo +nightly test -Zbuild-std --target "$target" --no-fail-fast "${tests[@]}"
     echo "$san sanitizer: ${#tests[@]} test files passed"
 done

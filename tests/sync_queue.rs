@@ -208,3 +208,33 @@ async fn debug_and_the_errors_describe_the_queue() {
     assert_eq!(QueueShutDown(()).to_string(), "the queue was shut down");
     assert!(TooManyTaskDone.to_string().contains("once per get()"));
 }
+
+/// A job ordered by its priority alone: jobs of equal priority are equal.
+#[derive(Debug, PartialEq, Eq)]
+struct Job(u8, &'static str);
+
+impl PartialOrd for Job {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Job {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+#[aio::test]
+async fn priority_queue_gives_equal_items_in_the_order_put() {
+    let q = PriorityQueue::new(0);
+    let jobs = [(2, "z"), (1, "a"), (2, "y"), (3, "c"), (2, "x"), (2, "w")];
+    for (priority, name) in jobs {
+        q.put(Job(priority, name)).await.unwrap();
+    }
+    let mut out = Vec::new();
+    while let Ok(Job(_, name)) = q.get_nowait() {
+        out.push(name);
+    }
+    assert_eq!(out, ["a", "z", "y", "x", "w", "c"]);
+}

@@ -12,6 +12,8 @@
 #                          counts as caught by a hang (default 30)
 #         MUTANTS_OUT      where the reports go (default target/mutants)
 #         MUTANTS_JOBS     mutants built and tested at once (default 1)
+#         MUTANTS_ARGS     more cargo-mutants options, e.g. "--iterate" to test
+#                          again only what the last run did not catch
 # Prints cargo-mutants' summary and the survivors per file; they are listed
 # in $MUTANTS_OUT/mutants.out/missed.txt. Exits non-zero if any survive.
 set -euo pipefail
@@ -66,7 +68,7 @@ echo "mutating: $* | tests: ${cargo_args[*]}"
 mkdir -p "$out"
 status=0
 cargo mutants "${files[@]}" "${cargo_args[@]}" --timeout "${MUTANTS_TIMEOUT:-30}" --jobs "${MUTANTS_JOBS:-1}" \
-    --output "$out" --colors never --no-times || status=$?
+    --output "$out" --colors never --no-times ${MUTANTS_ARGS:-} || status=$?
 # Survivors per file.
 for file in "$@"; do
     n=$(grep -c "^$file:" "$out/mutants.out/missed.txt" 2>/dev/null || true)

@@ -67,7 +67,7 @@ async fn party(shared: Rc<Shared>, rounds: Vec<Round>) {
 }
 
 proptest! {
-    #![proptest_config(config(400))]
+    #![proptest_config(config(800))]
 
     #[test]
     fn parties_pass_in_lockstep(

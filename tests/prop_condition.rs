@@ -116,7 +116,7 @@ async fn actor(shared: Rc<Shared>, id: usize, ops: Vec<Op>) {
 }
 
 proptest! {
-    #![proptest_config(config(500))]
+    #![proptest_config(config(1000))]
 
     #[test]
     fn condition_matches_the_model(program in tasks(op(), 6, 6)) {

@@ -98,7 +98,7 @@ async fn actor(shared: Rc<Shared>, id: usize, ops: Vec<Op>) {
 }
 
 proptest! {
-    #![proptest_config(config(500))]
+    #![proptest_config(config(1000))]
 
     #[test]
     fn event_matches_the_model(program in tasks(op(), 6, 6)) {

@@ -89,7 +89,7 @@ async fn actor(shared: Rc<Shared>, id: usize, ops: Vec<Op>) {
 }
 
 proptest! {
-    #![proptest_config(config(300))]
+    #![proptest_config(config(1000))]
 
     #[test]
     fn lock_matches_the_model(program in tasks(op(), 6, 6)) {

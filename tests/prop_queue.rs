@@ -268,7 +268,7 @@ fn programs() -> impl Strategy<Value = (Program, usize, Option<(u16, bool)>)> {
 }
 
 proptest! {
-    #![proptest_config(config(500))]
+    #![proptest_config(config(600))]
 
     #[test]
     fn fifo_queue_matches_the_model((program, maxsize, shutdown) in programs()) {

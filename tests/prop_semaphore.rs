@@ -172,7 +172,7 @@ fn check(program: Vec<(Vec<Op>, Option<u16>)>, permits: usize, bounded: bool) {
 }
 
 proptest! {
-    #![proptest_config(config(400))]
+    #![proptest_config(config(800))]
 
     #[test]
     fn semaphore_matches_the_model(program in tasks(op(), 6, 6), permits in 1usize..4) {

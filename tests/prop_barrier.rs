@@ -39,6 +39,7 @@ async fn party(shared: Rc<Shared>, rounds: Vec<Round>) {
         shared.aborted.set(true);
         shared.barrier.abort();
     });
+    let start = aio::now();
     for (r, round) in rounds.iter().enumerate() {
         pause(round.before).await;
         let index = loop {
@@ -46,6 +47,10 @@ async fn party(shared: Rc<Shared>, rounds: Vec<Round>) {
             if let Some(outcome) = with_patience(round.patience, shared.barrier.wait()).await {
                 break outcome;
             }
+            assert!(
+                aio::now() - start < QUIET,
+                "round {r} never passed: a lost wake-up"
+            );
         };
         match index {
             Ok(index) => {

@@ -137,7 +137,7 @@ proptest! {
                             assert!(model.notified.is_empty(), "notified, never woken: {model:?}");
                             assert_eq!(n.cond.notify_all(), model.notify(usize::MAX));
                         }
-                        aio::sleep(std::time::Duration::from_secs(1)).await;
+                        aio::sleep(std::time::Duration::from_secs(10)).await;
                     }
                 })
                 .detach();

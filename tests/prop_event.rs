@@ -127,7 +127,7 @@ proptest! {
                                 model.raised += 1;
                             }
                         }
-                        aio::sleep(std::time::Duration::from_secs(1)).await;
+                        aio::sleep(std::time::Duration::from_secs(10)).await;
                     }
                 })
                 .detach();

@@ -109,7 +109,9 @@ async fn a_thread_can_set_it_and_wake_the_loop() {
         std::thread::sleep(Duration::from_millis(5));
         setter.set_result(42).unwrap();
     });
-    assert_eq!(promise.await, Ok(42));
+    // A watchdog only: a lost wake-up fails instead of hanging.
+    let got = aio::wait_for(promise, Duration::from_secs(60)).await;
+    assert_eq!(got.expect("the thread's set_result woke the loop"), Ok(42));
     thread.join().unwrap();
 }
 

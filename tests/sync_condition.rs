@@ -74,3 +74,32 @@ async fn wait_for_rechecks_its_predicate_after_each_notification() {
         "checked once up front and after each notification"
     );
 }
+
+#[aio::test]
+async fn locked_and_debug_follow_the_lock_and_the_waiters() {
+    let cond = Rc::new(Condition::new(0));
+    assert!(!cond.locked());
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let tasks = waiters(&cond, &log, 2);
+    aio::yield_now().await;
+    assert_eq!(
+        format!("{cond:?}"),
+        "Condition { locked: false, waiters: 2 }"
+    );
+    let guard = cond.lock().await;
+    assert!(cond.locked());
+    assert_eq!(
+        format!("{cond:?}"),
+        "Condition { locked: true, waiters: 2 }"
+    );
+    drop(guard);
+    assert_eq!(cond.notify_all(), 2);
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(*log.borrow(), [0, 1]);
+    assert_eq!(
+        format!("{cond:?}"),
+        "Condition { locked: false, waiters: 0 }"
+    );
+}

@@ -86,7 +86,8 @@ async fn join_returns_only_after_as_many_task_done_as_puts() {
         assert!(!joiner.is_done());
         q.task_done().unwrap();
     }
-    joiner.await.unwrap();
+    let joined = aio::wait_for(joiner, Duration::from_secs(3600)).await;
+    joined.expect("join() returned").unwrap();
     assert_eq!(q.task_done(), Err(TooManyTaskDone));
 }
 
@@ -124,7 +125,8 @@ async fn shutdown_immediate_drops_pending_items_and_releases_join() {
     q.shutdown(true);
     assert_eq!(q.qsize(), 0);
     assert_eq!(q.get().await, Err(QueueShutDown(())));
-    joiner.await.unwrap();
+    let joined = aio::wait_for(joiner, Duration::from_secs(3600)).await;
+    joined.expect("join() returned").unwrap();
 }
 
 #[aio::test]
@@ -148,4 +150,91 @@ async fn lifo_queue_gives_the_last_first() {
     }
     assert_eq!(q.get().await, Ok(2));
     assert_eq!(q.get().await, Ok(1));
+}
+
+type PutTask = aio::Task<Result<(), QueueShutDown<&'static str>>>;
+
+/// A full queue of capacity one ("first" in it) and two putters waiting, `a`
+/// then `b`.
+async fn full_queue_with_two_putters() -> (Rc<Queue<&'static str>>, PutTask, PutTask) {
+    let q = Rc::new(Queue::new(1));
+    q.put("first").await.unwrap();
+    let (q1, q2) = (q.clone(), q.clone());
+    let a = aio::create_task(async move { q1.put("a").await });
+    let b = aio::create_task(async move { q2.put("b").await });
+    aio::yield_now().await;
+    (q, a, b)
+}
+
+#[aio::test]
+async fn a_putter_cancelled_after_being_given_room_passes_it_on() {
+    let (q, a, b) = full_queue_with_two_putters().await;
+    assert_eq!(q.get_nowait(), Ok("first")); // room meant for `a`...
+    a.cancel(); // ...cancelled before it ran
+    let b = aio::wait_for(b, Duration::from_secs(60)).await;
+    assert_eq!(b.expect("`b` got the room").unwrap(), Ok(()));
+    assert_eq!(q.get_nowait(), Ok("b"));
+}
+
+#[aio::test]
+async fn a_putter_cancelled_while_waiting_leaves_no_trace() {
+    let (q, a, b) = full_queue_with_two_putters().await;
+    a.cancel();
+    assert!(a.await.is_err());
+    assert_eq!(q.get().await, Ok("first"));
+    b.await.unwrap().unwrap();
+    assert_eq!(q.get_nowait(), Ok("b"));
+    assert!(q.empty());
+}
+
+#[aio::test]
+async fn debug_and_the_errors_describe_the_queue() {
+    let q = Queue::new(2);
+    q.put_nowait("a").unwrap();
+    assert_eq!(
+        format!("{q:?}"),
+        "Queue { qsize: 1, maxsize: 2, shut_down: false }"
+    );
+    assert_eq!(q.maxsize(), 2);
+    q.shutdown(false);
+    assert_eq!(
+        format!("{q:?}"),
+        "Queue { qsize: 1, maxsize: 2, shut_down: true }"
+    );
+    assert!(aio::sync::QueueFull(1)
+        .to_string()
+        .contains("the queue is full"));
+    assert!(QueueEmpty.to_string().contains("the queue is empty"));
+    assert_eq!(QueueShutDown(()).to_string(), "the queue was shut down");
+    assert!(TooManyTaskDone.to_string().contains("once per get()"));
+}
+
+/// A job ordered by its priority alone: jobs of equal priority are equal.
+#[derive(Debug, PartialEq, Eq)]
+struct Job(u8, &'static str);
+
+impl PartialOrd for Job {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Job {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+#[aio::test]
+async fn priority_queue_gives_equal_items_in_the_order_put() {
+    let q = PriorityQueue::new(0);
+    let jobs = [(2, "z"), (1, "a"), (2, "y"), (3, "c"), (2, "x"), (2, "w")];
+    for (priority, name) in jobs {
+        q.put(Job(priority, name)).await.unwrap();
+    }
+    let mut out = Vec::new();
+    while let Ok(Job(_, name)) = q.get_nowait() {
+        out.push(name);
+    }
+    assert_eq!(out, ["a", "z", "y", "x", "w", "c"]);
 }

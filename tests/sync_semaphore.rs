@@ -66,3 +66,108 @@ async fn a_bounded_semaphore_refuses_a_release_beyond_its_initial_value() {
     plain.release().unwrap();
     assert_eq!(plain.available(), 2);
 }
+
+#[aio::test]
+async fn a_waiter_cancelled_while_waiting_leaves_no_trace() {
+    let sem = Rc::new(Semaphore::new(1));
+    let permit = sem.acquire().await;
+    let waiters: Vec<_> = (0..3)
+        .map(|_| {
+            let s = sem.clone();
+            aio::create_task(async move { s.acquire().await.forget() })
+        })
+        .collect();
+    aio::yield_now().await;
+    for w in &waiters {
+        w.cancel();
+    }
+    for w in waiters {
+        assert!(w.await.is_err());
+    }
+    assert_eq!(sem.available(), 0, "cancelled waiters add no permits");
+    drop(permit);
+    assert_eq!(sem.available(), 1);
+    let _one = sem.try_acquire().expect("the one permit");
+    assert!(sem.try_acquire().is_none(), "and only one");
+}
+
+#[aio::test]
+async fn try_acquire_and_locked_follow_the_free_permits_and_the_waiters() {
+    let sem = Rc::new(Semaphore::new(2));
+    assert!(!sem.locked());
+    let a = sem.try_acquire().expect("a free permit");
+    assert!(!sem.locked());
+    let b = sem.try_acquire().expect("the second free permit");
+    assert!(sem.locked());
+    assert!(sem.try_acquire().is_none());
+    let s = sem.clone();
+    let waiter = aio::create_task(async move { s.acquire().await.forget() });
+    aio::yield_now().await;
+    drop(a); // handed to the waiter
+    assert!(sem.locked(), "the freed permit went to the waiter");
+    waiter.await.unwrap();
+    drop(b);
+    assert!(!sem.locked());
+    assert_eq!(sem.available(), 1);
+}
+
+#[aio::test]
+async fn releasing_a_semaphore_past_the_largest_count_is_an_error() {
+    let sem = Semaphore::new(usize::MAX);
+    assert_eq!(sem.release(), Err(aio::sync::OverRelease));
+    assert_eq!(sem.available(), usize::MAX, "nothing was lost");
+}
+
+#[aio::test]
+async fn a_permit_given_back_past_the_maximum_panics_naming_the_fix() {
+    let sem = BoundedSemaphore::new(1);
+    let permit = sem.acquire().await;
+    sem.release().unwrap(); // wrong: the permit is still held
+    let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(permit)));
+    let payload = dropped.expect_err("giving back past the bound panics");
+    let message = payload.downcast_ref::<&str>().expect("a message");
+    assert!(
+        message.contains("release() only for permits you forgot"),
+        "{message}"
+    );
+    assert_eq!(sem.available(), 1, "the bound holds");
+}
+
+#[aio::test]
+async fn debug_and_the_over_release_error_say_what_they_hold() {
+    let sem = BoundedSemaphore::new(2);
+    let _permit = sem.acquire().await;
+    assert_eq!(
+        format!("{sem:?}"),
+        "Semaphore { available: 1, bound: Some(2) }"
+    );
+    assert_eq!(
+        format!("{:?}", Semaphore::new(3)),
+        "Semaphore { available: 3, bound: None }"
+    );
+    let message = aio::sync::OverRelease.to_string();
+    assert!(message.contains("released beyond its maximum"), "{message}");
+    assert!(
+        message.contains("release only permits you acquired"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_permit_given_back_past_the_maximum_while_unwinding_does_not_abort() {
+    let sem = BoundedSemaphore::new(1);
+    let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+            let _permit = sem.acquire().await;
+            sem.release().unwrap(); // wrong, and then the task panics
+            panic!("a panic while the permit is held");
+        })
+    }));
+    let payload = unwound.expect_err("the task's panic propagates");
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"a panic while the permit is held"),
+        "the first panic, not one from the permit's drop, and no abort"
+    );
+    assert_eq!(sem.available(), 1, "the bound holds");
+}

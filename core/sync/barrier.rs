@@ -2,13 +2,15 @@
 
 use super::errors::BrokenBarrier;
 use event_listener::{Event as Listeners, EventListener};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 /// A meeting point for `parties` tasks, as asyncio's `Barrier`: each `wait`
 /// blocks until `parties` tasks are waiting, then all go on together. Each
-/// gets a distinct index, `0..parties`, in the order they arrived.
-/// `reset` and `abort` make current waiters fail with [`BrokenBarrier`];
+/// gets a distinct index, `0..parties`, in the order they arrived. Until the
+/// last of them is out, tasks coming back wait outside (asyncio's draining
+/// phase), so each pass is made of `parties` distinct waits.
+/// `reset` and `abort` make the tasks inside fail with [`BrokenBarrier`];
 /// after `abort` every wait fails until `reset`.
 ///
 /// ```
@@ -24,13 +26,33 @@ use std::fmt;
 /// ```
 pub struct Barrier {
     parties: usize,
-    waiting: Cell<usize>,
-    /// Bumped each time the barrier fills and lets its waiters go.
-    passed: Cell<u64>,
-    /// Bumped by `reset` and `abort`: waiters of an earlier epoch fail.
-    epoch: Cell<u64>,
-    broken: Cell<bool>,
+    state: Cell<State>,
+    /// Tasks inside: waiting for the barrier to fill, or released and not
+    /// yet out.
+    count: Cell<usize>,
+    /// Arrival tickets: a task's index is its rank among the tasks of its
+    /// pass, so the tickets of those who left before the pass filled
+    /// (cancelled) are skipped.
+    next_ticket: Cell<u64>,
+    first_ticket: Cell<u64>,
+    left_early: RefCell<Vec<u64>>,
+    /// Woken on every change of state.
     listeners: Listeners,
+}
+
+/// asyncio's barrier states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// Tasks come in and wait for the barrier to fill.
+    Filling,
+    /// Full: the tasks inside are leaving; newcomers wait outside until the
+    /// last one is out, so a fast task cannot join the pass it just left.
+    Draining,
+    /// `reset` with tasks inside: they fail as they leave; newcomers wait
+    /// outside until the last one is out.
+    Resetting,
+    /// `abort`: every wait fails until `reset`.
+    Broken,
 }
 
 impl Barrier {
@@ -39,64 +61,64 @@ impl Barrier {
         assert!(parties > 0, "Barrier::new needs at least one party");
         Barrier {
             parties,
-            waiting: Cell::new(0),
-            passed: Cell::new(0),
-            epoch: Cell::new(0),
-            broken: Cell::new(false),
+            state: Cell::new(State::Filling),
+            count: Cell::new(0),
+            next_ticket: Cell::new(0),
+            first_ticket: Cell::new(0),
+            left_early: RefCell::new(Vec::new()),
             listeners: Listeners::new(),
         }
     }
 
     /// Waits for the other parties; returns this task's arrival index.
+    ///
+    /// A task arriving while the previous pass is still leaving waits for
+    /// the last one out before it enters.
     pub async fn wait(&self) -> Result<usize, BrokenBarrier> {
-        if self.broken.get() {
+        self.until(|state| !matches!(state, State::Draining | State::Resetting))
+            .await;
+        if self.state.get() == State::Broken {
             return Err(BrokenBarrier);
         }
-        let index = self.waiting.get();
-        if index + 1 == self.parties {
-            self.waiting.set(0);
-            self.passed.set(self.passed.get() + 1);
-            self.listeners.notify(usize::MAX);
-            return Ok(index);
+        let ticket = self.next_ticket.get();
+        self.next_ticket.set(ticket + 1);
+        if self.count.get() == 0 {
+            // The first of a new pass.
+            self.first_ticket.set(ticket);
+            self.left_early.borrow_mut().clear();
         }
-        self.waiting.set(index + 1);
-        let (passed, epoch) = (self.passed.get(), self.epoch.get());
-        // Leaves no trace if cancelled while waiting.
-        let mut seat = Seat {
+        self.count.set(self.count.get() + 1);
+        // Leaves when dropped: returned or cancelled, waiting or released.
+        let _inside = Inside {
             barrier: self,
-            passed,
-            epoch,
-            left: false,
+            ticket,
         };
-        loop {
-            if let Some(outcome) = seat.outcome(index) {
-                seat.left = true;
-                return outcome;
-            }
-            let listener: EventListener = self.listeners.listen();
-            if let Some(outcome) = seat.outcome(index) {
-                seat.left = true;
-                return outcome;
-            }
-            listener.await;
+        if self.count.get() < self.parties {
+            self.until(|state| state != State::Filling).await;
+        } else {
+            self.set_state(State::Draining);
+        }
+        match self.state.get() {
+            // The pass is complete and nobody enters until all left: the
+            // tickets are settled.
+            State::Draining => Ok(self.index(ticket)),
+            _ => Err(BrokenBarrier),
         }
     }
 
-    /// Lets current waiters fail with [`BrokenBarrier`] and empties the
-    /// barrier for reuse (also undoing `abort`).
+    /// Lets the tasks inside fail with [`BrokenBarrier`] and makes the
+    /// barrier usable again once they are out (also undoing `abort`).
     pub fn reset(&self) {
-        self.epoch.set(self.epoch.get() + 1);
-        self.waiting.set(0);
-        self.broken.set(false);
-        self.listeners.notify(usize::MAX);
+        if self.count.get() > 0 {
+            self.set_state(State::Resetting);
+        } else {
+            self.set_state(State::Filling);
+        }
     }
 
     /// Breaks the barrier: current and later waits fail until `reset`.
     pub fn abort(&self) {
-        self.epoch.set(self.epoch.get() + 1);
-        self.waiting.set(0);
-        self.broken.set(true);
-        self.listeners.notify(usize::MAX);
+        self.set_state(State::Broken);
     }
 
     /// The number of tasks needed to pass.
@@ -104,43 +126,70 @@ impl Barrier {
         self.parties
     }
 
-    /// How many tasks wait now.
+    /// How many tasks wait for the barrier to fill now.
     pub fn n_waiting(&self) -> usize {
-        self.waiting.get()
+        match self.state.get() {
+            State::Filling => self.count.get(),
+            _ => 0,
+        }
     }
 
     /// True after `abort` (until `reset`).
     pub fn broken(&self) -> bool {
-        self.broken.get()
+        self.state.get() == State::Broken
     }
-}
 
-struct Seat<'a> {
-    barrier: &'a Barrier,
-    passed: u64,
-    epoch: u64,
-    left: bool,
-}
+    fn index(&self, ticket: u64) -> usize {
+        let earlier_left = self
+            .left_early
+            .borrow()
+            .iter()
+            .filter(|t| **t < ticket)
+            .count();
+        (ticket - self.first_ticket.get()) as usize - earlier_left
+    }
 
-impl Seat<'_> {
-    fn outcome(&self, index: usize) -> Option<Result<usize, BrokenBarrier>> {
-        if self.barrier.passed.get() != self.passed {
-            Some(Ok(index))
-        } else if self.barrier.epoch.get() != self.epoch {
-            Some(Err(BrokenBarrier))
-        } else {
-            None
+    fn set_state(&self, state: State) {
+        self.state.set(state);
+        self.listeners.notify(usize::MAX);
+    }
+
+    async fn until(&self, ready: impl Fn(State) -> bool) {
+        loop {
+            if ready(self.state.get()) {
+                return;
+            }
+            let listener: EventListener = self.listeners.listen();
+            if ready(self.state.get()) {
+                return;
+            }
+            listener.await;
         }
     }
 }
 
-impl Drop for Seat<'_> {
+/// A task inside the barrier; the last one out ends a drain or a reset.
+struct Inside<'a> {
+    barrier: &'a Barrier,
+    ticket: u64,
+}
+
+impl Drop for Inside<'_> {
     fn drop(&mut self) {
-        // Cancelled while still waiting in this round: give the place back.
-        if !self.left && self.outcome(0).is_none() {
-            self.barrier
-                .waiting
-                .set(self.barrier.waiting.get().saturating_sub(1));
+        let barrier = self.barrier;
+        if barrier.state.get() == State::Filling {
+            // Cancelled before the pass filled: later arrivals move up.
+            barrier.left_early.borrow_mut().push(self.ticket);
+        }
+        let count = barrier.count.get() - 1;
+        barrier.count.set(count);
+        if count == 0 {
+            match barrier.state.get() {
+                State::Draining | State::Resetting => barrier.set_state(State::Filling),
+                _ => {
+                    barrier.listeners.notify(usize::MAX);
+                }
+            }
         }
     }
 }
@@ -149,8 +198,8 @@ impl fmt::Debug for Barrier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Barrier")
             .field("parties", &self.parties)
-            .field("waiting", &self.n_waiting())
-            .field("broken", &self.broken())
+            .field("state", &self.state.get())
+            .field("count", &self.count.get())
             .finish()
     }
 }

@@ -23,6 +23,9 @@ use std::task::{Context, Poll};
 #[derive(Default)]
 pub struct Event {
     flag: Cell<bool>,
+    /// How many times the flag went up: a waiter returns once it changed,
+    /// even if a `clear()` came since.
+    raised: Cell<u64>,
     listeners: Listeners,
 }
 
@@ -35,6 +38,7 @@ impl Event {
     /// Sets the flag and wakes every waiter.
     pub fn set(&self) {
         if !self.flag.replace(true) {
+            self.raised.set(self.raised.get() + 1);
             self.listeners.notify(usize::MAX);
         }
     }
@@ -53,6 +57,7 @@ impl Event {
     pub fn wait(&self) -> EventWait<'_> {
         EventWait {
             event: self,
+            since: None,
             listener: None,
         }
     }
@@ -70,6 +75,8 @@ impl fmt::Debug for Event {
 #[must_use = "waiting only happens when awaited"]
 pub struct EventWait<'a> {
     event: &'a Event,
+    /// `raised` when the wait began.
+    since: Option<u64>,
     listener: Option<EventListener>,
 }
 
@@ -77,20 +84,24 @@ impl Future for EventWait<'_> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let event = self.event;
+        let since = *self.since.get_or_insert(event.raised.get());
         loop {
-            if self.event.is_set() {
+            // Set now, or set since the wait began (a clear() may already
+            // have undone it: asyncio's waiters still return, so do we).
+            // A listener's wake-up alone proves nothing: a notified
+            // listener that is dropped passes its wake-up on.
+            if event.is_set() || event.raised.get() != since {
+                self.listener = None;
                 return Poll::Ready(());
             }
             match self.listener.as_mut() {
-                None => self.listener = Some(self.event.listeners.listen()),
+                None => self.listener = Some(event.listeners.listen()),
                 Some(listener) => {
                     if Pin::new(listener).poll(cx).is_pending() {
                         return Poll::Pending;
                     }
-                    // Woken by a set() that a clear() may already have undone:
-                    // asyncio's waiters still return, so do we.
                     self.listener = None;
-                    return Poll::Ready(());
                 }
             }
         }

@@ -29,15 +29,24 @@ pub struct Semaphore {
     bound: Option<usize>,
 }
 
-/// The error of releasing a [`BoundedSemaphore`] beyond its initial value
-/// (asyncio raises `ValueError`).
+/// The error of releasing a semaphore beyond its maximum: a
+/// [`BoundedSemaphore`]'s initial value (asyncio raises `ValueError`), or
+/// `usize::MAX` permits for a plain [`Semaphore`].
+///
+/// ```
+/// let sem = aio::BoundedSemaphore::new(1);
+/// let err = sem.release().unwrap_err();
+/// assert_eq!(err, aio::sync::OverRelease);
+/// assert!(err.to_string().contains("release only permits you acquired"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OverRelease;
 
 impl fmt::Display for OverRelease {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(
-            "BoundedSemaphore released more times than acquired; release only permits you acquired",
+            "semaphore released beyond its maximum (a BoundedSemaphore's initial value, \
+             or usize::MAX); release only permits you acquired",
         )
     }
 }
@@ -82,22 +91,30 @@ impl Semaphore {
     }
 
     /// Adds a permit, as asyncio's `release()`; see also [`Permit::forget`].
-    /// A bounded semaphore refuses to go beyond its initial value.
+    /// A bounded semaphore refuses to go beyond its initial value, a plain
+    /// one beyond `usize::MAX` permits: both leave the count as it was.
     pub fn release(&self) -> Result<(), OverRelease> {
-        if let Some(bound) = self.bound {
-            if self.permits.get() >= bound {
-                return Err(OverRelease);
-            }
+        if self.permits.get() >= self.bound.unwrap_or(usize::MAX) {
+            return Err(OverRelease);
         }
-        if !self.waiters.borrow_mut().notify_one() {
-            self.permits.set(self.permits.get() + 1);
-        }
+        self.give_back();
         Ok(())
     }
 
+    /// Hands a permit to the oldest waiter, or adds it to the free ones.
     fn give_back(&self) {
-        if !self.waiters.borrow_mut().notify_one() {
-            self.permits.set(self.permits.get() + 1);
+        if self.waiters.borrow_mut().notify_one() {
+            return;
+        }
+        let max = self.bound.unwrap_or(usize::MAX);
+        match self.permits.get().checked_add(1) {
+            Some(n) if n <= max => self.permits.set(n),
+            // Only reachable by a `release()` for a permit still held.
+            _ if std::thread::panicking() => {}
+            _ => panic!(
+                "a Permit was given back to a semaphore already at its maximum: \
+                 call release() only for permits you forgot (Permit::forget)"
+            ),
         }
     }
 }

@@ -137,12 +137,30 @@ async fn debug_shows_the_state() {
 #[aio::test]
 async fn an_awaiter_dropped_while_waiting_leaves_the_others_waiting() {
     let promise: Promise<u8> = Promise::new();
+    // The first awaiter gives up (its await is dropped, not cancelled).
+    let p = promise.clone();
+    let first = aio::create_task(async move {
+        aio::select_first! {
+            v = p => Some(v),
+            _ = aio::sleep(Duration::from_secs(1)) => None,
+        }
+    });
+    let second = aio::create_task(promise.clone());
+    assert_eq!(finishes(first).await.unwrap(), None);
+    assert!(!promise.is_done(), "giving up on a wait does not cancel the promise");
+    promise.set_result(3).unwrap();
+    assert_eq!(finishes(second).await.unwrap(), Ok(3));
+}
+
+#[aio::test]
+async fn cancelling_an_awaiter_cancels_the_promise_for_every_awaiter() {
+    // asyncio forwards cancel() to the awaited future.
+    let promise: Promise<u8> = Promise::new();
     let first = aio::create_task(promise.clone());
     let second = aio::create_task(promise.clone());
     aio::yield_now().await;
     first.cancel();
-    aio::yield_now().await;
-    promise.set_result(3).unwrap();
-    assert_eq!(finishes(second).await.unwrap(), Ok(3));
-    assert!(first.await.is_err());
+    assert!(first.await.unwrap_err().is_cancelled());
+    assert!(promise.is_cancelled());
+    assert!(finishes(second).await.unwrap().is_err());
 }

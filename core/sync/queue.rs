@@ -110,6 +110,17 @@ pub enum PutError<T> {
     ShutDown(QueueShutDown<T>),
 }
 
+impl<T> fmt::Display for PutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PutError::Full(full) => fmt::Display::fmt(full, f),
+            PutError::ShutDown(shut) => fmt::Display::fmt(shut, f),
+        }
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for PutError<T> {}
+
 /// An async queue between tasks of one loop, as asyncio's queues; see
 /// [`Queue`], [`LifoQueue`], [`PriorityQueue`].
 ///

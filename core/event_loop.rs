@@ -63,7 +63,9 @@ impl EventLoop {
     /// run. Panics if another loop runs on this thread, if the loop is closed,
     /// if [`stop`](Self::stop) is called before the future completes, or if the
     /// main task is cancelled; a panic of the future itself propagates.
+    #[track_caller]
     pub fn run_until_complete<F: Future>(&self, future: F) -> F::Output {
+        self.core.begin_main(std::panic::Location::caller());
         let future = pin!(MainFuture::new(future));
         match self
             .core
@@ -121,22 +123,26 @@ impl EventLoop {
 
     /// Schedules `callback` to run at the loop's next turn; callbacks run in
     /// the order they were scheduled.
+    #[track_caller]
     pub fn call_soon(&self, callback: impl FnOnce() + 'static) -> CallbackHandle {
         self.callback_task(async move { callback() })
     }
 
     /// Schedules `callback` to run `delay` from now on the loop's clock.
+    #[track_caller]
     pub fn call_later(&self, delay: Duration, callback: impl FnOnce() + 'static) -> CallbackHandle {
         self.call_at_instant(self.now() + delay, callback)
     }
 
     /// Schedules `callback` to run when [`time`](Self::time) reaches `when`
     /// seconds. Callbacks due at the same time run in the order scheduled.
+    #[track_caller]
     pub fn call_at(&self, when: f64, callback: impl FnOnce() + 'static) -> CallbackHandle {
         self.call_at_instant(self.core.clock.instant_at(when), callback)
     }
 
     /// Schedules `callback` to run when the loop's clock reaches `deadline`.
+    #[track_caller]
     pub fn call_at_instant(
         &self,
         deadline: Instant,
@@ -148,6 +154,7 @@ impl EventLoop {
         })
     }
 
+    #[track_caller]
     fn callback_task(&self, body: impl Future<Output = ()> + 'static) -> CallbackHandle {
         let task = spawn_on(&self.core, body);
         task.mark_internal();
@@ -155,6 +162,7 @@ impl EventLoop {
     }
 
     /// Schedules `future` as a task on this loop; see [`create_task`](crate::create_task).
+    #[track_caller]
     pub fn create_task<F>(&self, future: F) -> Task<F::Output>
     where
         F: Future + 'static,

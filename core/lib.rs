@@ -53,6 +53,7 @@
 extern crate self as aio;
 
 mod cancel;
+mod debug;
 mod event_loop;
 pub mod net;
 #[cfg(unix)]
@@ -121,6 +122,8 @@ pub use aio_macros::{
 pub use cancel::{
     cancelled, catch_cancel, CancelReason, Cancelled, CancelledFuture, CatchCancel, Reraise,
 };
+pub use debug::testing;
+pub use debug::{task_tree, NodeKind, TaskTree, TreeNode};
 pub use event_loop::{get_running_loop, CallbackHandle, EventLoop};
 pub use runner::{run, Runner};
 pub use runtime::Clock;

@@ -23,6 +23,7 @@ use std::pin::pin;
 /// }
 /// assert_eq!(aio::run(greet()), "Done!");
 /// ```
+#[track_caller]
 pub fn run<F: Future>(future: F) -> F::Output {
     Runner::new().run(future)
 }
@@ -67,7 +68,11 @@ impl Runner {
     /// [`add_signal_handler`](crate::EventLoop::add_signal_handler)) takes
     /// Ctrl-C over while it listens. After `run` returns, Ctrl-C does again
     /// what it did before.
+    #[track_caller]
     pub fn run<F: Future>(&self, future: F) -> F::Output {
+        self.event_loop
+            .core
+            .begin_main(std::panic::Location::caller());
         let ctrl_c = CtrlC::install(&self.event_loop.core);
         let outcome = {
             let future = pin!(MainFuture::new(future));

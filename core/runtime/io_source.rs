@@ -4,6 +4,7 @@
 use crate::runtime::current::{expect_current, with_current};
 use crate::runtime::reactor::Direction;
 use crate::runtime::remote::{LoopId, Remote};
+use crate::runtime::wait_reason::{note_wait, Wait};
 use polling::{AsRawSource, AsSource, Event, PollMode};
 use std::io;
 use std::marker::PhantomData;
@@ -101,7 +102,10 @@ where
             self.remote.poller.modify(&self.io, interest)
         });
         match armed {
-            Some(Ok(())) => Poll::Pending,
+            Some(Ok(())) => {
+                note_wait(Wait::Io(direction));
+                Poll::Pending
+            }
             Some(Err(e)) => Poll::Ready(Err(e)),
             None => panic!(
                 "an aio socket was used with no event loop running; await it inside aio::run"

@@ -1,24 +1,52 @@
 //! One child of a task group: the future that runs it (a cancel scope of its
 //! own) and the handle the body holds.
 
-use crate::cancel::{enter, CancelRegistry, CancelState, Cancelled};
-use crate::runtime::LoopCore;
+use crate::cancel::{enter, CancelReason, CancelRegistry, CancelState, Cancelled};
+use crate::runtime::{note_wait, ChildNode, GroupNode, LoopCore, Wait};
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::{ChildError, Failure};
 use crate::task::panic_message;
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
+/// Whether a child finished, and how.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    Running,
+    Done,
+    Cancelled,
+}
+
+/// Who a child is: its id, name and place, for its handle, `all_tasks()`
+/// and the task tree.
+pub(crate) struct ChildId {
+    /// Unique within the loop (shared with tasks and groups).
+    pub(crate) id: u64,
+    /// The child's number in its group, from 1.
+    pub(crate) number: u64,
+    pub(crate) group: Rc<GroupNode>,
+    /// The name given with `create_task_named` or `set_name`; else
+    /// `<group name>/<number>`.
+    pub(crate) name: RefCell<Option<Cow<'static, str>>>,
+    /// Where `create_task` was called.
+    pub(crate) location: &'static Location<'static>,
+    /// When it was started, if the loop records.
+    pub(crate) created: Option<Instant>,
+}
+
 /// What a child and its handle share: the outcome, and the child's scope.
 pub(crate) struct ChildCell<T> {
-    /// The child's number in its group; its name is `child-<number>`.
-    number: u64,
+    who: ChildId,
+    ended: Cell<Ended>,
+    /// What it waited on after its last poll (while the loop records).
+    wait: Cell<Wait>,
     outcome: RefCell<Option<Result<T, ChildError>>>,
     /// The task awaiting the handle.
     waiter: RefCell<Option<Waker>>,
@@ -29,9 +57,11 @@ pub(crate) struct ChildCell<T> {
 }
 
 impl<T> ChildCell<T> {
-    pub(crate) fn new(number: u64) -> Rc<Self> {
+    pub(crate) fn new(who: ChildId) -> Rc<Self> {
         Rc::new(ChildCell {
-            number,
+            who,
+            ended: Cell::new(Ended::Running),
+            wait: Cell::new(Wait::Unknown),
             outcome: RefCell::new(None),
             waiter: RefCell::new(None),
             state: CancelState::default(),
@@ -40,12 +70,19 @@ impl<T> ChildCell<T> {
     }
 
     fn name(&self) -> String {
-        format!("child-{}", self.number)
+        match &*self.who.name.borrow() {
+            Some(name) => name.to_string(),
+            None => format!("{}/{}", self.who.group.name, self.who.number),
+        }
     }
 
     pub(crate) fn finish(&self, outcome: Result<T, ChildError>) {
         let mut slot = self.outcome.borrow_mut();
-        if slot.is_none() {
+        if self.ended.get() == Ended::Running {
+            self.ended.set(match outcome {
+                Err(ChildError::Cancelled(_)) => Ended::Cancelled,
+                _ => Ended::Done,
+            });
             *slot = Some(outcome);
             drop(slot);
             self.waker.borrow_mut().take();
@@ -58,7 +95,70 @@ impl<T> ChildCell<T> {
     fn cancelled(&self) -> Cancelled {
         self.state
             .cancelled()
-            .unwrap_or_else(|| Cancelled::new(crate::CancelReason::LoopShutdown))
+            .unwrap_or_else(|| Cancelled::new(CancelReason::LoopShutdown))
+    }
+
+    /// Requests the child's cancellation: its catch points are woken to
+    /// receive it, or (with none) it is dropped where it waits. False if it
+    /// already finished.
+    fn request_cancel(&self, cancelled: Cancelled) -> bool {
+        if self.ended.get() != Ended::Running {
+            return false;
+        }
+        self.state.request(cancelled, None);
+        crate::runtime::with_current(|core| {
+            CancelRegistry::of(core).wake_catchers(&self.state);
+        });
+        if let Some(waker) = self.waker.borrow().as_ref() {
+            waker.wake_by_ref();
+        }
+        true
+    }
+}
+
+impl<T: 'static> ChildNode for ChildCell<T> {
+    fn id(&self) -> u64 {
+        self.who.id
+    }
+
+    fn name(&self) -> String {
+        ChildCell::name(self)
+    }
+
+    fn set_name(&self, name: Cow<'static, str>) {
+        *self.who.name.borrow_mut() = Some(name);
+    }
+
+    fn location(&self) -> &'static Location<'static> {
+        self.who.location
+    }
+
+    fn created(&self) -> Option<Instant> {
+        self.who.created
+    }
+
+    fn wait(&self) -> Wait {
+        self.wait.get()
+    }
+
+    fn set_wait(&self, wait: Wait) {
+        self.wait.set(wait);
+    }
+
+    fn is_done(&self) -> bool {
+        self.ended.get() != Ended::Running
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.ended.get() == Ended::Cancelled
+    }
+
+    fn cancel_requested(&self) -> bool {
+        self.state.is_requested()
+    }
+
+    fn cancel(&self, message: Option<String>, location: &'static Location<'static>) -> bool {
+        self.request_cancel(Cancelled::new(CancelReason::Explicit { message, location }))
     }
 }
 
@@ -78,6 +178,9 @@ pub(crate) trait Child {
     /// Drops the child's future now (it was cancelled); a panic in its
     /// cleanup comes back as a failure.
     fn drop_now(self: Pin<&mut Self>) -> Option<Failure>;
+
+    /// The child as the loop sees it.
+    fn node(&self) -> &(dyn ChildNode + 'static);
 }
 
 /// Runs a child's future for the group; yields the child's failure, if any.
@@ -200,6 +303,10 @@ where
         false
     }
 
+    fn node(&self) -> &(dyn ChildNode + 'static) {
+        &*self.cell
+    }
+
     fn drop_now(self: Pin<&mut Self>) -> Option<Failure> {
         let (slot, cell) = self.future();
         if slot.is_none() {
@@ -249,10 +356,32 @@ impl<T> ChildHandle<T> {
         ChildHandle { cell, taken: None }
     }
 
-    /// The child's name within its group (`child-<n>`, numbered from 1 in
-    /// the order the children were created).
+    /// The child's name: the one given with
+    /// [`create_task_named`](crate::TaskGroup::create_task_named) or
+    /// [`set_name`](Self::set_name), else `<group name>/<n>`, numbered from 1
+    /// in the order the group's children were created. A group is named
+    /// after the task (or child) that opened it: `<task name>/group`.
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     aio::current_task().unwrap().set_name("main");
+    ///     aio::task_group!(|tg| {
+    ///         let first = tg.create_task(async {});
+    ///         let fetch = tg.create_task_named("fetch", async {});
+    ///         assert_eq!(first.name(), "main/group/1");
+    ///         assert_eq!(fetch.name(), "fetch");
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn name(&self) -> String {
         self.cell.name()
+    }
+
+    /// Renames the child.
+    pub fn set_name(&self, name: impl Into<Cow<'static, str>>) {
+        *self.cell.who.name.borrow_mut() = Some(name.into());
     }
 
     /// True once the child finished, failed or was cancelled.
@@ -277,15 +406,7 @@ impl<T> ChildHandle<T> {
         if self.is_done() {
             return false;
         }
-        let cancelled = Cancelled::explicit(None);
-        self.cell.state.request(cancelled, None);
-        crate::runtime::with_current(|core| {
-            CancelRegistry::of(core).wake_catchers(&self.cell.state);
-        });
-        if let Some(waker) = self.cell.waker.borrow().as_ref() {
-            waker.wake_by_ref();
-        }
-        true
+        self.cell.request_cancel(Cancelled::explicit(None))
     }
 }
 
@@ -302,6 +423,7 @@ impl<T> Future for ChildHandle<T> {
             return Poll::Ready(outcome);
         }
         *self.cell.waiter.borrow_mut() = Some(cx.waker().clone());
+        note_wait(Wait::Child(self.cell.who.id));
         Poll::Pending
     }
 }

@@ -10,10 +10,13 @@
 //! can only be reached through values bounded by `'g`).
 
 use crate::cancel::{CancelReason, CancelState, Cancelled};
-use crate::runtime::{ChildWake, LoopCore, ReadyList};
-use crate::scope::child::{Child, ChildCell, ChildHandle, ChildRun};
+use crate::runtime::ReadyList;
+use crate::runtime::{begin_poll, end_poll, with_current, ChildWake, GroupNode, LoopCore, Polling};
+use crate::scope::child::{Child, ChildCell, ChildHandle, ChildId, ChildRun};
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::Failure;
+use crate::scope::group_handle::GroupHandle;
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
@@ -57,17 +60,36 @@ pub(crate) struct GroupState<'g> {
     pub(crate) scope: CancelState,
     /// The body's own scope, cancelled with the children.
     pub(crate) body: CancelState,
+    /// The group as the loop lists it (name, place, children).
+    pub(crate) node: Rc<GroupNode>,
 }
 
 impl<'g> GroupState<'g> {
-    fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
+    pub(crate) fn create_task<F>(
+        &self,
+        future: F,
+        name: Option<Cow<'static, str>>,
+        location: &'static Location<'static>,
+    ) -> ChildHandle<<F::Output as ChildOutcome>::Value>
     where
         F: Future + 'g,
         F::Output: ChildOutcome,
     {
         let n = self.next_child.get();
         self.next_child.set(n + 1);
-        let cell = ChildCell::new(n);
+        let (id, created) = with_current(|core| {
+            let created = core.inspect.recording().then(|| core.now());
+            (core.next_id(), created)
+        })
+        .unwrap_or_default();
+        let cell = ChildCell::new(ChildId {
+            id,
+            number: n,
+            group: self.node.clone(),
+            name: RefCell::new(name),
+            location,
+            created,
+        });
         let handle = ChildHandle::new(cell.clone());
         if self.stopping.borrow().is_some() || self.closed.get() {
             // A child created after the group decided to stop never runs.
@@ -91,6 +113,8 @@ impl<'g> GroupState<'g> {
         let wake = ChildWake::new(index, self.ready.clone());
         let waker = Waker::from(wake.clone());
         *cell.waker.borrow_mut() = Some(waker.clone());
+        let node: Rc<dyn crate::runtime::ChildNode> = cell.clone();
+        self.node.add_child(index, Rc::downgrade(&node));
         self.slots.borrow_mut()[index] = Some(Slot {
             child: Box::pin(ChildRun::new(future, cell)),
             wake,
@@ -106,7 +130,7 @@ impl<'g> GroupState<'g> {
         handle
     }
 
-    fn cancel(&self, location: &'static Location<'static>) {
+    pub(crate) fn cancel(&self, location: &'static Location<'static>) {
         if !self.closed.get() && self.stopping.borrow().is_none() {
             let cancelled = Cancelled::new(CancelReason::GroupCancelled { location });
             *self.cancelled.borrow_mut() = Some(cancelled.clone());
@@ -134,7 +158,19 @@ impl<'g> GroupState<'g> {
             };
             slot.wake.unqueue();
             let mut cx = Context::from_waker(&slot.waker);
-            match slot.child.as_mut().poll_child(&mut cx, core) {
+            let polled = {
+                // Groups opened inside nest under this child.
+                let _child = core.inspect.enter(Polling::Child(slot.child.node()));
+                if core.inspect.recording() {
+                    let outer = begin_poll();
+                    let polled = slot.child.as_mut().poll_child(&mut cx, core);
+                    slot.child.node().set_wait(end_poll(outer));
+                    polled
+                } else {
+                    slot.child.as_mut().poll_child(&mut cx, core)
+                }
+            };
+            match polled {
                 Poll::Pending => self.slots.borrow_mut()[index] = Some(slot),
                 Poll::Ready(failure) => {
                     self.free.borrow_mut().push(index);
@@ -237,7 +273,11 @@ pub struct TaskGroup<'g> {
 
 impl<'g> TaskGroup<'g> {
     #[doc(hidden)]
+    #[track_caller]
     pub fn __new(_anchor: &'g GroupAnchor, supervise: bool, grace: Option<Duration>) -> Self {
+        let location = Location::caller();
+        let node = with_current(|core| core.open_group(location))
+            .unwrap_or_else(|| Rc::new(GroupNode::new(0, "group".into(), 0, location, None)));
         TaskGroup {
             state: Rc::new(GroupState {
                 slots: RefCell::new(Vec::new()),
@@ -255,6 +295,7 @@ impl<'g> TaskGroup<'g> {
                 fresh: RefCell::new(Vec::new()),
                 scope: CancelState::default(),
                 body: CancelState::default(),
+                node,
             }),
             _anchor: PhantomData,
         }
@@ -264,13 +305,49 @@ impl<'g> TaskGroup<'g> {
     ///
     /// The child starts once the body (or the child calling this) next
     /// suspends. It may borrow anything that outlives the group. Its output is
-    /// `()` or a `Result`: an `Err` (or a panic) fails the group.
+    /// `()` or a `Result`: an `Err` (or a panic) fails the group. It is named
+    /// `<group name>/<n>` (see [`ChildHandle::name`]).
+    #[track_caller]
     pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
     where
         F: Future + 'g,
         F::Output: ChildOutcome,
     {
-        self.state.create_task(future)
+        self.state.create_task(future, None, Location::caller())
+    }
+
+    /// Starts a child named `name`, as [`create_task`](Self::create_task):
+    /// the name shows in [`all_tasks`](crate::all_tasks), the task tree and
+    /// the group's failures.
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// let err = runner
+    ///     .run(async {
+    ///         aio::task_group!(|tg| {
+    ///             tg.create_task_named("fetch users", async { Err::<(), _>("timed out") });
+    ///         })
+    ///     })
+    ///     .unwrap_err();
+    /// assert_eq!(err.failures()[0].task(), "fetch users");
+    /// ```
+    #[track_caller]
+    pub fn create_task_named<F>(
+        &self,
+        name: impl Into<Cow<'static, str>>,
+        future: F,
+    ) -> ChildHandle<<F::Output as ChildOutcome>::Value>
+    where
+        F: Future + 'g,
+        F::Output: ChildOutcome,
+    {
+        self.state
+            .create_task(future, Some(name.into()), Location::caller())
+    }
+
+    /// The group's name: `<name of the task or child that opened it>/group`.
+    pub fn name(&self) -> &str {
+        &self.state.node.name
     }
 
     /// A handle that children can hold to start more children. Like `tg`, it
@@ -307,57 +384,5 @@ impl fmt::Debug for TaskGroup<'_> {
         f.debug_struct("TaskGroup")
             .field("running", &self.running())
             .finish()
-    }
-}
-
-/// A clonable handle to a task group, for children that start more children.
-/// It cannot leave the block of the group (a compile error), so it never
-/// reaches a group that ended.
-///
-/// ```
-/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
-/// runner.run(async {
-///     aio::task_group!(|tg| {
-///         let group = tg.handle();
-///         tg.create_task(async move {
-///             group.create_task(async { println!("started by a child") });
-///         });
-///     })
-///     .unwrap();
-/// });
-/// ```
-pub struct GroupHandle<'g> {
-    state: Rc<GroupState<'g>>,
-}
-
-impl<'g> GroupHandle<'g> {
-    /// Starts a child, as [`TaskGroup::create_task`]. After the group
-    /// decided to stop, the child is cancelled at once.
-    pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
-    where
-        F: Future + 'g,
-        F::Output: ChildOutcome,
-    {
-        self.state.create_task(future)
-    }
-
-    /// Stops the whole group, as [`TaskGroup::cancel`].
-    #[track_caller]
-    pub fn cancel(&self) {
-        self.state.cancel(Location::caller());
-    }
-}
-
-impl Clone for GroupHandle<'_> {
-    fn clone(&self) -> Self {
-        GroupHandle {
-            state: self.state.clone(),
-        }
-    }
-}
-
-impl fmt::Debug for GroupHandle<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GroupHandle").finish()
     }
 }

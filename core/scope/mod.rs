@@ -11,6 +11,7 @@ mod child_outcome;
 mod group;
 mod group_body;
 mod group_error;
+mod group_handle;
 mod group_run;
 mod scope_run;
 mod shield;
@@ -20,8 +21,9 @@ mod timeout;
 pub use cancel_scope::{CancelHandle, CancelScope};
 pub use child::ChildHandle;
 pub use child_outcome::ChildOutcome;
-pub use group::{GroupHandle, TaskGroup};
+pub use group::TaskGroup;
 pub use group_error::{ChildError, Failure, GroupError};
+pub use group_handle::GroupHandle;
 pub use scope_run::{current_effective_deadline, ScopeRun};
 pub use shield::{shield, Shield};
 pub use timeout::{

@@ -1,6 +1,7 @@
 //! `Barrier`: asyncio's meeting point for a fixed number of tasks.
 
 use super::errors::BrokenBarrier;
+use crate::runtime::{note_wait, Wait};
 use event_listener::{Event as Listeners, EventListener};
 use std::cell::Cell;
 use std::fmt;
@@ -78,6 +79,7 @@ impl Barrier {
                 seat.left = true;
                 return outcome;
             }
+            note_wait(Wait::On("a barrier"));
             listener.await;
         }
     }

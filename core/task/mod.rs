@@ -9,6 +9,7 @@ mod abort_on_drop;
 mod body;
 mod error;
 mod handle;
+mod lost_failure;
 mod main_future;
 mod promise;
 mod root;
@@ -25,4 +26,4 @@ pub use task_ref::{all_tasks, current_task, TaskRef};
 
 pub(crate) use error::panic_message;
 pub(crate) use main_future::MainFuture;
-pub(crate) use spawn::spawn_on;
+pub(crate) use spawn::{spawn_at, spawn_on};

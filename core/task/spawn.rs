@@ -5,14 +5,30 @@ use crate::runtime::LoopCore;
 use crate::task::body::TaskFuture;
 use crate::task::handle::Task;
 use std::future::Future;
+use std::panic::Location;
 
 /// Spawns `future` as a task of `core` that starts at the loop's next turn.
+#[track_caller]
 pub(crate) fn spawn_on<F>(core: &LoopCore, future: F) -> Task<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
 {
-    Task::new(core.spawn_raw(move |meta| TaskFuture::new(meta, future)))
+    spawn_at(core, future, Location::caller())
+}
+
+/// Like [`spawn_on`]; `location` is where the user asked for the task
+/// (debug mode reports it).
+pub(crate) fn spawn_at<F>(
+    core: &LoopCore,
+    future: F,
+    location: &'static Location<'static>,
+) -> Task<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    Task::new(core.spawn_raw(move |meta| TaskFuture::new(meta, future), location))
 }
 
 /// Schedules `future` as a task on the running loop and returns its handle, as
@@ -30,10 +46,12 @@ where
 ///     assert_eq!(t1.await.unwrap(), "one");
 /// });
 /// ```
+#[track_caller]
 pub fn create_task<F>(future: F) -> Task<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
 {
-    expect_current("aio::create_task", |core| spawn_on(core, future))
+    let location = Location::caller();
+    expect_current("aio::create_task", |core| spawn_at(core, future, location))
 }

@@ -101,27 +101,23 @@ impl LoopCore {
                 flat.push(task_node(meta, inspect.task(meta)));
             }
         }
-        let running_child = match polling {
-            Polling::Child(_) => polling.node().map(|(id, _)| id),
-            _ => None,
-        };
         for group in inspect.groups() {
             flat.push(group_flat(&group, age(group.created)));
             for child in group.live_children() {
-                flat.push(child_flat(
-                    &*child,
-                    group.id,
-                    running_child,
-                    age(child.created()),
-                ));
+                flat.push(child_flat(&*child, group.id, age(child.created())));
             }
         }
+        // The node being polled (the caller's), and so every node around it.
+        let current = match polling {
+            Polling::Task => running_task,
+            _ => polling.node().map(|(id, _)| id),
+        };
         Snapshot {
             loop_id: self.id,
             virtual_clock: self.clock.is_virtual(),
             time: self.clock.seconds(),
             recorded: inspect.recording(),
-            roots: assemble(flat, now),
+            roots: assemble(flat, now, current),
         }
     }
 
@@ -156,15 +152,8 @@ fn group_flat(group: &GroupNode, age: Option<Duration>) -> Flat {
     }
 }
 
-fn child_flat(
-    child: &dyn ChildNode,
-    group: u64,
-    running: Option<u64>,
-    age: Option<Duration>,
-) -> Flat {
-    let fixed = if Some(child.id()) == running {
-        Some("running")
-    } else if child.cancel_requested() {
+fn child_flat(child: &dyn ChildNode, group: u64, age: Option<Duration>) -> Flat {
+    let fixed = if child.cancel_requested() {
         Some("cancelling")
     } else {
         None
@@ -185,8 +174,9 @@ fn child_flat(
 }
 
 /// Says what each node waits on (naming the tasks and groups it waits
-/// for) and places every node under its parent.
-fn assemble(mut flat: Vec<Flat>, now: Instant) -> Vec<Node> {
+/// for), marks `current` and the nodes around it running, and places every
+/// node under its parent.
+fn assemble(mut flat: Vec<Flat>, now: Instant, current: Option<u64>) -> Vec<Node> {
     let names: HashMap<u64, String> = flat
         .iter()
         .map(|f| (f.node.id, f.node.name.clone()))
@@ -205,6 +195,12 @@ fn assemble(mut flat: Vec<Flat>, now: Instant) -> Vec<Node> {
         .enumerate()
         .map(|(i, f)| (f.node.id, i))
         .collect();
+    let mut at = current.and_then(|id| index.get(&id).copied());
+    for _ in 0..flat.len() {
+        let Some(i) = at else { break };
+        flat[i].node.state = "running".to_string();
+        at = flat[i].parent.and_then(|p| index.get(&p).copied());
+    }
     let mut below: Vec<Vec<usize>> = vec![Vec::new(); flat.len()];
     let mut roots = Vec::new();
     for (i, f) in flat.iter().enumerate() {

@@ -44,6 +44,7 @@ async fn a_nested_program_shows_who_waits_on_what() {
         async move { ticket.await.unwrap() }
     });
     helper.set_name("helper");
+    let group_line = line!() + 1;
     aio::task_group!(|tg| {
         tg.create_task_named("writer", async { drop(lock.lock().await) });
         tg.create_task_named("outer", async {
@@ -89,16 +90,18 @@ async fn a_nested_program_shows_who_waits_on_what() {
         let location = writer.location().unwrap();
         assert_eq!(
             (location.file(), location.line()),
-            ("tests/debug_tree.rs", 39)
+            ("tests/debug_tree.rs", group_line + 1)
         );
         let group = tree.find("main/group").unwrap();
-        assert_eq!(group.location().unwrap().line(), 38);
+        assert_eq!(group.location().unwrap().line(), group_line);
         let text = tree.to_string();
         assert!(text.starts_with("event loop "), "{text}");
         assert!(text.contains("virtual clock, 2.000 s)"), "{text}");
         assert!(text.contains("\n├── main [task] running · "), "{text}");
         assert!(
-            text.contains("\n│   └── main/group [group] running · tests/debug_tree.rs:38:"),
+            text.contains(&format!(
+                "\n│   └── main/group [group] running · tests/debug_tree.rs:{group_line}:"
+            )),
             "{text}"
         );
         assert!(

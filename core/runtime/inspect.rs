@@ -12,11 +12,9 @@
 use crate::runtime::current::with_current;
 use crate::runtime::loop_core::LoopCore;
 use crate::runtime::loop_signals::SignalListener;
-use crate::runtime::report;
 use crate::runtime::scope_nodes::{GroupNode, Polling};
 use crate::runtime::task_meta::TaskMeta;
 use crate::runtime::wait_reason::{self, Wait};
-use async_task::Runnable;
 use std::cell::{Cell, RefCell};
 use std::panic::Location;
 use std::rc::{Rc, Weak};
@@ -51,6 +49,9 @@ pub(crate) struct Inspect {
     idle_waiters: RefCell<Vec<Waker>>,
     /// Bumped each time the idle waiters are woken.
     idle_turn: Cell<u64>,
+    /// When the last timed poll ended (debug mode): the next poll of the
+    /// same turn starts there, which saves reading the clock twice a poll.
+    pub(super) mark: Cell<Option<Instant>>,
     /// A deadlock was reported since the loop last had something to do.
     pub(super) deadlock_reported: Cell<bool>,
     /// Dumps the task tree on SIGQUIT while debug mode is on.
@@ -69,6 +70,7 @@ impl Inspect {
             polling: Cell::new(Polling::Task),
             idle_waiters: RefCell::new(Vec::new()),
             idle_turn: Cell::new(0),
+            mark: Cell::new(None),
             deadlock_reported: Cell::new(false),
             sigquit: RefCell::new(None),
         }
@@ -223,79 +225,6 @@ impl LoopCore {
 
     #[cfg(not(unix))]
     fn dump_tree_on_sigquit(&self, _on: bool) {}
-
-    /// Runs one spawned task's poll while recording: notes what it waits on
-    /// and, in debug mode, reports a poll that held the loop too long.
-    pub(super) fn run_recorded(&self, runnable: Runnable<TaskMeta>) {
-        let meta: *const TaskMeta = runnable.metadata();
-        // SAFETY: the metadata lives in the task's allocation, which the
-        // runnable keeps alive until it has run.
-        let key = unsafe { (*meta).registry_key() };
-        let outer = wait_reason::begin_poll();
-        if !self.inspect.debug() {
-            runnable.run();
-        } else {
-            // Keeps the task's allocation, and so its metadata, alive through
-            // the poll (which may end the task) for the report.
-            let _alive = runnable.waker();
-            let started = Instant::now();
-            runnable.run();
-            let held = started.elapsed();
-            if held > self.inspect.slow.get() {
-                // SAFETY: `_alive` keeps the allocation alive (see above); the
-                // metadata is read on the loop's thread, which owns it.
-                let meta = unsafe { &*meta };
-                let location = self.inspect.task(meta).location;
-                report::slow_poll(&meta.name(), meta.is_internal(), location, held);
-            }
-        }
-        let wait = wait_reason::end_poll(outer);
-        self.inspect.set_wait(key, wait);
-    }
-
-    /// Polls the main future while recording (see `run_recorded`).
-    pub(super) fn poll_main_recorded<R>(&self, poll: impl FnOnce() -> R) -> R {
-        let outer = wait_reason::begin_poll();
-        let started = self.inspect.debug().then(Instant::now);
-        let polled = poll();
-        let mut record = self.inspect.main.get();
-        if let Some(held) = started.map(|at| at.elapsed()) {
-            if held > self.inspect.slow.get() {
-                let name = self.main.borrow().as_ref().map(|m| m.meta.name());
-                report::slow_poll(&name.unwrap_or_default(), false, record.location, held);
-            }
-        }
-        record.wait = wait_reason::end_poll(outer);
-        self.inspect.main.set(record);
-        polled
-    }
-
-    /// Runs a plain call handed over by another thread
-    /// (`call_soon_threadsafe`); in debug mode, reports it if slow.
-    pub(super) fn run_call(&self, call: impl FnOnce()) {
-        if !self.inspect.debug() {
-            call();
-            return;
-        }
-        let started = Instant::now();
-        call();
-        let held = started.elapsed();
-        if held > self.inspect.slow.get() {
-            report::slow_poll("", true, None, held);
-        }
-    }
-
-    /// Starts the record of the main task: where it was run from, and when.
-    pub(crate) fn begin_main(&self, location: &'static Location<'static>) {
-        let spawned = self.inspect.recording().then(|| self.now());
-        self.inspect.main.set(TaskRecord {
-            id: 0,
-            location: Some(location),
-            spawned,
-            wait: Wait::Unknown,
-            detached: false,
-        });
-    }
 
     /// Lists a task group opened by the code being polled, at `location`:
     /// its parent is the child or group body being polled, else the task.

@@ -334,6 +334,7 @@ impl LoopCore {
     /// Moves what other threads handed over into the run queue, and runs their
     /// plain calls (asyncio's `call_soon_threadsafe`) in the order they came.
     pub(super) fn take_remote(&self) {
+        self.clear_mark();
         if !self.remote.has_pending() {
             return;
         }

@@ -22,6 +22,7 @@ mod loop_signals;
 mod main_task;
 mod park;
 mod reactor;
+mod recorded_poll;
 mod registry;
 mod remote;
 mod report;

@@ -177,6 +177,43 @@ async fn failures_carry_the_childrens_names() {
 }
 
 #[aio::test]
+async fn a_group_opened_in_a_body_nests_under_its_group() {
+    aio::task_group!(|outer| {
+        outer.create_task_named("sibling", aio::sleep(Duration::from_secs(1)));
+        aio::task_group!(|inner| {
+            let child = inner.create_task(aio::sleep(Duration::from_secs(1)));
+            assert_eq!(inner.name(), "Task-1/group/group");
+            assert_eq!(child.name(), "Task-1/group/group/1");
+            aio::yield_now().await;
+            let tree = aio::task_tree();
+            assert_eq!(
+                outline(&tree),
+                [
+                    row(0, "Task-1", NodeKind::Task, "running"),
+                    row(1, "Task-1/group", NodeKind::Group, "running"),
+                    row(
+                        2,
+                        "sibling",
+                        NodeKind::Child,
+                        "waiting on a timer (due in 1.000 s)"
+                    ),
+                    row(2, "Task-1/group/group", NodeKind::Group, "running"),
+                    row(
+                        3,
+                        "Task-1/group/group/1",
+                        NodeKind::Child,
+                        "waiting on a timer (due in 1.000 s)"
+                    ),
+                ],
+                "{tree}"
+            );
+        })
+        .unwrap();
+    })
+    .unwrap();
+}
+
+#[aio::test]
 async fn a_cancelled_task_shows_as_cancelling_while_it_cleans_up() {
     let task = aio::create_task(async {
         if aio::catch_cancel(aio::sleep(Duration::from_secs(60)))

@@ -214,6 +214,30 @@ async fn a_group_opened_in_a_body_nests_under_its_group() {
 }
 
 #[aio::test]
+async fn a_leaked_group_is_listed_without_touching_what_its_children_borrow() {
+    {
+        let local = String::from("dropped before the listing");
+        let mut leaked = Box::pin(async {
+            aio::task_group!(|tg| {
+                tg.create_task_named("leaked child", async {
+                    aio::sleep(Duration::from_secs(60)).await;
+                    println!("{local}"); // borrows `local`
+                });
+                aio::sleep(Duration::from_secs(60)).await;
+            })
+        });
+        assert!(futures::poll!(leaked.as_mut()).is_pending());
+        // The group's state is never dropped nor polled again; `local` goes.
+        std::mem::forget(leaked);
+    }
+    let names: Vec<String> = aio::all_tasks().iter().map(|t| t.name()).collect();
+    assert_eq!(names, ["Task-1", "leaked child"]);
+    let tree = aio::task_tree();
+    let child = tree.find("leaked child").unwrap();
+    assert_eq!(child.state(), "waiting on a timer (due in 60.000 s)");
+}
+
+#[aio::test]
 async fn a_cancelled_task_shows_as_cancelling_while_it_cleans_up() {
     let task = aio::create_task(async {
         if aio::catch_cancel(aio::sleep(Duration::from_secs(60)))

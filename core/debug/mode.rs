@@ -50,6 +50,11 @@ impl EventLoop {
     }
 
     /// True in debug mode (asyncio's `loop.get_debug()`).
+    ///
+    /// ```
+    /// let lp = aio::EventLoop::new();
+    /// assert!(!lp.get_debug() || std::env::var_os("AIO_DEBUG").is_some());
+    /// ```
     pub fn get_debug(&self) -> bool {
         self.core.inspect.debug()
     }
@@ -66,6 +71,12 @@ impl EventLoop {
     }
 
     /// Sets [`slow_callback_duration`](Self::slow_callback_duration).
+    ///
+    /// ```
+    /// let lp = aio::EventLoop::new();
+    /// lp.set_slow_callback_duration(std::time::Duration::from_millis(20));
+    /// assert_eq!(lp.slow_callback_duration().as_millis(), 20);
+    /// ```
     pub fn set_slow_callback_duration(&self, duration: Duration) {
         self.core.inspect.set_slow_callback_duration(duration);
     }

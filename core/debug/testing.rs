@@ -40,6 +40,23 @@ use std::time::{Duration, Instant};
 ///
 /// Unlike `sleep`, this moves time while other tasks could still run: it is
 /// for tests that want to say when time passes. Panics on a real clock.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let start = aio::now();
+///     let timer = aio::create_task(async move {
+///         aio::sleep(Duration::from_secs(2)).await;
+///         aio::now() - start // when it woke
+///     });
+///     aio::testing::advance(Duration::from_secs(5)).await;
+///     assert!(timer.is_done());
+///     assert_eq!(aio::now() - start, Duration::from_secs(5));
+///     assert_eq!(timer.await.unwrap(), Duration::from_secs(2));
+/// });
+/// ```
 pub async fn advance(delay: Duration) {
     let to = expect_current("aio::testing::advance", |core| core.now()) + delay;
     advance_to(to).await;
@@ -117,6 +134,13 @@ pub fn wait_all_tasks_blocked() -> WaitAllTasksBlocked {
 }
 
 /// The future of [`wait_all_tasks_blocked`].
+///
+/// ```
+/// aio::run(async {
+///     let blocked: aio::testing::WaitAllTasksBlocked = aio::testing::wait_all_tasks_blocked();
+///     blocked.await; // no other task: at once
+/// });
+/// ```
 #[must_use = "waiting only happens when awaited"]
 #[derive(Debug)]
 pub struct WaitAllTasksBlocked {

@@ -44,6 +44,19 @@ pub struct TaskTree {
 }
 
 /// What a node of a [`TaskTree`] is.
+///
+/// ```
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     aio::task_group!(|tg| {
+///         let tree = aio::task_tree();
+///         let main = tree.roots().next().unwrap();
+///         assert_eq!(main.kind(), aio::NodeKind::Task);
+///         assert_eq!(main.children().next().unwrap().kind(), aio::NodeKind::Group);
+///     })
+///     .unwrap();
+/// });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NodeKind {
@@ -55,7 +68,24 @@ pub enum NodeKind {
     Child,
 }
 
-/// One node of a [`TaskTree`], borrowed from it.
+/// One node of a [`TaskTree`], borrowed from it; its `Display` is its line
+/// of the drawing.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     let nap = aio::create_task(aio::sleep(Duration::from_secs(3)));
+///     nap.set_name("nap");
+///     aio::sleep(Duration::from_secs(1)).await;
+///     let tree = aio::task_tree();
+///     let node = tree.find("nap").unwrap();
+///     assert_eq!(node.state(), "waiting on a timer (due in 2.000 s)");
+///     assert_eq!(node.age(), Some(Duration::from_secs(1)));
+///     assert!(node.to_string().starts_with("nap [task] waiting on a timer"));
+/// });
+/// ```
 #[derive(Clone, Copy)]
 pub struct TreeNode<'a> {
     node: &'a Node,

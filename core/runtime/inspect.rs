@@ -242,7 +242,7 @@ impl LoopCore {
         let created = self.inspect.recording().then(|| self.now());
         let group = Rc::new(GroupNode::new(
             self.next_id(),
-            format!("{parent_name}/group"),
+            format!("{parent_name}/group").into(),
             parent,
             location,
             created,

@@ -52,7 +52,7 @@ pub(crate) use task_meta::{TaskMeta, CODE_CTRL_C, CODE_LOOP_SHUTDOWN, MAX_CANCEL
 pub(crate) use timers::TimerKey;
 
 pub(crate) use report::{emit as report, spawned_at, Level as ReportLevel};
-pub(crate) use scope_nodes::{ChildNode, GroupNode, Polling};
+pub(crate) use scope_nodes::{ChildNode, ChildSource, GroupNode, Polling};
 pub(crate) use snapshot::{Node, NodeKind, Snapshot};
 pub(crate) use snapshot_text::line as draw_node;
-pub(crate) use wait_reason::{begin_poll, end_poll, note_wait, Wait};
+pub(crate) use wait_reason::{begin_poll, end_poll, note_wait, recording, Wait};

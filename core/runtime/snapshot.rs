@@ -45,9 +45,11 @@ pub(crate) struct Snapshot {
     pub(crate) roots: Vec<Node>,
 }
 
-/// A node before it is placed: its parent's id and what it waits on.
+/// A node before it is placed: its parent's id, what it waits on, and its
+/// place among its siblings (children by number, the others by id).
 struct Flat {
     parent: Option<u64>,
+    order: u64,
     node: Node,
     wait: Option<Wait>,
 }
@@ -81,6 +83,7 @@ impl LoopCore {
             let fixed = task_state(meta);
             Flat {
                 parent: None,
+                order: meta.id(),
                 wait: fixed.is_none().then_some(record.wait),
                 node: Node {
                     kind: NodeKind::Task,
@@ -103,8 +106,13 @@ impl LoopCore {
         }
         for group in inspect.groups() {
             flat.push(group_flat(&group, age(group.created)));
-            for child in group.live_children() {
-                flat.push(child_flat(&*child, group.id, age(child.created())));
+            for (child, record) in group.live_children() {
+                flat.push(child_flat(
+                    &*child,
+                    group.id,
+                    record.wait,
+                    age(record.created),
+                ));
             }
         }
         // The node being polled (the caller's), and so every node around it.
@@ -139,11 +147,12 @@ fn group_flat(group: &GroupNode, age: Option<Duration>) -> Flat {
     let body = group.body_wait.get();
     Flat {
         parent: Some(group.parent),
+        order: group.id,
         wait: (body != Wait::Unknown).then_some(body),
         node: Node {
             kind: NodeKind::Group,
             id: group.id,
-            name: group.name.clone(),
+            name: group.name.to_string(),
             state: "waiting on its children".to_string(),
             location: Some(group.location),
             age,
@@ -152,7 +161,7 @@ fn group_flat(group: &GroupNode, age: Option<Duration>) -> Flat {
     }
 }
 
-fn child_flat(child: &dyn ChildNode, group: u64, age: Option<Duration>) -> Flat {
+fn child_flat(child: &dyn ChildNode, group: u64, wait: Wait, age: Option<Duration>) -> Flat {
     let fixed = if child.cancel_requested() {
         Some("cancelling")
     } else {
@@ -160,7 +169,8 @@ fn child_flat(child: &dyn ChildNode, group: u64, age: Option<Duration>) -> Flat 
     };
     Flat {
         parent: Some(group),
-        wait: fixed.is_none().then(|| child.wait()),
+        order: child.number(),
+        wait: fixed.is_none().then_some(wait),
         node: Node {
             kind: NodeKind::Child,
             id: child.id(),
@@ -209,6 +219,9 @@ fn assemble(mut flat: Vec<Flat>, now: Instant, current: Option<u64>) -> Vec<Node
             _ => roots.push(i),
         }
     }
+    for siblings in below.iter_mut().chain(std::iter::once(&mut roots)) {
+        siblings.sort_by_key(|&k| flat[k].order);
+    }
     let mut nodes: Vec<Option<Node>> = flat.into_iter().map(|f| Some(f.node)).collect();
     roots
         .into_iter()
@@ -224,7 +237,6 @@ fn place(i: usize, below: &[Vec<usize>], nodes: &mut [Option<Node>]) -> Option<N
         .iter()
         .filter_map(|&k| place(k, below, nodes))
         .collect();
-    node.children.sort_by_key(|child| child.id);
     Some(node)
 }
 

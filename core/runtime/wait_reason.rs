@@ -49,6 +49,13 @@ pub(crate) fn note_wait(wait: Wait) {
     }
 }
 
+/// True when the loop running on this thread records wait reasons (and
+/// ages): what a note would need may then be worth computing.
+#[inline]
+pub(crate) fn recording() -> bool {
+    RECORDING.with(Cell::get)
+}
+
 /// Turns recording on or off for this thread; returns what it was.
 pub(super) fn set_recording(on: bool) -> bool {
     RECORDING.try_with(|r| r.replace(on)).unwrap_or(false)

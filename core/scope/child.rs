@@ -2,7 +2,7 @@
 //! own) and the handle the body holds.
 
 use crate::cancel::{enter, CancelReason, CancelRegistry, CancelState, Cancelled};
-use crate::runtime::{note_wait, ChildNode, GroupNode, LoopCore, Wait};
+use crate::runtime::{note_wait, recording, with_current, ChildNode, GroupNode, LoopCore, Wait};
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::{ChildError, Failure};
 use crate::task::panic_message;
@@ -18,7 +18,7 @@ use std::time::Instant;
 
 /// Whether a child finished, and how.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Ended {
+pub(super) enum Ended {
     Running,
     Done,
     Cancelled,
@@ -27,26 +27,24 @@ enum Ended {
 /// Who a child is: its id, name and place, for its handle, `all_tasks()`
 /// and the task tree.
 pub(crate) struct ChildId {
-    /// Unique within the loop (shared with tasks and groups).
-    pub(crate) id: u64,
+    /// Unique within the loop (shared with tasks and groups); 0 until it is
+    /// first asked for (most children are never named by id).
+    pub(crate) id: Cell<u64>,
     /// The child's number in its group, from 1.
     pub(crate) number: u64,
+    /// Its group (`<group name>/<number>` is its default name).
     pub(crate) group: Rc<GroupNode>,
-    /// The name given with `create_task_named` or `set_name`; else
-    /// `<group name>/<number>`.
-    pub(crate) name: RefCell<Option<Cow<'static, str>>>,
+    /// The name given with `create_task_named` or `set_name`, if any (boxed:
+    /// every child pays for the empty slot).
+    pub(crate) name: Cell<Option<Box<Cow<'static, str>>>>,
     /// Where `create_task` was called.
     pub(crate) location: &'static Location<'static>,
-    /// When it was started, if the loop records.
-    pub(crate) created: Option<Instant>,
 }
 
 /// What a child and its handle share: the outcome, and the child's scope.
 pub(crate) struct ChildCell<T> {
-    who: ChildId,
-    ended: Cell<Ended>,
-    /// What it waited on after its last poll (while the loop records).
-    wait: Cell<Wait>,
+    pub(super) who: ChildId,
+    pub(super) ended: Cell<Ended>,
     outcome: RefCell<Option<Result<T, ChildError>>>,
     /// The task awaiting the handle.
     waiter: RefCell<Option<Waker>>,
@@ -61,7 +59,6 @@ impl<T> ChildCell<T> {
         Rc::new(ChildCell {
             who,
             ended: Cell::new(Ended::Running),
-            wait: Cell::new(Wait::Unknown),
             outcome: RefCell::new(None),
             waiter: RefCell::new(None),
             state: CancelState::default(),
@@ -69,11 +66,24 @@ impl<T> ChildCell<T> {
         })
     }
 
-    fn name(&self) -> String {
-        match &*self.who.name.borrow() {
+    /// Its id, given on first use.
+    pub(super) fn id(&self) -> u64 {
+        if self.who.id.get() == 0 {
+            if let Some(id) = with_current(|core| core.next_id()) {
+                self.who.id.set(id);
+            }
+        }
+        self.who.id.get()
+    }
+
+    pub(super) fn name(&self) -> String {
+        let given = self.who.name.take();
+        let name = match &given {
             Some(name) => name.to_string(),
             None => format!("{}/{}", self.who.group.name, self.who.number),
-        }
+        };
+        self.who.name.set(given);
+        name
     }
 
     pub(crate) fn finish(&self, outcome: Result<T, ChildError>) {
@@ -101,64 +111,18 @@ impl<T> ChildCell<T> {
     /// Requests the child's cancellation: its catch points are woken to
     /// receive it, or (with none) it is dropped where it waits. False if it
     /// already finished.
-    fn request_cancel(&self, cancelled: Cancelled) -> bool {
+    pub(super) fn request_cancel(&self, cancelled: Cancelled) -> bool {
         if self.ended.get() != Ended::Running {
             return false;
         }
         self.state.request(cancelled, None);
-        crate::runtime::with_current(|core| {
+        with_current(|core| {
             CancelRegistry::of(core).wake_catchers(&self.state);
         });
         if let Some(waker) = self.waker.borrow().as_ref() {
             waker.wake_by_ref();
         }
         true
-    }
-}
-
-impl<T: 'static> ChildNode for ChildCell<T> {
-    fn id(&self) -> u64 {
-        self.who.id
-    }
-
-    fn name(&self) -> String {
-        ChildCell::name(self)
-    }
-
-    fn set_name(&self, name: Cow<'static, str>) {
-        *self.who.name.borrow_mut() = Some(name);
-    }
-
-    fn location(&self) -> &'static Location<'static> {
-        self.who.location
-    }
-
-    fn created(&self) -> Option<Instant> {
-        self.who.created
-    }
-
-    fn wait(&self) -> Wait {
-        self.wait.get()
-    }
-
-    fn set_wait(&self, wait: Wait) {
-        self.wait.set(wait);
-    }
-
-    fn is_done(&self) -> bool {
-        self.ended.get() != Ended::Running
-    }
-
-    fn is_cancelled(&self) -> bool {
-        self.ended.get() == Ended::Cancelled
-    }
-
-    fn cancel_requested(&self) -> bool {
-        self.state.is_requested()
-    }
-
-    fn cancel(&self, message: Option<String>, location: &'static Location<'static>) -> bool {
-        self.request_cancel(Cancelled::new(CancelReason::Explicit { message, location }))
     }
 }
 
@@ -181,6 +145,9 @@ pub(crate) trait Child {
 
     /// The child as the loop sees it.
     fn node(&self) -> &(dyn ChildNode + 'static);
+
+    /// The same, counted (for a `TaskRef`).
+    fn node_rc(&self) -> Rc<dyn ChildNode>;
 }
 
 /// Runs a child's future for the group; yields the child's failure, if any.
@@ -307,6 +274,10 @@ where
         &*self.cell
     }
 
+    fn node_rc(&self) -> Rc<dyn ChildNode> {
+        self.cell.clone()
+    }
+
     fn drop_now(self: Pin<&mut Self>) -> Option<Failure> {
         let (slot, cell) = self.future();
         if slot.is_none() {
@@ -380,8 +351,20 @@ impl<T> ChildHandle<T> {
     }
 
     /// Renames the child.
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     aio::task_group!(|tg| {
+    ///         let child = tg.create_task(async {});
+    ///         child.set_name("cleanup");
+    ///         assert_eq!(child.name(), "cleanup");
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn set_name(&self, name: impl Into<Cow<'static, str>>) {
-        *self.cell.who.name.borrow_mut() = Some(name.into());
+        self.cell.who.name.set(Some(Box::new(name.into())));
     }
 
     /// True once the child finished, failed or was cancelled.
@@ -423,7 +406,9 @@ impl<T> Future for ChildHandle<T> {
             return Poll::Ready(outcome);
         }
         *self.cell.waiter.borrow_mut() = Some(cx.waker().clone());
-        note_wait(Wait::Child(self.cell.who.id));
+        if recording() {
+            note_wait(Wait::Child(self.cell.id()));
+        }
         Poll::Pending
     }
 }

@@ -11,11 +11,13 @@
 
 use crate::cancel::{CancelReason, CancelState, Cancelled};
 use crate::runtime::ReadyList;
-use crate::runtime::{begin_poll, end_poll, with_current, ChildWake, GroupNode, LoopCore, Polling};
+use crate::runtime::{begin_poll, end_poll, recording, with_current, ChildWake, GroupNode};
+use crate::runtime::{LoopCore, Polling};
 use crate::scope::child::{Child, ChildCell, ChildHandle, ChildId, ChildRun};
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::Failure;
 use crate::scope::group_handle::GroupHandle;
+use crate::scope::group_listing::PollingChild;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -23,6 +25,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::pin::Pin;
+use std::ptr::NonNull;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -62,6 +65,8 @@ pub(crate) struct GroupState<'g> {
     pub(crate) body: CancelState,
     /// The group as the loop lists it (name, place, children).
     pub(crate) node: Rc<GroupNode>,
+    /// The child being polled (out of `slots` meanwhile), with its slot.
+    pub(crate) polling_child: Cell<Option<(usize, NonNull<dyn Child + 'g>)>>,
 }
 
 impl<'g> GroupState<'g> {
@@ -77,18 +82,15 @@ impl<'g> GroupState<'g> {
     {
         let n = self.next_child.get();
         self.next_child.set(n + 1);
-        let (id, created) = with_current(|core| {
-            let created = core.inspect.recording().then(|| core.now());
-            (core.next_id(), created)
-        })
-        .unwrap_or_default();
+        let created = recording()
+            .then(|| with_current(|core| core.now()))
+            .flatten();
         let cell = ChildCell::new(ChildId {
-            id,
+            id: Cell::new(0),
             number: n,
             group: self.node.clone(),
-            name: RefCell::new(name),
+            name: Cell::new(name.map(Box::new)),
             location,
-            created,
         });
         let handle = ChildHandle::new(cell.clone());
         if self.stopping.borrow().is_some() || self.closed.get() {
@@ -113,8 +115,9 @@ impl<'g> GroupState<'g> {
         let wake = ChildWake::new(index, self.ready.clone());
         let waker = Waker::from(wake.clone());
         *cell.waker.borrow_mut() = Some(waker.clone());
-        let node: Rc<dyn crate::runtime::ChildNode> = cell.clone();
-        self.node.add_child(index, Rc::downgrade(&node));
+        if let Some(created) = created {
+            self.node.child_started(index, created);
+        }
         self.slots.borrow_mut()[index] = Some(Slot {
             child: Box::pin(ChildRun::new(future, cell)),
             wake,
@@ -159,12 +162,14 @@ impl<'g> GroupState<'g> {
             slot.wake.unqueue();
             let mut cx = Context::from_waker(&slot.waker);
             let polled = {
-                // Groups opened inside nest under this child.
+                // Groups opened inside nest under this child, which is listed
+                // while it is out of `slots`.
                 let _child = core.inspect.enter(Polling::Child(slot.child.node()));
+                let _listed = PollingChild::new(self, index, &*slot.child);
                 if core.inspect.recording() {
                     let outer = begin_poll();
                     let polled = slot.child.as_mut().poll_child(&mut cx, core);
-                    slot.child.node().set_wait(end_poll(outer));
+                    self.node.set_wait(index, end_poll(outer));
                     polled
                 } else {
                     slot.child.as_mut().poll_child(&mut cx, core)
@@ -296,9 +301,11 @@ impl<'g> TaskGroup<'g> {
                 scope: CancelState::default(),
                 body: CancelState::default(),
                 node,
+                polling_child: Cell::new(None),
             }),
             _anchor: PhantomData,
         }
+        .listed()
     }
 
     /// Starts `future` as a child of the group and returns its handle.
@@ -346,6 +353,13 @@ impl<'g> TaskGroup<'g> {
     }
 
     /// The group's name: `<name of the task or child that opened it>/group`.
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     aio::task_group!(|tg| assert_eq!(tg.name(), "Task-1/group")).unwrap();
+    /// });
+    /// ```
     pub fn name(&self) -> &str {
         &self.state.node.name
     }

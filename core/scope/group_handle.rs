@@ -42,6 +42,18 @@ impl<'g> GroupHandle<'g> {
     }
 
     /// Starts a named child, as [`TaskGroup::create_task_named`].
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     aio::task_group!(|tg| {
+    ///         let group = tg.handle();
+    ///         let child = group.create_task_named("helper", async {});
+    ///         assert_eq!(child.name(), "helper");
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     #[track_caller]
     pub fn create_task_named<F>(
         &self,

@@ -7,11 +7,13 @@
 
 mod cancel_scope;
 mod child;
+mod child_node;
 mod child_outcome;
 mod group;
 mod group_body;
 mod group_error;
 mod group_handle;
+mod group_listing;
 mod group_run;
 mod scope_run;
 mod shield;

@@ -80,6 +80,19 @@ impl TaskRef {
     }
 
     /// True for a task group child.
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     assert!(!aio::current_task().unwrap().is_child());
+    ///     aio::task_group!(|tg| {
+    ///         tg.create_task(aio::sleep(std::time::Duration::from_secs(1)));
+    ///         aio::yield_now().await;
+    ///         assert!(aio::all_tasks()[1].is_child());
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn is_child(&self) -> bool {
         matches!(self.of, Of::Child(_))
     }
@@ -223,7 +236,7 @@ pub fn all_tasks() -> Vec<TaskRef> {
         );
         for group in core.inspect.groups() {
             let children = group.live_children().into_iter();
-            tasks.extend(children.map(|child| TaskRef {
+            tasks.extend(children.map(|(child, _)| TaskRef {
                 of: Of::Child(child),
             }));
         }

@@ -182,7 +182,7 @@ fn a_deadlock_on_the_real_clock_is_reported_once_and_the_loop_waits_on() {
     assert_eq!(value, 11);
     let reports = reports_about("waiter-5d6e");
     assert_eq!(reports.len(), 1, "{reports:?}");
-    assert!(reports[0].starts_with("ERROR deadlock: the main task waits"));
+    assert!(reports[0].starts_with("ERROR possible deadlock: the main task waits"));
     assert!(reports[0].contains("waiter-5d6e [task] waiting on a promise"));
 }
 

@@ -52,15 +52,20 @@ impl LoopCore {
                 return;
             }
         }
-        let message = format!(
-            "deadlock: the main task waits and nothing can ever wake the event loop (no task \
-             is ready, no timer is set, no socket, thread, process or signal is awaited); \
-             what each task waits on:\n{}",
-            self.snapshot()
-        );
+        let nothing = "(no task is ready, no timer is set, no socket, thread, process or \
+                       signal is awaited)";
+        let tree = self.snapshot();
         if virtual_clock {
-            panic!("aio: {message}");
+            panic!(
+                "aio: deadlock: the main task waits and nothing can ever wake the event loop \
+                 {nothing}; what each task waits on:\n{tree}"
+            );
         }
+        let message = format!(
+            "possible deadlock: the main task waits and nothing the event loop knows of can \
+             wake it {nothing}, only another thread holding a Promise or a LoopHandle; what \
+             each task waits on:\n{tree}"
+        );
         report::emit(Level::Error, &message);
         self.inspect.deadlock_reported.set(true);
     }

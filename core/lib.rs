@@ -47,6 +47,7 @@
 //! | `create_subprocess_exec`, `create_subprocess_shell` | [`process`]: [`process::Command`], [`process::shell`] → [`process::Child`] |
 //! | `loop.add_signal_handler`, Ctrl-C | [`EventLoop::add_signal_handler`], [`signal`]: [`signal::ctrl_c`], [`signal::Signals`] |
 //! | (tokio's `interval`) | [`interval`], [`interval_at`] → [`Interval`] |
+//! | `loop.set_debug`, `asyncio pstree` | [`EventLoop::set_debug`], [`task_tree`] → [`TaskTree`]; [`testing`] (advance a virtual clock, `wait_all_tasks_blocked`) |
 
 #![deny(missing_docs)]
 

@@ -56,6 +56,18 @@ async fn question_mark_boxes_each_error() {
     let err = err.downcast::<aio::TaskError>().unwrap();
     assert_eq!(err.panic_message(), Some("worker broke"));
 
+    async fn group_error() -> Result<(), BoxError> {
+        aio::task_group!(|tg| {
+            tg.create_task_named("fetcher", async { Err::<(), _>("404") });
+        })?;
+        Ok(())
+    }
+    let err = group_error().await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "1 failure in the task group: fetcher: \"404\""
+    );
+
     async fn elapsed() -> Result<(), BoxError> {
         aio::timeout(Duration::from_secs(2), aio::sleep(Duration::from_secs(5))).await?;
         Ok(())

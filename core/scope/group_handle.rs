@@ -30,7 +30,7 @@ pub struct GroupHandle<'g> {
 }
 
 impl<'g> GroupHandle<'g> {
-    /// Starts a child, as [`TaskGroup::create_task`]. After the group
+    /// Starts a child, as [`TaskGroup::create_task`](crate::TaskGroup::create_task). After the group
     /// decided to stop, the child is cancelled at once.
     #[track_caller]
     pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
@@ -41,7 +41,7 @@ impl<'g> GroupHandle<'g> {
         self.state.create_task(future, None, Location::caller())
     }
 
-    /// Starts a named child, as [`TaskGroup::create_task_named`].
+    /// Starts a named child, as [`TaskGroup::create_task_named`](crate::TaskGroup::create_task_named).
     ///
     /// ```
     /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
@@ -68,7 +68,7 @@ impl<'g> GroupHandle<'g> {
             .create_task(future, Some(name.into()), Location::caller())
     }
 
-    /// Stops the whole group, as [`TaskGroup::cancel`].
+    /// Stops the whole group, as [`TaskGroup::cancel`](crate::TaskGroup::cancel).
     #[track_caller]
     pub fn cancel(&self) {
         self.state.cancel(Location::caller());

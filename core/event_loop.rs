@@ -1,14 +1,15 @@
 //! `EventLoop`: asyncio's loop object and its low-level methods.
 
-use crate::runtime::expect_current;
 use crate::runtime::Clock;
-use crate::runtime::{Interrupted, LoopCore};
+use crate::runtime::{expect_current, with_current};
+use crate::runtime::{Interrupted, LoopCore, LoopId, Ready, TimerCall, TimerKey};
 use crate::task::Promise;
 use crate::task::Task;
 use crate::task::{spawn_on, MainFuture};
 use crate::threads::LoopHandle;
 use crate::threads::{set_default_pool, ThreadPool};
-use crate::time::sleep_until;
+use crate::time::{deadline_after, deadline_at_seconds};
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::pin::pin;
@@ -66,7 +67,7 @@ impl EventLoop {
     #[track_caller]
     pub fn run_until_complete<F: Future>(&self, future: F) -> F::Output {
         self.core.begin_main(std::panic::Location::caller());
-        let future = pin!(MainFuture::new(future));
+        let future = pin!(MainFuture::new(future, None));
         match self
             .core
             .block_on(Some(future), "EventLoop::run_until_complete")
@@ -96,7 +97,29 @@ impl EventLoop {
 
     /// Cancels every task still alive, lets their cleanup run, and closes the
     /// loop; running it afterwards panics. Closing twice is harmless.
+    ///
+    /// Panics if called while the loop runs (from one of its tasks, as
+    /// asyncio's "cannot close a running event loop"): [`stop`](Self::stop)
+    /// it instead, and close it once `run_forever` returned.
+    ///
+    /// ```
+    /// let lp = aio::EventLoop::new();
+    /// let inside = lp.run_until_complete(async {
+    ///     let task = aio::create_task(async { aio::get_running_loop().close() });
+    ///     task.await
+    /// });
+    /// assert!(inside.is_err(), "the task panicked");
+    /// assert!(!lp.is_closed());
+    /// lp.close();
+    /// assert!(lp.is_closed());
+    /// ```
     pub fn close(&self) {
+        if with_current(|core| core.id == self.core.id) == Some(true) {
+            panic!(
+                "EventLoop::close: cannot close a running event loop; call stop() from \
+                 inside it and close() once run_forever returned"
+            );
+        }
         self.core.close();
     }
 
@@ -125,20 +148,35 @@ impl EventLoop {
     /// the order they were scheduled.
     #[track_caller]
     pub fn call_soon(&self, callback: impl FnOnce() + 'static) -> CallbackHandle {
-        self.callback_task(async move { callback() })
+        let (handle, call) = CallbackHandle::new(&self.core, callback);
+        self.core.push_ready(Ready::Call(call));
+        handle
     }
 
-    /// Schedules `callback` to run `delay` from now on the loop's clock.
+    /// Schedules `callback` to run `delay` from now on the loop's clock. A
+    /// delay too long to name an instant (`Duration::MAX`) never comes: the
+    /// callback never runs, and the handle can still cancel it.
     #[track_caller]
     pub fn call_later(&self, delay: Duration, callback: impl FnOnce() + 'static) -> CallbackHandle {
-        self.call_at_instant(self.now() + delay, callback)
+        self.call_at_deadline(deadline_after(self.now(), delay), callback)
     }
 
     /// Schedules `callback` to run when [`time`](Self::time) reaches `when`
     /// seconds. Callbacks due at the same time run in the order scheduled.
+    /// `f64::INFINITY` (or any time past the clock's range) never comes; a
+    /// time in the past means the next turn. Panics if `when` is NaN.
+    ///
+    /// ```
+    /// let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
+    /// let never = lp.call_at(f64::INFINITY, || unreachable!());
+    /// lp.run_until_complete(aio::sleep(std::time::Duration::from_secs(3600)));
+    /// assert!(!never.is_done());
+    /// assert!(never.cancel());
+    /// ```
     #[track_caller]
     pub fn call_at(&self, when: f64, callback: impl FnOnce() + 'static) -> CallbackHandle {
-        self.call_at_instant(self.core.clock.instant_at(when), callback)
+        let deadline = deadline_at_seconds(self.core.clock.epoch(), when, "EventLoop::call_at");
+        self.call_at_deadline(deadline, callback)
     }
 
     /// Schedules `callback` to run when the loop's clock reaches `deadline`.
@@ -148,17 +186,23 @@ impl EventLoop {
         deadline: Instant,
         callback: impl FnOnce() + 'static,
     ) -> CallbackHandle {
-        self.callback_task(async move {
-            sleep_until(deadline).await;
-            callback()
-        })
+        self.call_at_deadline(Some(deadline), callback)
     }
 
+    /// Runs `callback` at the turn after `deadline` (in deadline order with
+    /// the others due then); `None` is never.
     #[track_caller]
-    fn callback_task(&self, body: impl Future<Output = ()> + 'static) -> CallbackHandle {
-        let task = spawn_on(&self.core, body);
-        task.mark_internal();
-        CallbackHandle { task }
+    fn call_at_deadline(
+        &self,
+        deadline: Option<Instant>,
+        callback: impl FnOnce() + 'static,
+    ) -> CallbackHandle {
+        let (handle, call) = CallbackHandle::new(&self.core, callback);
+        if let Some(deadline) = deadline {
+            let key = self.core.timers.borrow_mut().insert_call(deadline, call);
+            handle.state.timer.set(Some(key));
+        }
+        handle
     }
 
     /// Schedules `future` as a task on this loop; see [`create_task`](crate::create_task).
@@ -262,25 +306,85 @@ impl fmt::Debug for EventLoop {
 
 /// A scheduled callback, asyncio's `Handle`/`TimerHandle`: it can be cancelled
 /// until it has run.
+///
+/// ```
+/// use std::time::Duration;
+/// let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
+/// let handle = lp.call_later(Duration::from_secs(1), || unreachable!());
+/// assert!(handle.cancel());
+/// lp.run_until_complete(aio::sleep(Duration::from_secs(2)));
+/// assert!(handle.is_cancelled() && handle.is_done());
+/// ```
 #[derive(Debug)]
 pub struct CallbackHandle {
-    task: Task<()>,
+    state: Rc<CallbackState>,
+}
+
+#[derive(Debug, Default)]
+struct CallbackState {
+    /// Pending, ran, or cancelled.
+    phase: Cell<CallbackPhase>,
+    /// The timer of a `call_at`/`call_later`, removed on cancel.
+    timer: Cell<Option<TimerKey>>,
+    loop_id: Cell<LoopId>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum CallbackPhase {
+    #[default]
+    Pending,
+    Ran,
+    Cancelled,
 }
 
 impl CallbackHandle {
+    /// A handle and the call that runs `callback` unless cancelled first.
+    /// In debug mode the call says where it was scheduled, for the report
+    /// of a slow callback.
+    #[track_caller]
+    fn new(core: &LoopCore, callback: impl FnOnce() + 'static) -> (CallbackHandle, TimerCall) {
+        let state = Rc::new(CallbackState::default());
+        state.loop_id.set(core.id);
+        let shared = state.clone();
+        let here = std::panic::Location::caller();
+        let scheduled = core.inspect.debug().then_some(here);
+        let call: TimerCall = Box::new(Box::new(move || {
+            if shared.phase.get() == CallbackPhase::Pending {
+                shared.phase.set(CallbackPhase::Ran);
+                if let Some(at) = scheduled {
+                    with_current(|core| core.inspect.callback_scheduled_at(at));
+                }
+                callback();
+            }
+        }));
+        (CallbackHandle { state }, call)
+    }
+
     /// Stops the callback from running; `false` if it already ran.
     pub fn cancel(&self) -> bool {
-        self.task.cancel()
+        if self.state.phase.get() != CallbackPhase::Pending {
+            return false;
+        }
+        self.state.phase.set(CallbackPhase::Cancelled);
+        if let Some(key) = self.state.timer.take() {
+            let loop_id = self.state.loop_id.get();
+            with_current(|core| {
+                if core.id == loop_id {
+                    core.timers.borrow_mut().remove(key);
+                }
+            });
+        }
+        true
     }
 
     /// True if the callback was cancelled before it ran.
     pub fn is_cancelled(&self) -> bool {
-        self.task.is_cancelled()
+        self.state.phase.get() == CallbackPhase::Cancelled
     }
 
     /// True once the callback ran or was cancelled.
     pub fn is_done(&self) -> bool {
-        self.task.is_done()
+        self.state.phase.get() != CallbackPhase::Pending
     }
 }
 

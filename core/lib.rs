@@ -48,6 +48,7 @@
 //! | `loop.add_signal_handler`, Ctrl-C | [`EventLoop::add_signal_handler`], [`signal`]: [`signal::ctrl_c`], [`signal::Signals`] |
 //! | (tokio's `interval`) | [`interval`], [`interval_at`] → [`Interval`] |
 //! | `loop.set_debug`, `asyncio pstree` | [`EventLoop::set_debug`], [`task_tree`] → [`TaskTree`]; [`testing`] (advance a virtual clock, `wait_all_tasks_blocked`) |
+//! | (aiohttp, with hyper) | `http` (feature `hyper`): `http::get`, `http::Client`, `http::serve` |
 
 #![deny(missing_docs)]
 
@@ -56,6 +57,8 @@ extern crate self as aio;
 mod cancel;
 mod debug;
 mod event_loop;
+#[cfg(feature = "hyper")]
+pub mod http;
 pub mod net;
 #[cfg(unix)]
 pub mod process;
@@ -131,7 +134,8 @@ pub use runtime::Clock;
 pub use scope::{
     current_effective_deadline, move_on_after, move_on_at, shield, timeout, timeout_at, wait_for,
     CancelHandle, CancelScope, ChildError, ChildHandle, ChildOutcome, Elapsed, Failure, GroupError,
-    GroupHandle, ScopeRun, Shield, TaskGroup, Timeout, TimeoutDuration, TimeoutScope,
+    GroupHandle, ScopeRun, Shield, Start, StartError, Started, TaskGroup, Timeout, TimeoutDuration,
+    TimeoutScope,
 };
 pub use stream::{Generator, Stream, StreamExt};
 pub use sync::{
@@ -142,8 +146,8 @@ pub use task::{
     TaskError, TaskRef,
 };
 pub use threads::{
-    run_coroutine_threadsafe, run_in_executor, to_thread, Blocking, LoopHandle, PoolShutDown,
-    ThreadPool, ThreadsafeFuture, WaitTimedOut,
+    run_coroutine_threadsafe, run_in_executor, to_thread, Blocking, LoopClosed, LoopHandle,
+    PoolShutDown, ThreadPool, ThreadsafeCall, ThreadsafeFuture, WaitTimedOut,
 };
 pub use time::{
     interval, interval_at, now, sleep, sleep_until, yield_now, Interval, MissedTickBehavior, Sleep,

@@ -5,15 +5,19 @@ use crate::event_loop::EventLoop;
 use crate::runtime::Clock;
 use crate::runtime::CtrlC;
 use crate::runtime::Interrupted;
-use crate::task::MainFuture;
+use crate::task::{shutdown_tasks, MainFuture, DEFAULT_SHUTDOWN_GRACE};
 use std::future::Future;
 use std::pin::pin;
+use std::time::Duration;
 
 /// Runs `future` on a new event loop and returns its output, as asyncio's
 /// `asyncio.run()`.
 ///
 /// When the future completes, every task still alive is cancelled and its
-/// cleanup (`Drop`) runs before `run` returns; then the loop is closed.
+/// cleanup runs before `run` returns: `Drop` at once, and a task that catches
+/// its cancellation ([`catch_cancel`](crate::catch_cancel)) may await its
+/// cleanup for up to [`DEFAULT_SHUTDOWN_GRACE`](crate::DEFAULT_SHUTDOWN_GRACE)
+/// (5 s) before it is dropped; then the loop is closed.
 /// Calling it while a loop is running on this thread panics with a message
 /// saying to `.await` instead.
 ///
@@ -40,6 +44,10 @@ pub fn run<F: Future>(future: F) -> F::Output {
 /// ```
 pub struct Runner {
     event_loop: EventLoop,
+    /// How long cleanup at shutdown (and after Ctrl-C) may take.
+    grace: Duration,
+    /// SIGTERM is handled as Ctrl-C.
+    graceful_signals: bool,
 }
 
 impl Runner {
@@ -52,7 +60,48 @@ impl Runner {
     pub fn with_clock(clock: Clock) -> Self {
         Runner {
             event_loop: EventLoop::with_clock(clock),
+            grace: DEFAULT_SHUTDOWN_GRACE,
+            graceful_signals: false,
         }
+    }
+
+    /// Sets how long the cleanup of tasks still alive at shutdown, and of the
+    /// main task after Ctrl-C, may take before they are dropped for good
+    /// (default [`DEFAULT_SHUTDOWN_GRACE`](crate::DEFAULT_SHUTDOWN_GRACE)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual)
+    ///     .shutdown_grace(Duration::from_secs(1));
+    /// runner.run(async {
+    ///     aio::create_task(async {
+    ///         if aio::catch_cancel(aio::sleep(Duration::from_secs(60))).await.is_err() {
+    ///             aio::sleep(Duration::from_secs(3600)).await; // a stubborn cleanup
+    ///         }
+    ///     })
+    ///     .detach();
+    ///     aio::yield_now().await;
+    /// });
+    /// // Dropping the runner cancels the task; its cleanup is cut after 1 s.
+    /// ```
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
+    }
+
+    /// Handles SIGTERM as Ctrl-C (`#[aio::main(ctrl_c = "graceful")]`): the
+    /// first SIGINT or SIGTERM delivers a catchable cancellation (reason
+    /// [`CancelReason::CtrlC`](crate::CancelReason::CtrlC)) to the main task,
+    /// which may await its cleanup within the shutdown grace; then the process
+    /// exits with 130 (SIGINT) or 143 (SIGTERM). A second signal exits at once.
+    ///
+    /// ```
+    /// let runner = aio::Runner::new().graceful_signals();
+    /// assert_eq!(runner.run(async { 1 }), 1);
+    /// ```
+    pub fn graceful_signals(mut self) -> Self {
+        self.graceful_signals = true;
+        self
     }
 
     /// Runs `future` to completion on the runner's loop and returns its output.
@@ -73,16 +122,15 @@ impl Runner {
         self.event_loop
             .core
             .begin_main(std::panic::Location::caller());
-        let ctrl_c = CtrlC::install(&self.event_loop.core);
+        let ctrl_c = CtrlC::install(&self.event_loop.core, self.graceful_signals);
         let outcome = {
-            let future = pin!(MainFuture::new(future));
+            let future = pin!(MainFuture::new(future, Some(self.grace)));
             self.event_loop.core.block_on(Some(future), "aio::run")
         };
-        if ctrl_c.as_ref().is_some_and(CtrlC::pressed) {
-            // The main future is dropped; now the other tasks' cleanup.
-            self.event_loop.core.wait_shielded();
-            self.event_loop.close();
-            CtrlC::exit_interrupted();
+        if let Some(signal) = ctrl_c.as_ref().and_then(CtrlC::pressed) {
+            // The main task ended; now the other tasks' cleanup.
+            self.shut_down();
+            CtrlC::exit_interrupted(signal);
         }
         drop(ctrl_c);
         match outcome {
@@ -110,11 +158,23 @@ impl Default for Runner {
     }
 }
 
-impl Drop for Runner {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            self.event_loop.core.wait_shielded();
+impl Runner {
+    /// Shielded work finishes, the tasks still alive are cancelled and get
+    /// the grace for their cleanup, then the loop closes (dropping the rest).
+    fn shut_down(&self) {
+        let core = &self.event_loop.core;
+        // Not from inside another running loop (a runner dropped in a task):
+        // this loop cannot run there; what is left is dropped instead.
+        if !std::thread::panicking() && !core.is_closed() && !crate::runtime::in_a_loop() {
+            core.wait_shielded();
+            shutdown_tasks(core, self.grace);
         }
         self.event_loop.close();
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        self.shut_down();
     }
 }

@@ -2,7 +2,6 @@
 //! per item and one for the whole batch. One item fails: the group cancels the
 //! rest and reports the failure cleanly. Fetching is simulated with sleeps.
 
-use std::cell::Cell;
 use std::time::Duration;
 
 const LIMIT: usize = 3;
@@ -17,26 +16,20 @@ async fn fetch(id: u64) -> Result<String, String> {
     Ok(format!("item {id}: {} bytes", 1000 + id))
 }
 
-/// Waits until fewer than LIMIT fetches run, then takes a place.
-async fn take_slot(in_flight: &Cell<usize>) {
-    while in_flight.get() >= LIMIT {
-        aio::sleep(Duration::from_millis(10)).await;
-    }
-    in_flight.set(in_flight.get() + 1);
-}
-
 async fn fetch_all(ids: &[u64]) -> Result<Vec<String>, String> {
-    let in_flight = Cell::new(0);
+    // A slot per fetch in flight: waiters are woken in turn as slots free
+    // up, with no polling.
+    let slots = aio::Semaphore::new(LIMIT);
     let results = std::cell::RefCell::new(Vec::new());
     let batch = aio::timeout!(Duration::from_secs(3), {
         aio::task_group!(|tg| {
             for &id in ids {
-                let (in_flight, results) = (&in_flight, &results);
+                let (slots, results) = (&slots, &results);
                 tg.create_task(async move {
-                    take_slot(in_flight).await;
-                    let outcome = aio::timeout(Duration::from_secs(1), fetch(id)).await;
-                    in_flight.set(in_flight.get() - 1);
-                    match outcome {
+                    // Given back when dropped: after the fetch, or if the
+                    // group cancels this child while it waits or fetches.
+                    let _slot = slots.acquire().await;
+                    match aio::timeout(Duration::from_secs(1), fetch(id)).await {
                         Ok(Ok(body)) => {
                             results.borrow_mut().push(body);
                             Ok(())

@@ -12,9 +12,11 @@ async fn main() {
     let setter = future.clone();
     thread::spawn(move || {
         thread::sleep(Duration::from_millis(500));
-        handle.call_soon_threadsafe(move || {
-            setter.set_result("from thread").expect("set once");
-        });
+        handle
+            .call_soon_threadsafe(move || {
+                setter.set_result("from thread").expect("set once");
+            })
+            .expect("the loop is running");
     });
     println!("{}", future.await.expect("set, not cancelled"));
 }

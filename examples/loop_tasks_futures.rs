@@ -49,11 +49,13 @@ async fn main() {
     let (handle, setter2) = (lp.handle(), future2.clone());
     thread::spawn(move || {
         thread::sleep(Duration::from_millis(200));
-        handle.call_soon_threadsafe(move || {
-            setter2
-                .set_result("from-thread".to_string())
-                .expect("set once");
-        });
+        handle
+            .call_soon_threadsafe(move || {
+                setter2
+                    .set_result("from-thread".to_string())
+                    .expect("set once");
+            })
+            .expect("the loop is running");
     });
 
     // Await everything: tasks and the future, one error type.

@@ -12,8 +12,10 @@ async fn handle_echo(mut reader: StreamReader, mut writer: StreamWriter) {
         Err(e) => return eprintln!("read failed: {e}"),
     };
     let message = String::from_utf8_lossy(&data);
-    let addr = writer.peer_name().unwrap_or_default();
-    println!("Received {message:?} from {addr}");
+    match writer.peer_addr() {
+        Ok(addr) => println!("Received {message:?} from {addr}"),
+        Err(_) => println!("Received {message:?}"),
+    }
     println!("Send: {message:?}");
     writer.write(&data);
     if let Err(e) = writer.drain().await {

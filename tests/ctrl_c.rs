@@ -105,6 +105,23 @@ fn child(kind: &str) {
             say("got SIGTERM");
             aio::sleep(Duration::from_secs(3600)).await;
         }),
+        // Async cleanup after Ctrl-C (or SIGTERM, in the graceful mode): the
+        // main task catches the cancellation, awaits a goodbye, and a worker
+        // catching its shutdown cancellation awaits its own.
+        "graceful" => aio::Runner::new().graceful_signals().run(async {
+            let worker = aio::create_task(async {
+                if let Err(c) = aio::catch_cancel(aio::sleep(Duration::from_secs(3600))).await {
+                    aio::sleep(Duration::from_millis(20)).await;
+                    say(&format!("worker said goodbye ({})", c.reason()));
+                }
+            });
+            say("ready");
+            if let Err(c) = aio::catch_cancel(aio::sleep(Duration::from_secs(3600))).await {
+                aio::sleep(Duration::from_millis(20)).await;
+                say(&format!("main said goodbye ({})", c.reason()));
+            }
+            worker.detach();
+        }),
         other => panic!("unknown role {other}"),
     }
 }
@@ -264,12 +281,45 @@ fn second_ctrl_c_during_cleanup_exits_at_once() {
     assert!(!rest.contains("cleanup finished"), "{rest}");
 }
 
+fn graceful_exit(sig: i32, code: i32) {
+    let (mut child, mut stdout) = spawn("graceful");
+    wait_for(&mut stdout, "ready");
+    send(&child, sig);
+    let status = exit_within_10s(&mut child);
+    let rest = rest_of(&mut stdout);
+    assert_eq!(status.code(), Some(code), "{rest}");
+    assert!(
+        rest.contains("main said goodbye (interrupted (Ctrl-C))"),
+        "the main task awaited its cleanup: {rest}"
+    );
+    assert!(
+        rest.contains("worker said goodbye (the event loop shut down)"),
+        "the worker awaited its cleanup at shutdown: {rest}"
+    );
+}
+
+fn graceful_ctrl_c_lets_cleanup_await_then_exits_130() {
+    graceful_exit(SIGINT, 130);
+}
+
+fn graceful_sigterm_lets_cleanup_await_then_exits_143() {
+    graceful_exit(SIGTERM, 143);
+}
+
 fn main() {
     if let Ok(kind) = std::env::var(ROLE) {
         child(&kind);
         return;
     }
-    let tests: [(&str, fn()); 7] = [
+    let tests: [(&str, fn()); 9] = [
+        (
+            "graceful_ctrl_c_lets_cleanup_await_then_exits_130",
+            graceful_ctrl_c_lets_cleanup_await_then_exits_130,
+        ),
+        (
+            "graceful_sigterm_lets_cleanup_await_then_exits_143",
+            graceful_sigterm_lets_cleanup_await_then_exits_143,
+        ),
         (
             "first_ctrl_c_runs_cleanup_and_exits_130",
             first_ctrl_c_runs_cleanup_and_exits_130,

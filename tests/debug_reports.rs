@@ -87,7 +87,12 @@ fn a_slow_callback_is_reported_where_it_was_scheduled() {
     runner.run(aio::sleep(Duration::from_millis(1)));
     let at = format!("(scheduled at tests/debug_reports.rs:{line}:8)");
     let reports = reports_about(&at);
-    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(
+        reports.len(),
+        1,
+        "{reports:?} {:?}",
+        reports_about("slow callback")
+    );
     let expected = format!("WARN slow callback {at} held the loop for ");
     assert!(reports[0].starts_with(&expected), "{}", reports[0]);
 }
@@ -175,7 +180,8 @@ fn a_deadlock_on_the_real_clock_is_reported_once_and_the_loop_waits_on() {
             while reports_about("waiter-5d6e").is_empty() {
                 std::thread::sleep(Duration::from_millis(5));
             }
-            handle.call_soon_threadsafe(move || setter.set_result(11).unwrap());
+            let call = handle.call_soon_threadsafe(move || setter.set_result(11).unwrap());
+            call.expect("the loop runs");
         });
         waiter.await.unwrap()
     });

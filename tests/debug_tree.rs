@@ -139,7 +139,7 @@ async fn group_children_are_listed_named_and_cancelled_through_all_tasks() {
         assert_eq!(first.name(), "renamed");
         assert!(child.cancel());
         assert!(child.is_cancel_requested());
-        aio::yield_now().await;
+        aio::testing::wait_all_tasks_blocked().await;
         assert!(child.is_done() && child.is_cancelled());
         assert!(first.is_done());
         assert!(!named.is_done());

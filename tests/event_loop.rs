@@ -182,9 +182,11 @@ fn cross_thread_wakeups_and_calls_all_arrive() {
                 for (i, p) in round.into_iter().enumerate() {
                     p.set_result(i).unwrap();
                     let calls = calls.clone();
-                    handle.call_soon_threadsafe(move || {
-                        calls.fetch_add(1, Ordering::Relaxed);
-                    });
+                    handle
+                        .call_soon_threadsafe(move || {
+                            calls.fetch_add(1, Ordering::Relaxed);
+                        })
+                        .expect("the loop is running");
                 }
             }));
         }

@@ -156,10 +156,7 @@ async fn start_server_and_open_connection_talk_in_lines() {
     let addr = server.local_addr().unwrap();
     let serving = aio::create_task(async move { server.serve_forever().await });
     let (mut reader, mut writer) = open_connection(addr).await.unwrap();
-    assert!(writer
-        .peer_name()
-        .unwrap()
-        .ends_with(&addr.port().to_string()));
+    assert_eq!(writer.peer_addr().unwrap(), addr);
     writer.write(b"one\ntwo\n");
     writer.drain().await.unwrap();
     assert_eq!(reader.readline().await.unwrap(), b"echo: one\n");
@@ -187,21 +184,6 @@ async fn the_reader_reads_exact_sizes_and_separators_and_says_what_is_missing() 
         other => panic!("expected an incomplete read, got {other:?}"),
     }
     assert!(reader.at_eof());
-}
-
-#[aio::test]
-async fn a_line_longer_than_the_limit_is_refused_and_kept() {
-    let (client, server) = connected_pair().await;
-    let (mut reader, _writer) = client.into_streams();
-    reader.set_limit(16);
-    server.write_all(&[b'x'; 40]).await.unwrap();
-    server.write_all(b"\n").await.unwrap();
-    match reader.readline().await {
-        Err(StreamError::LimitOverrun { consumed }) => assert!(consumed > 16),
-        other => panic!("expected the limit to stop the read, got {other:?}"),
-    }
-    reader.set_limit(1024);
-    assert_eq!(reader.readline().await.unwrap().len(), 41);
 }
 
 struct Cleanup(Rc<RefCell<Vec<&'static str>>>);
@@ -319,4 +301,114 @@ async fn a_socket_is_served_while_other_tasks_keep_the_loop_busy() {
     client.read_exact(&mut buf).await.unwrap();
     assert_eq!(&buf, b"through");
     busy.cancel();
+}
+
+/// An address where nothing listens.
+async fn closed_port() -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap()
+}
+
+#[aio::test]
+async fn connect_tries_each_address_in_turn_until_one_accepts() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let good = listener.local_addr().unwrap();
+    let closed = closed_port().await;
+    let stream = TcpStream::connect([closed, good]).await.unwrap();
+    assert_eq!(stream.peer_addr().unwrap(), good);
+    let (_reader, writer) = open_connection(vec![closed, closed, good]).await.unwrap();
+    assert_eq!(writer.peer_addr().unwrap(), good);
+}
+
+#[aio::test]
+async fn when_every_address_refuses_the_error_names_the_last_one() {
+    let (first, last) = (closed_port().await, closed_port().await);
+    let err = TcpStream::connect(&[first, last][..]).await.unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+    assert!(err.to_string().contains(&last.to_string()), "{err}");
+}
+
+#[aio::test]
+async fn an_unreachable_address_is_an_error_naming_it() {
+    let err = TcpStream::connect("255.255.255.255:9").await.unwrap_err();
+    assert!(err.to_string().contains("255.255.255.255:9"), "{err}");
+}
+
+#[aio::test]
+async fn a_name_is_looked_up_and_each_of_its_addresses_tried() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let found = aio::net::lookup_host(("localhost", port)).await.unwrap();
+    assert!(found.contains(&std::net::SocketAddr::from(([127, 0, 0, 1], port))));
+    let name = format!("localhost:{port}");
+    let (_reader, writer) = open_connection(name.as_str()).await.unwrap();
+    assert_eq!(writer.peer_addr().unwrap().port(), port);
+    let err = aio::net::lookup_host("no-such-host.invalid:80")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no-such-host.invalid"), "{err}");
+}
+
+#[test]
+fn literal_addresses_are_resolved_and_connected_without_a_thread() {
+    let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
+    // No thread pool at all: only what needs one fails.
+    let pool = aio::ThreadPool::new(1, "unused");
+    pool.shutdown();
+    lp.set_default_executor(pool);
+    lp.run_until_complete(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let text = addr.to_string();
+        assert_eq!(aio::net::lookup_host(text.as_str()).await.unwrap(), [addr]);
+        let ip_port = (std::net::Ipv4Addr::LOCALHOST, addr.port());
+        let stream = TcpStream::connect(ip_port).await.unwrap();
+        let (accepted, peer) = listener.accept().await.unwrap();
+        assert_eq!(peer, stream.local_addr().unwrap());
+        drop(accepted);
+        assert!(aio::net::lookup_host("localhost:80").await.is_err());
+    });
+    lp.close();
+}
+
+#[aio::test]
+async fn sockets_convert_to_and_from_the_standard_librarys() {
+    use std::io::{Read, Write};
+    use std::os::fd::{AsFd, AsRawFd};
+    let (client, server) = connected_pair().await;
+    let fd = client.as_raw_fd();
+    assert_eq!(client.as_fd().as_raw_fd(), fd);
+    // A read that waits: the socket is now in the loop's poller.
+    let mut buf = [0; 8];
+    let waited = aio::timeout(Duration::from_millis(1), client.read(&mut buf)).await;
+    assert!(waited.is_err());
+    // Off the loop: a plain blocking std socket, the same descriptor.
+    let mut plain = client.into_std().unwrap();
+    assert_eq!(plain.as_raw_fd(), fd);
+    plain.set_nonblocking(false).unwrap();
+    plain.write_all(b"from std").unwrap();
+    server.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b"from std");
+    server.write_all(b"back").await.unwrap();
+    let mut back = [0; 4];
+    plain.read_exact(&mut back).unwrap();
+    assert_eq!(&back, b"back");
+    // And onto the loop again: waiting registers it anew, which only works
+    // if `into_std` took it out of the poller.
+    let again = TcpStream::from_std(plain).unwrap();
+    let echo = aio::create_task(async move {
+        aio::sleep(Duration::from_millis(1)).await;
+        server.write_all(b"!").await.unwrap();
+        server
+    });
+    again.read_exact(&mut buf[..1]).await.unwrap();
+    assert_eq!(buf[0], b'!');
+    drop(echo.await.unwrap());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let std_listener = listener.into_std().unwrap();
+    assert_eq!(std_listener.local_addr().unwrap(), addr);
+    let udp = UdpSocket::from_std(std::net::UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
+    assert!(udp.as_raw_fd() >= 0);
+    assert!(udp.into_std().is_ok());
 }

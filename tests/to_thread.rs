@@ -2,6 +2,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
+use std::time::Duration;
 
 use aio::{TaskError, ThreadPool};
 
@@ -89,4 +90,67 @@ fn work_submitted_to_a_shut_down_pool_reports_cancelled() {
     pool.shutdown();
     let outcome = aio::run(aio::run_in_executor(&pool, || 1));
     assert!(matches!(outcome, Err(TaskError::Cancelled(_))));
+}
+
+/// Runs `scenario` on a virtual-clock loop in its own thread and returns how
+/// far the clock moved; `None` if it never finished (a hang the watchdog
+/// caught: the thread is left behind, the test fails).
+fn virtual_clock_elapsed<F>(scenario: impl FnOnce() -> F + Send + 'static) -> Option<Duration>
+where
+    F: std::future::Future<Output = ()>,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+        let elapsed = runner.run(async move {
+            let start = aio::now();
+            scenario().await;
+            aio::now() - start
+        });
+        let _ = tx.send(elapsed);
+    });
+    // A watchdog, not a timing assertion: the scenario takes milliseconds.
+    rx.recv_timeout(Duration::from_secs(60)).ok()
+}
+
+#[test]
+fn a_thread_blocked_on_a_coroutine_that_sleeps_lets_the_virtual_clock_jump() {
+    let elapsed = virtual_clock_elapsed(|| async {
+        let handle = aio::get_running_loop().handle();
+        let answer = aio::to_thread(move || {
+            let submitted = aio::run_coroutine_threadsafe(&handle, async {
+                aio::sleep(Duration::from_secs(3600)).await;
+                42
+            });
+            submitted.result().unwrap()
+        })
+        .await
+        .unwrap();
+        assert_eq!(answer, 42);
+    });
+    assert_eq!(
+        elapsed,
+        Some(Duration::from_secs(3600)),
+        "no hang, exact time"
+    );
+}
+
+#[test]
+fn after_waiting_on_the_loop_the_job_is_counted_exactly_once_again() {
+    let elapsed = virtual_clock_elapsed(|| async {
+        let handle = aio::get_running_loop().handle();
+        aio::to_thread(move || {
+            for _ in 0..3 {
+                let nap = aio::run_coroutine_threadsafe(&handle, async {
+                    aio::sleep(Duration::from_secs(10)).await;
+                });
+                assert!(nap.result_timeout(Duration::MAX).is_ok_and(|r| r.is_ok()));
+            }
+        })
+        .await
+        .unwrap();
+        // The job's count went back to zero, not below: the clock jumps.
+        aio::sleep(Duration::from_secs(3600)).await;
+    });
+    assert_eq!(elapsed, Some(Duration::from_secs(3630)));
 }

@@ -59,7 +59,7 @@ pub enum CancelReason {
     #[non_exhaustive]
     ParentCancelled {
         /// Why the scope around the group was cancelled.
-        parent: Box<CancelReason>,
+        parent: Arc<CancelReason>,
     },
     /// The group was stopped with `tg.cancel()`.
     #[non_exhaustive]
@@ -186,6 +186,16 @@ impl Cancelled {
         Cancelled {
             reason: self.reason.clone(),
             token: Some(Arc::new(())),
+            origin: self.origin,
+        }
+    }
+
+    /// The same cancellation without the token: a record of it that does
+    /// not count as passing it on (a group's error keeps one).
+    pub(crate) fn record(&self) -> Cancelled {
+        Cancelled {
+            reason: self.reason.clone(),
+            token: None,
             origin: self.origin,
         }
     }

@@ -7,7 +7,7 @@ use crate::cancel::cancelled::Cancelled;
 use crate::cancel::codes;
 use crate::cancel::frames::find_scope;
 use crate::cancel::registry::CancelRegistry;
-use crate::cancel::state::CancelState;
+use crate::cancel::state::{any_requested, CancelState};
 use crate::cancel::tree::ScopeKey;
 use crate::runtime::{LoopCore, TaskMeta};
 use std::rc::Rc;
@@ -19,24 +19,27 @@ pub(crate) fn current_root(core: &LoopCore, registry: &CancelRegistry) -> Option
     let (meta, is_main) = core.current_task_meta()?;
     // SAFETY: the metadata of the task being polled lives while the poll
     // does, and this runs inside it.
-    current_root_of(core, registry, unsafe { meta.as_ref() }, is_main)
+    current_root_of(core, registry, unsafe { meta.as_ref() }, is_main, None)
 }
 
 /// The root state of the task `meta` if it has one or was cancelled, with a
 /// cancel request recorded only in its metadata carried over (and the
-/// catchers inside woken to receive it).
+/// catchers inside woken to receive it); `grace` bounds the cleanup of such a
+/// request (Ctrl-C's, for the main task).
 pub(crate) fn current_root_of(
-    _core: &LoopCore,
+    core: &LoopCore,
     registry: &CancelRegistry,
     meta: &TaskMeta,
     is_main: bool,
+    grace: Option<std::time::Duration>,
 ) -> Option<Rc<CancelState>> {
     if !meta.has_scope() && !meta.cancel_requested() {
         return None;
     }
     let root = registry.root(meta, is_main);
     if meta.cancel_requested() && !root.is_requested() {
-        root.request(request_of(meta), None);
+        let grace_until = grace.and_then(|g| crate::time::deadline_after(core.now(), g));
+        root.request(request_of(meta), grace_until);
         registry.wake_catchers(&root);
     }
     Some(root)
@@ -67,6 +70,14 @@ fn deliver(core: &LoopCore, registry: &CancelRegistry, state: &CancelState) -> C
 /// innermost enclosing scope that has one to hand out, unless a shielded
 /// scope stands between.
 pub(crate) fn take_catchable(core: &LoopCore, registry: &CancelRegistry) -> Option<Cancelled> {
+    if !any_requested() {
+        // No scope has a request: only the task itself may (a request
+        // recorded in its metadata alone, carried over now).
+        let root = current_root(core, registry)?;
+        if !root.is_requested() {
+            return None;
+        }
+    }
     let found = find_scope(core, |state| {
         if state.is_catchable() {
             return Some(Some(std::ptr::from_ref(state)));

@@ -115,19 +115,34 @@ impl CancelRegistry {
     /// with those of the scopes around it, where missing); `extra` is one
     /// more state inside the innermost frame (a catcher's own).
     pub(crate) fn innermost_key(&self, core: &LoopCore) -> ScopeKey {
+        // Frames from the innermost out, up to the first one that has its
+        // record already (those around it have theirs): deep nesting costs
+        // one walk per new record, not one per level.
         let mut chain: Vec<*const CancelState> = Vec::new();
-        find_scope::<()>(core, |state| {
-            chain.push(state);
-            None
-        });
-        let root = core
-            .current_task_meta()
-            // SAFETY: the metadata of the task being polled lives while the
-            // poll does, and this runs inside it.
-            .map(|(meta, is_main)| self.root(unsafe { meta.as_ref() }, is_main));
-        let mut parent = match &root {
-            Some(root) => self.materialize(root, ScopeKey::NONE),
-            None => ScopeKey::NONE,
+        let found = {
+            let tree = self.tree.borrow();
+            find_scope(core, |state| {
+                let key = state.key.get();
+                if tree.contains(key) {
+                    return Some(key);
+                }
+                chain.push(state);
+                None
+            })
+        };
+        let mut parent = match found {
+            Some(key) => key,
+            None => {
+                let root = core
+                    .current_task_meta()
+                    // SAFETY: the metadata of the task being polled lives
+                    // while the poll does, and this runs inside it.
+                    .map(|(meta, is_main)| self.root(unsafe { meta.as_ref() }, is_main));
+                match &root {
+                    Some(root) => self.materialize(root, ScopeKey::NONE),
+                    None => ScopeKey::NONE,
+                }
+            }
         };
         for &state in chain.iter().rev() {
             // The frames are alive for the rest of this poll (see

@@ -10,6 +10,17 @@ use std::task::Waker;
 use std::time::Instant;
 
 const REQUESTED: u8 = 1;
+
+thread_local! {
+    /// Scopes of this thread with a cancel request: while there are none, a
+    /// catch point need not look through the scopes around it.
+    static REQUESTED_SCOPES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// True when some scope of this thread has a cancel request.
+pub(crate) fn any_requested() -> bool {
+    REQUESTED_SCOPES.with(Cell::get) > 0
+}
 /// The request was handed to a catcher (edge-triggered scopes hand it once).
 const DELIVERED: u8 = 2;
 /// A catcher passed the cancellation on: the scope ends as cancelled now.
@@ -29,6 +40,8 @@ struct Request {
     token: Option<Cancelled>,
     /// When the cleanup is cut short and the body dropped for good.
     grace_until: Option<Instant>,
+    /// The loop timer that wakes the owner when the grace runs out.
+    grace_timer: Option<TimerKey>,
 }
 
 /// See the module comment. Single-threaded: it lives with the scope's future
@@ -40,8 +53,6 @@ pub(crate) struct CancelState {
     pub(crate) key: Cell<ScopeKey>,
     flags: Cell<u8>,
     request: RefCell<Option<Box<Request>>>,
-    /// The loop timer that wakes the owner when the grace runs out.
-    grace_timer: Cell<Option<TimerKey>>,
     /// The scope's deadline (`timeout!`, cancel scopes), for the scopes
     /// inside that look at it.
     pub(crate) deadline: Cell<Option<Instant>>,
@@ -76,10 +87,12 @@ impl CancelState {
             return false;
         }
         self.set(REQUESTED, true);
+        REQUESTED_SCOPES.with(|n| n.set(n.get() + 1));
         *self.request.borrow_mut() = Some(Box::new(Request {
             cancelled,
             token: None,
             grace_until,
+            grace_timer: None,
         }));
         true
     }
@@ -197,16 +210,31 @@ impl CancelState {
     /// Wakes `waker` at `until` (once per request), so that the owner drops
     /// a cleanup that outlasts its grace.
     pub(crate) fn arm_grace_timer(&self, core: &LoopCore, until: Instant, waker: &Waker) {
-        if self.grace_timer.get().is_none() {
-            let key = core.timers.borrow_mut().insert(until, waker.clone());
-            self.grace_timer.set(Some(key));
+        let mut request = self.request.borrow_mut();
+        if let Some(request) = request.as_mut() {
+            if request.grace_timer.is_none() {
+                request.grace_timer = Some(core.timers.borrow_mut().insert(until, waker.clone()));
+            }
         }
     }
 
     /// Disarms the grace timer (the scope ended).
     pub(crate) fn disarm(&self, core: &LoopCore) {
-        if let Some(key) = self.grace_timer.take() {
+        let key = self
+            .request
+            .borrow_mut()
+            .as_mut()
+            .and_then(|r| r.grace_timer.take());
+        if let Some(key) = key {
             core.timers.borrow_mut().remove(key);
+        }
+    }
+}
+
+impl Drop for CancelState {
+    fn drop(&mut self) {
+        if self.is_requested() {
+            let _ = REQUESTED_SCOPES.try_with(|n| n.set(n.get().saturating_sub(1)));
         }
     }
 }

@@ -2,16 +2,32 @@
 //! loop, as inherent `async fn`s and as the `futures` I/O traits.
 
 use std::io;
+use std::net::SocketAddr;
 use std::task::{Context, Poll};
 
-/// A connected stream socket, read and written through the loop.
+/// A connected byte stream (a socket, a pipe), read and written through the
+/// loop: what [`StreamReader`](crate::net::StreamReader) and
+/// [`StreamWriter`](crate::net::StreamWriter) are built on.
 pub(crate) trait ByteStream {
     fn poll_read_bytes(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>;
     fn poll_write_bytes(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>>;
     /// Shuts down reading, writing or both.
     fn shutdown(&self, how: std::net::Shutdown) -> io::Result<()>;
-    /// The peer's address, as text (asyncio's `get_extra_info("peername")`).
-    fn peer_name(&self) -> Option<String>;
+    /// The peer's IP address, for a stream that has one.
+    fn peer_addr(&self) -> io::Result<SocketAddr> {
+        Err(no_ip_address())
+    }
+    /// This end's IP address, for a stream that has one.
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        Err(no_ip_address())
+    }
+}
+
+fn no_ip_address() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        "this stream has no IP address (it is not a TCP connection)",
+    )
 }
 
 /// Reads until `buf` is full; `UnexpectedEof` if the stream ends first.
@@ -44,41 +60,35 @@ pub(crate) async fn write_all(
     Ok(())
 }
 
-/// An address that names a peer as text.
-pub(crate) trait PeerName {
-    fn peer_name(&self) -> String;
+/// A socket's address as an IP address, if it is one.
+pub(crate) trait IpAddress {
+    fn ip_address(self) -> io::Result<SocketAddr>;
 }
 
-impl PeerName for std::net::SocketAddr {
-    fn peer_name(&self) -> String {
-        self.to_string()
+impl IpAddress for SocketAddr {
+    fn ip_address(self) -> io::Result<SocketAddr> {
+        Ok(self)
     }
 }
 
 #[cfg(unix)]
-impl PeerName for std::os::unix::net::SocketAddr {
-    fn peer_name(&self) -> String {
-        format!("{self:?}")
+impl IpAddress for std::os::unix::net::SocketAddr {
+    fn ip_address(self) -> io::Result<SocketAddr> {
+        Err(no_ip_address())
     }
 }
 
 /// Everything a stream type `$t` holding `source: IoSource<$std>` shares with
-/// the others: adopting a std stream, reading and writing (`async fn`s, the
-/// `futures` I/O traits for `$t` and `&$t`, [`ByteStream`]), shutting down,
-/// its peer's address (`$addr`) and asyncio's reader and writer.
+/// the others: adopting and giving back a std stream (see `std_conversions!`), reading and writing
+/// (`async fn`s, the `futures` I/O traits for `$t` and `&$t`, [`ByteStream`]),
+/// shutting down, its addresses (`$addr`), its file descriptor and asyncio's
+/// reader and writer.
 macro_rules! byte_stream_api {
     ($t:ident, $std:ty, $addr:ty) => {
         impl $t {
-            /// Adopts a connected stream made with the standard library.
-            pub fn from_std(stream: $std) -> std::io::Result<$t> {
-                stream.set_nonblocking(true)?;
-                Ok($t {
-                    source: $crate::runtime::IoSource::new(stream)?,
-                })
-            }
-
             /// Reads what is available (at least one byte, waiting for it),
-            /// into `buf`; `Ok(0)` at end of stream.
+            /// into `buf`; `Ok(0)` at end of stream. Cancel-safe: cut short,
+            /// it read nothing.
             pub async fn read(&self, buf: &mut [u8]) -> std::io::Result<usize> {
                 std::future::poll_fn(|cx| {
                     $crate::net::byte_stream::ByteStream::poll_read_bytes(self, cx, buf)
@@ -87,12 +97,16 @@ macro_rules! byte_stream_api {
             }
 
             /// Reads exactly `buf.len()` bytes (asyncio's `readexactly`);
-            /// an `UnexpectedEof` error if the stream ends first.
+            /// an `UnexpectedEof` error if the stream ends first. Not
+            /// cancel-safe: cut short, some bytes may have been read into
+            /// `buf` and are not read again (use a
+            /// [`StreamReader`]($crate::net::StreamReader) to keep them).
             pub async fn read_exact(&self, buf: &mut [u8]) -> std::io::Result<()> {
                 $crate::net::byte_stream::read_exact(self, buf).await
             }
 
             /// Writes some of `buf`, waiting for room; returns how much.
+            /// Cancel-safe: cut short, it wrote nothing.
             pub async fn write(&self, buf: &[u8]) -> std::io::Result<usize> {
                 std::future::poll_fn(|cx| {
                     $crate::net::byte_stream::ByteStream::poll_write_bytes(self, cx, buf)
@@ -100,7 +114,9 @@ macro_rules! byte_stream_api {
                 .await
             }
 
-            /// Writes all of `buf`, waiting for room as needed.
+            /// Writes all of `buf`, waiting for room as needed. Not
+            /// cancel-safe: cut short, some of `buf` may have been sent (a
+            /// [`StreamWriter`]($crate::net::StreamWriter) keeps count).
             pub async fn write_all(&self, buf: &[u8]) -> std::io::Result<()> {
                 $crate::net::byte_stream::write_all(self, buf).await
             }
@@ -116,13 +132,20 @@ macro_rules! byte_stream_api {
                 self.source.get_ref().peer_addr()
             }
 
+            /// This end's address.
+            pub fn local_addr(&self) -> std::io::Result<$addr> {
+                self.source.get_ref().local_addr()
+            }
+
             /// Wraps the connection in asyncio's reader and writer (what
             /// `open_connection` returns), for a stream connected some other
             /// way.
             pub fn into_streams(self) -> ($crate::net::StreamReader, $crate::net::StreamWriter) {
-                $crate::net::open_connection::split(std::rc::Rc::new(self))
+                $crate::net::split(std::rc::Rc::new(self))
             }
         }
+
+        $crate::net::std_conversions::std_conversions!($t, $std);
 
         impl $crate::net::byte_stream::ByteStream for $t {
             fn poll_read_bytes(
@@ -149,9 +172,12 @@ macro_rules! byte_stream_api {
                 $t::shutdown(self, how)
             }
 
-            fn peer_name(&self) -> Option<String> {
-                let addr = self.peer_addr().ok()?;
-                Some($crate::net::byte_stream::PeerName::peer_name(&addr))
+            fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+                $crate::net::byte_stream::IpAddress::ip_address($t::peer_addr(self)?)
+            }
+
+            fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+                $crate::net::byte_stream::IpAddress::ip_address($t::local_addr(self)?)
             }
         }
 

@@ -13,17 +13,23 @@
 //! | `open_unix_connection`, `start_unix_server` | [`open_unix_connection`], [`start_unix_server`] |
 //! | `loop.create_connection`, `create_server` | [`TcpStream::connect`], [`TcpListener::bind`] |
 //! | `loop.create_datagram_endpoint` | [`UdpSocket::bind`] |
+//! | `loop.getaddrinfo` | [`lookup_host`] |
 //! | `loop.create_unix_connection`, `create_unix_server` | [`UnixStream::connect`], [`UnixListener::bind`] |
 
 pub(crate) mod byte_stream;
 mod incoming;
-pub(crate) mod open_connection;
+mod nonblocking;
+mod open_connection;
+mod read_buffer;
 mod resolve;
 mod server;
+pub(crate) mod std_conversions;
+mod stream_error;
 mod stream_lines;
 mod stream_reader;
 mod stream_writer;
 mod tcp;
+mod to_socket_addrs;
 mod udp;
 #[cfg(unix)]
 mod unix;
@@ -31,12 +37,16 @@ mod unix;
 pub use open_connection::open_connection;
 #[cfg(unix)]
 pub use open_connection::open_unix_connection;
+pub(crate) use open_connection::split;
+pub use resolve::lookup_host;
 #[cfg(unix)]
 pub use server::start_unix_server;
 pub use server::{start_server, Server};
-pub use stream_reader::{StreamError, StreamReader, DEFAULT_LIMIT};
+pub use stream_error::StreamError;
+pub use stream_reader::{StreamReader, DEFAULT_LIMIT};
 pub use stream_writer::StreamWriter;
 pub use tcp::{TcpListener, TcpStream};
+pub use to_socket_addrs::ToSocketAddrs;
 pub use udp::UdpSocket;
 #[cfg(unix)]
 pub use unix::{UnixListener, UnixStream};

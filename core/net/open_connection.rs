@@ -1,12 +1,14 @@
 //! asyncio's `open_connection`: a connection as a reader and a writer.
 
 use crate::net::byte_stream::ByteStream;
-use crate::net::{StreamReader, StreamWriter, TcpStream};
+use crate::net::{StreamReader, StreamWriter, TcpStream, ToSocketAddrs};
 use std::io;
-use std::net::ToSocketAddrs;
 use std::rc::Rc;
 
-/// Connects to `addr` and returns the connection's reader and writer.
+/// Connects to `addr` and returns the connection's reader and writer,
+/// trying each address `addr` names in turn (see
+/// [`TcpStream::connect`](crate::net::TcpStream::connect)). Cancel-safe:
+/// cancelling abandons the attempt and closes its socket.
 ///
 /// ```
 /// use aio::net::{open_connection, start_server, StreamReader, StreamWriter};
@@ -28,14 +30,13 @@ use std::rc::Rc;
 ///     serving.cancel();
 /// });
 /// ```
-pub async fn open_connection(
-    addr: impl ToSocketAddrs + Send + 'static,
-) -> io::Result<(StreamReader, StreamWriter)> {
+pub async fn open_connection(addr: impl ToSocketAddrs) -> io::Result<(StreamReader, StreamWriter)> {
     Ok(split(Rc::new(TcpStream::connect(addr).await?)))
 }
 
 /// Connects to the Unix socket at `path` and returns the connection's reader
-/// and writer (asyncio's `open_unix_connection`).
+/// and writer (asyncio's `open_unix_connection`). Cancel-safe, as
+/// [`UnixStream::connect`](crate::net::UnixStream::connect).
 #[cfg(unix)]
 pub async fn open_unix_connection(
     path: impl AsRef<std::path::Path>,

@@ -1,14 +1,16 @@
 //! asyncio's `start_server`: accept connections and run a handler for each.
 
-use crate::net::open_connection::split;
+use crate::net::split;
+use crate::net::ToSocketAddrs;
 use crate::net::{StreamReader, StreamWriter, TcpListener};
 use crate::task::Task;
 use std::fmt;
 use std::future::Future;
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::time::Duration;
 
 type Handler = Box<dyn Fn(StreamReader, StreamWriter) -> Pin<Box<dyn Future<Output = ()>>>>;
 
@@ -29,11 +31,9 @@ pub struct Server {
 /// Listens on `addr` and calls `handler(reader, writer)` in a new task for
 /// each connection once [`Server::serve_forever`] runs (asyncio's
 /// `asyncio.start_server`). See [`open_connection`](crate::net::open_connection)
-/// for an example.
-pub async fn start_server<F, Fut>(
-    handler: F,
-    addr: impl ToSocketAddrs + Send + 'static,
-) -> io::Result<Server>
+/// for an example. Cancel-safe: cancelled while looking the address up, it
+/// has bound nothing.
+pub async fn start_server<F, Fut>(handler: F, addr: impl ToSocketAddrs) -> io::Result<Server>
 where
     F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
     Fut: Future<Output = ()> + 'static,
@@ -62,6 +62,19 @@ where
 }
 
 impl Server {
+    /// What the server listens on, for messages.
+    fn name(&self) -> String {
+        match &self.listener {
+            Listener::Tcp(l) => l
+                .local_addr()
+                .map_or_else(|_| "a TCP socket".into(), |a| a.to_string()),
+            #[cfg(unix)]
+            Listener::Unix(l) => l
+                .local_addr()
+                .map_or_else(|_| "a Unix socket".into(), |a| format!("{a:?}")),
+        }
+    }
+
     /// The TCP address the server listens on (`None` for a Unix socket).
     pub fn local_addr(&self) -> Option<SocketAddr> {
         match &self.listener {
@@ -75,7 +88,9 @@ impl Server {
     /// until accepting fails. When it stops, the handlers still running are
     /// cancelled (and their cleanup runs): no connection outlives its server's
     /// serving. A connection that failed while waiting to be accepted is
-    /// skipped.
+    /// skipped. When the process or system runs out of file descriptors or
+    /// memory, the server says so on stderr and accepts again a second later
+    /// (on the loop's clock), as asyncio does. Cancel-safe.
     pub async fn serve_forever(&self) -> io::Result<()> {
         let mut handlers = Handlers(Vec::new(), PRUNE_AT);
         loop {
@@ -87,6 +102,16 @@ impl Server {
             let (reader, writer) = match accepted {
                 Ok(pair) => pair,
                 Err(e) if is_transient(&e) => continue,
+                Err(e) if is_out_of_resources(&e) => {
+                    eprintln!(
+                        "aio: the server on {} could not accept a connection ({e}); \
+                         accepting again in {} s",
+                        self.name(),
+                        ACCEPT_BACKOFF.as_secs()
+                    );
+                    crate::time::sleep(ACCEPT_BACKOFF).await;
+                    continue;
+                }
                 Err(e) => return Err(e),
             };
             handlers.prune();
@@ -104,6 +129,19 @@ fn is_transient(e: &io::Error) -> bool {
         io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
     )
 }
+
+/// Errors that pass once connections close or memory frees up: out of file
+/// descriptors (for the process or the system), buffers or memory.
+fn is_out_of_resources(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+    )
+}
+
+/// How long a server waits before accepting again after running out of
+/// resources (asyncio's `ACCEPT_RETRY_DELAY`).
+const ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 
 /// How many handlers are kept before finished ones are first dropped.
 const PRUNE_AT: usize = 64;

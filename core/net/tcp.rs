@@ -2,13 +2,16 @@
 //! (`loop.create_connection`).
 
 use crate::net::byte_stream::byte_stream_api;
+use crate::net::nonblocking;
 use crate::net::resolve::resolve;
+use crate::net::std_conversions::std_conversions;
+use crate::net::ToSocketAddrs;
 use crate::runtime::Direction;
 use crate::runtime::IoSource;
-use crate::threads::to_thread;
 use std::fmt;
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
+use std::task::Poll;
 
 /// A TCP socket listening for connections.
 ///
@@ -34,26 +37,23 @@ pub struct TcpListener {
 impl TcpListener {
     /// Binds to `addr` (`"127.0.0.1:8080"`, `("localhost", 0)`, a
     /// `SocketAddr`...); port 0 picks a free port. A name is looked up on the
-    /// loop's thread pool.
-    pub async fn bind(addr: impl ToSocketAddrs + Send + 'static) -> io::Result<TcpListener> {
+    /// loop's thread pool; with several addresses, the first that binds wins.
+    /// Cancel-safe.
+    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
         let addrs = resolve(addr).await?;
         TcpListener::from_std(std::net::TcpListener::bind(&addrs[..])?)
     }
 
-    /// Adopts a listener made with the standard library.
-    pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
-        listener.set_nonblocking(true)?;
-        Ok(TcpListener {
-            source: IoSource::new(listener)?,
-        })
-    }
-
     /// Waits for the next connection; returns it and the peer's address.
+    /// Cancel-safe: cut short, it accepted nothing.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        let (stream, peer) =
-            std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Read, |l| l.accept()))
-                .await?;
-        Ok((TcpStream::from_std(stream)?, peer))
+        let (stream, peer) = std::future::poll_fn(|cx| {
+            self.source
+                .poll_io(cx, Direction::Read, nonblocking::accept)
+        })
+        .await?;
+        let source = IoSource::new(stream)?;
+        Ok((TcpStream { source }, peer))
     }
 
     /// The address the listener is bound to (the real port, when bound to 0).
@@ -61,6 +61,8 @@ impl TcpListener {
         self.source.get_ref().local_addr()
     }
 }
+
+std_conversions!(TcpListener, std::net::TcpListener);
 
 impl fmt::Debug for TcpListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -82,23 +84,88 @@ pub struct TcpStream {
 }
 
 impl TcpStream {
-    /// Connects to `addr`. The connect (and any name lookup) runs on the
-    /// loop's thread pool; cancelling the await abandons the attempt.
-    pub async fn connect(addr: impl ToSocketAddrs + Send + 'static) -> io::Result<TcpStream> {
-        let stream = to_thread(move || std::net::TcpStream::connect(addr))
-            .await
-            .map_err(|e| io::Error::other(format!("connect failed: {e}")))??;
-        TcpStream::from_std(stream)
+    /// Connects to `addr`, trying each address it names in turn until one
+    /// accepts (a name is looked up on the loop's thread pool; an address
+    /// is connected to without leaving the loop). If none does, the error is
+    /// the last one, naming its address. Cancel-safe: cancelling abandons
+    /// the attempt and closes its socket.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let port = listener.local_addr().unwrap().port();
+    ///     let stream = aio::net::TcpStream::connect(("localhost", port)).await.unwrap();
+    ///     assert_eq!(stream.peer_addr().unwrap().port(), port);
+    /// });
+    /// ```
+    pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+        let mut last = None;
+        for addr in resolve(addr).await? {
+            match TcpStream::connect_one(addr).await {
+                Ok(stream) => return Ok(stream),
+                Err(e) => {
+                    last = Some(io::Error::new(
+                        e.kind(),
+                        format!("could not connect to {addr}: {e}"),
+                    ))
+                }
+            }
+        }
+        Err(last.expect("resolve gives at least one address"))
     }
 
-    /// This end's address.
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.source.get_ref().local_addr()
+    /// A non-blocking connect: started at once, finished when the socket
+    /// becomes writable.
+    async fn connect_one(addr: SocketAddr) -> io::Result<TcpStream> {
+        let socket = nonblocking::tcp_socket(addr)?;
+        let in_progress = match socket.connect(&addr.into()) {
+            Ok(()) => false,
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => true,
+            Err(e) => return Err(e),
+        };
+        let stream = TcpStream {
+            source: IoSource::new(std::net::TcpStream::from(socket))?,
+        };
+        // The connect goes on while the loop's other ready tasks take a turn
+        // (on loopback, the acceptor); one that finished by then needs no
+        // round trip through the poller, which costs several system calls.
+        let mut yielded = !in_progress;
+        std::future::poll_fn(|cx| {
+            if !std::mem::replace(&mut yielded, true) {
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            stream.source.poll_io(cx, Direction::Write, connected)
+        })
+        .await?;
+        Ok(stream)
     }
 
     /// Turns Nagle's algorithm off (`true`) or on.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let stream = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     stream.set_nodelay(true).unwrap();
+    /// });
+    /// ```
     pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
         self.source.get_ref().set_nodelay(nodelay)
+    }
+}
+
+/// Whether a connect in progress finished: its error if it failed, "would
+/// block" while it goes on (the task may be polled before the poller
+/// reported the socket).
+fn connected(stream: &std::net::TcpStream) -> io::Result<()> {
+    match stream.peer_addr() {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotConnected => match stream.take_error()? {
+            Some(e) => Err(e),
+            None => Err(io::ErrorKind::WouldBlock.into()),
+        },
+        Err(e) => Err(e),
     }
 }
 

@@ -1,11 +1,13 @@
 //! UDP: [`UdpSocket`], asyncio's `loop.create_datagram_endpoint`.
 
 use crate::net::resolve::resolve;
+use crate::net::std_conversions::std_conversions;
+use crate::net::ToSocketAddrs;
 use crate::runtime::Direction;
 use crate::runtime::IoSource;
 use std::fmt;
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 
 /// A UDP socket: datagrams in and out.
 ///
@@ -24,21 +26,14 @@ pub struct UdpSocket {
 }
 
 impl UdpSocket {
-    /// Binds to `addr`; port 0 picks a free port.
-    pub async fn bind(addr: impl ToSocketAddrs + Send + 'static) -> io::Result<UdpSocket> {
+    /// Binds to `addr`; port 0 picks a free port. Cancel-safe.
+    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
         let addrs = resolve(addr).await?;
         UdpSocket::from_std(std::net::UdpSocket::bind(&addrs[..])?)
     }
 
-    /// Adopts a socket made with the standard library.
-    pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
-        socket.set_nonblocking(true)?;
-        Ok(UdpSocket {
-            source: IoSource::new(socket)?,
-        })
-    }
-
-    /// Sends one datagram to `target`; returns the bytes sent.
+    /// Sends one datagram to `target`; returns the bytes sent. Cancel-safe:
+    /// cut short, it sent nothing.
     pub async fn send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
         std::future::poll_fn(|cx| {
             self.source
@@ -48,7 +43,8 @@ impl UdpSocket {
     }
 
     /// Waits for one datagram; returns its length and sender. A datagram
-    /// longer than `buf` is cut to fit.
+    /// longer than `buf` is cut to fit. Cancel-safe: cut short, it took no
+    /// datagram.
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         std::future::poll_fn(|cx| {
             self.source
@@ -63,12 +59,14 @@ impl UdpSocket {
         self.source.get_ref().connect(peer)
     }
 
-    /// Sends one datagram to the connected peer.
+    /// Sends one datagram to the connected peer. Cancel-safe, as
+    /// [`send_to`](Self::send_to).
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
         std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Write, |s| s.send(buf))).await
     }
 
-    /// Waits for one datagram from the connected peer.
+    /// Waits for one datagram from the connected peer. Cancel-safe, as
+    /// [`recv_from`](Self::recv_from).
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Read, |s| s.recv(buf))).await
     }
@@ -83,6 +81,8 @@ impl UdpSocket {
         self.source.get_ref().peer_addr()
     }
 }
+
+std_conversions!(UdpSocket, std::net::UdpSocket);
 
 impl fmt::Debug for UdpSocket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -2,6 +2,7 @@
 //! `loop.create_unix_server` and `loop.create_unix_connection`.
 
 use crate::net::byte_stream::byte_stream_api;
+use crate::net::std_conversions::std_conversions;
 use crate::runtime::Direction;
 use crate::runtime::IoSource;
 use crate::threads::to_thread;
@@ -41,15 +42,8 @@ impl UnixListener {
         UnixListener::from_std(std::os::unix::net::UnixListener::bind(path)?)
     }
 
-    /// Adopts a listener made with the standard library.
-    pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
-        listener.set_nonblocking(true)?;
-        Ok(UnixListener {
-            source: IoSource::new(listener)?,
-        })
-    }
-
-    /// Waits for the next connection.
+    /// Waits for the next connection. Cancel-safe: cut short, it accepted
+    /// nothing.
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
         let (stream, peer) =
             std::future::poll_fn(|cx| self.source.poll_io(cx, Direction::Read, |l| l.accept()))
@@ -62,6 +56,8 @@ impl UnixListener {
         self.source.get_ref().local_addr()
     }
 }
+
+std_conversions!(UnixListener, std::os::unix::net::UnixListener);
 
 impl fmt::Debug for UnixListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -79,7 +75,8 @@ pub struct UnixStream {
 
 impl UnixStream {
     /// Connects to the listener at `path` (on the loop's thread pool: a full
-    /// backlog makes the connect block).
+    /// backlog makes the connect block). Cancel-safe in that cancelling
+    /// abandons the wait: a connection made meanwhile is closed.
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let path = path.as_ref().to_path_buf();
         let stream = to_thread(move || std::os::unix::net::UnixStream::connect(path))

@@ -63,8 +63,4 @@ impl ByteStream for Pipe {
         }
         Ok(())
     }
-
-    fn peer_name(&self) -> Option<String> {
-        None
-    }
 }

@@ -70,9 +70,9 @@ impl LoopClock {
         at.saturating_duration_since(self.epoch).as_secs_f64()
     }
 
-    /// The instant that is `seconds` after the loop's epoch.
-    pub(crate) fn instant_at(&self, seconds: f64) -> Instant {
-        self.epoch + Duration::from_secs_f64(seconds.max(0.0))
+    /// The instant at which `seconds()` reads zero.
+    pub(crate) fn epoch(&self) -> Instant {
+        self.epoch
     }
 
     /// Moves a virtual clock forward to `to`; never backwards.

@@ -21,33 +21,42 @@ use std::sync::Mutex;
 /// The exit status of a process ended by SIGINT, by shell convention.
 pub(crate) const INTERRUPTED_STATUS: i32 = 130;
 
-/// The signals that interrupt `aio::run`. A graceful mode would add SIGTERM.
-const INTERRUPTS: [c_int; 1] = [signal_hook::consts::SIGINT];
+/// The signals that interrupt `aio::run`: SIGINT, and in the graceful mode
+/// SIGTERM too.
+const INTERRUPTS: [c_int; 2] = [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM];
+/// The exit status of a process ended by SIGTERM, by shell convention.
+const TERMINATED_STATUS: i32 = 143;
 
-/// `aio::run` calls with Ctrl-C handling installed, process-wide.
-static ARMED: AtomicUsize = AtomicUsize::new(0);
+/// `aio::run` calls with the handling of each of `INTERRUPTS` installed,
+/// process-wide.
+static ARMED: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
 /// Interrupts received while armed and not taken over by the program.
 static PRESSES: AtomicUsize = AtomicUsize::new(0);
-/// The press-counting action is registered (once per process).
-static COUNTING: Mutex<bool> = Mutex::new(false);
+/// The press-counting action is registered for each of `INTERRUPTS` (once
+/// per process).
+static COUNTING: Mutex<[bool; 2]> = Mutex::new([false; 2]);
+
+fn index(sig: c_int) -> usize {
+    INTERRUPTS.iter().position(|&s| s == sig).unwrap_or(0)
+}
 
 /// True when the program listens to `sig` itself, beside `aio::run`.
 fn taken_over(sig: c_int) -> bool {
-    signal_hub::listeners(sig) > ARMED.load(Ordering::SeqCst)
+    signal_hub::listeners(sig) > ARMED[index(sig)].load(Ordering::SeqCst)
 }
 
 /// Registers, once, the action that counts presses and exits on the second.
 /// It is registered before any loop's SIGINT action, so a loop woken by a
 /// press finds it counted.
-fn count_presses() -> std::io::Result<()> {
+fn count_presses(signals: &[c_int]) -> std::io::Result<()> {
     let mut counting = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
-    if *counting {
-        return Ok(());
-    }
-    for sig in INTERRUPTS {
+    for &sig in signals {
+        if counting[index(sig)] {
+            continue;
+        }
         signal_hub::hook(sig)?;
         let action = move || {
-            if ARMED.load(Ordering::SeqCst) == 0 || taken_over(sig) {
+            if ARMED[index(sig)].load(Ordering::SeqCst) == 0 || taken_over(sig) {
                 return;
             }
             if PRESSES.fetch_add(1, Ordering::SeqCst) > 0 {
@@ -58,21 +67,21 @@ fn count_presses() -> std::io::Result<()> {
         // signal-hook's `exit` (`_exit`), all async-signal-safe. It owns
         // nothing (a number), so where it is dropped does not matter.
         unsafe { signal_hook::low_level::register(sig, action) }?;
+        counting[index(sig)] = true;
     }
-    *counting = true;
     Ok(())
 }
 
-/// Where the first interrupt lands, on the loop's thread: today it cancels the
-/// main task (its cleanup runs in `Drop`). The graceful mode of
-/// `#[aio::main(ctrl_c = "graceful")]` hooks in here: request a catchable
-/// cancellation with reason Ctrl-C instead; the second press still exits 130
-/// from the handler.
-fn on_interrupt(core: &LoopCore, sig: c_int, pressed: &Cell<bool>) {
+/// Where the first interrupt lands, on the loop's thread: it cancels the main
+/// task with reason Ctrl-C (a task that catches it may await its cleanup,
+/// within the runner's grace); the second press exits 130 from the handler.
+fn on_interrupt(core: &LoopCore, sig: c_int, pressed: &Cell<Option<c_int>>) {
     if taken_over(sig) {
         return;
     }
-    pressed.set(true);
+    if pressed.get().is_none() {
+        pressed.set(Some(sig));
+    }
     let main = core.main.borrow().clone();
     if let Some(main) = main {
         let first = !main.meta.cancel_requested();
@@ -87,7 +96,10 @@ fn on_interrupt(core: &LoopCore, sig: c_int, pressed: &Cell<bool>) {
 
 /// Ctrl-C handling for one `aio::run`; uninstalled on drop.
 pub(crate) struct CtrlC {
-    pressed: Rc<Cell<bool>>,
+    /// The signal that interrupted this run, once one did.
+    pressed: Rc<Cell<Option<c_int>>>,
+    /// How many of `INTERRUPTS` (from the first) this run handles.
+    signals: usize,
     _listeners: Vec<SignalListener>,
 }
 
@@ -95,38 +107,54 @@ impl CtrlC {
     /// Installs the handling, but only on the main thread (a loop on another
     /// thread, a test or a worker, leaves the process's signals alone), and
     /// not when the process started with SIGINT ignored (as CPython).
-    pub(crate) fn install(core: &LoopCore) -> Option<CtrlC> {
+    /// With `sigterm`, SIGTERM is handled as Ctrl-C too.
+    pub(crate) fn install(core: &LoopCore, sigterm: bool) -> Option<CtrlC> {
         if std::thread::current().name() != Some("main")
             || signal_hub::ignored_before(INTERRUPTS[0])
         {
             return None;
         }
-        count_presses().ok()?;
-        let pressed = Rc::new(Cell::new(false));
+        let signals = if sigterm {
+            &INTERRUPTS[..]
+        } else {
+            &INTERRUPTS[..1]
+        };
+        count_presses(signals).ok()?;
+        let pressed = Rc::new(Cell::new(None));
         let mut listeners = Vec::new();
-        for sig in INTERRUPTS {
+        for &sig in signals {
             let flag = pressed.clone();
             let on_signal = Rc::new(move |core: &LoopCore, _| on_interrupt(core, sig, &flag));
             listeners.push(core.listen_signal_internal(sig, on_signal).ok()?);
         }
         // A nested `aio::run` (refused, or on a runner) does not reset the
         // count of the one around it.
-        if ARMED.fetch_add(1, Ordering::SeqCst) == 0 {
+        let armed_before: usize = ARMED.iter().map(|a| a.load(Ordering::SeqCst)).sum();
+        for &sig in signals {
+            ARMED[index(sig)].fetch_add(1, Ordering::SeqCst);
+        }
+        if armed_before == 0 {
             PRESSES.store(0, Ordering::SeqCst);
         }
         Some(CtrlC {
             pressed,
+            signals: signals.len(),
             _listeners: listeners,
         })
     }
 
-    /// True once an interrupt cancelled this run's main task.
-    pub(crate) fn pressed(&self) -> bool {
+    /// The signal that cancelled this run's main task, once one did.
+    pub(crate) fn pressed(&self) -> Option<c_int> {
         self.pressed.get()
     }
 
-    /// After the cleanup: tells the user and ends the process with 130.
-    pub(crate) fn exit_interrupted() -> ! {
+    /// After the cleanup: tells the user and ends the process with 130 (143
+    /// for SIGTERM).
+    pub(crate) fn exit_interrupted(signal: c_int) -> ! {
+        if signal == signal_hook::consts::SIGTERM {
+            eprintln!("aio: terminated (SIGTERM); cleanup ran");
+            std::process::exit(TERMINATED_STATUS)
+        }
         eprintln!("aio: interrupted (Ctrl-C); cleanup ran");
         std::process::exit(INTERRUPTED_STATUS)
     }
@@ -134,6 +162,8 @@ impl CtrlC {
 
 impl Drop for CtrlC {
     fn drop(&mut self) {
-        ARMED.fetch_sub(1, Ordering::SeqCst);
+        for armed in &ARMED[..self.signals] {
+            armed.fetch_sub(1, Ordering::SeqCst);
+        }
     }
 }

@@ -23,6 +23,11 @@ pub(crate) fn with_current<R>(f: impl FnOnce(&LoopCore) -> R) -> Option<R> {
     }
 }
 
+/// True while some loop runs (or closes) on this thread.
+pub(crate) fn in_a_loop() -> bool {
+    with_current(|_| ()).is_some()
+}
+
 /// Like [`with_current`], but panics with a message naming `what` and the fix
 /// when no loop runs on this thread.
 pub(crate) fn expect_current<R>(what: &str, f: impl FnOnce(&LoopCore) -> R) -> R {

@@ -52,6 +52,8 @@ pub(crate) struct Inspect {
     /// When the last timed poll ended (debug mode): the next poll of the
     /// same turn starts there, which saves reading the clock twice a poll.
     pub(super) mark: Cell<Option<Instant>>,
+    /// Where the callback running now was scheduled (debug mode).
+    pub(super) scheduled_at: Cell<Option<&'static Location<'static>>>,
     /// A deadlock was reported since the loop last had something to do.
     pub(super) deadlock_reported: Cell<bool>,
     /// Dumps the task tree on SIGQUIT while debug mode is on.
@@ -71,6 +73,7 @@ impl Inspect {
             idle_waiters: RefCell::new(Vec::new()),
             idle_turn: Cell::new(0),
             mark: Cell::new(None),
+            scheduled_at: Cell::new(None),
             deadlock_reported: Cell::new(false),
             sigquit: RefCell::new(None),
         }
@@ -153,6 +156,11 @@ impl Inspect {
             .iter()
             .filter_map(Weak::upgrade)
             .collect()
+    }
+
+    /// The callback about to run was scheduled at `location`.
+    pub(crate) fn callback_scheduled_at(&self, location: &'static Location<'static>) {
+        self.scheduled_at.set(Some(location));
     }
 
     /// Registers a task that waits for the loop to go idle; returns the

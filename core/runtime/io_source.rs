@@ -1,20 +1,28 @@
 //! A socket registered with its loop's poller: the piece every aio socket type
-//! is built on.
+//! is built on. It is added to the poller when a task first waits on it, so a
+//! socket that never has to wait (a short connection, one handed back to std)
+//! costs no poller system calls.
 
 use crate::runtime::current::{expect_current, with_current};
 use crate::runtime::reactor::Direction;
 use crate::runtime::remote::{LoopId, Remote};
 use crate::runtime::wait_reason::{note_wait, Wait};
 use polling::{AsRawSource, AsSource, Event, PollMode};
+use std::cell::Cell;
 use std::io;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+use std::ptr;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-/// A non-blocking OS socket added to the poller of the loop that made it.
+/// A non-blocking OS socket of the loop that made it, added to that loop's
+/// poller once a task waits on it.
 pub(crate) struct IoSource<T: AsSource> {
     io: T,
     key: usize,
+    /// Added to the poller (at the first wait).
+    registered: Cell<bool>,
     /// Registered edge-triggered (interest in both directions, set once);
     /// else one-shot, armed again each time a task waits.
     edge: bool,
@@ -29,35 +37,16 @@ where
     T: AsSource,
     for<'a> &'a T: AsRawSource,
 {
-    /// Registers `io`, which must already be in non-blocking mode.
+    /// Takes `io`, which must already be in non-blocking mode, onto the
+    /// running loop.
     pub(crate) fn new(io: T) -> io::Result<Self> {
         expect_current("an aio socket", |core| {
             let key = core.reactor.borrow_mut().insert();
-            let poller = &core.remote.poller;
-            let edge = poller.supports_edge();
-            // `add` requires that the source be deleted from the poller
-            // before it is closed. `io` is owned by the `IoSource`, whose
-            // `Drop` deletes it before the field (the socket) is dropped; a
-            // poller that is gone first has forgotten it anyway.
-            // SAFETY: the deletion before closing, as just argued.
-            let added = unsafe {
-                if edge {
-                    // Every change of readiness is reported once, with no
-                    // system call per wait; a task waits only after its
-                    // operation said "would block", so no edge is missed.
-                    poller.add_with_mode(&io, Event::all(key), PollMode::Edge)
-                } else {
-                    poller.add(&io, Event::none(key))
-                }
-            };
-            if let Err(e) = added {
-                core.reactor.borrow_mut().remove(key);
-                return Err(e);
-            }
             Ok(IoSource {
                 io,
                 key,
-                edge,
+                registered: Cell::new(false),
+                edge: core.remote.poller.supports_edge(),
                 loop_id: core.id,
                 remote: core.remote.clone(),
                 _one_thread: PhantomData,
@@ -65,8 +54,52 @@ where
         })
     }
 
+    /// Adds the socket to the poller, once.
+    fn register(&self) -> io::Result<()> {
+        if self.registered.get() {
+            return Ok(());
+        }
+        let poller = &self.remote.poller;
+        // `add` requires that the source be deleted from the poller before it
+        // is closed. `io` is owned by the `IoSource`, whose `Drop` deletes it
+        // (being registered) before the field (the socket) is dropped, and
+        // `into_inner` deletes it before handing it out; a poller that is gone
+        // first has forgotten it anyway.
+        // SAFETY: the deletion before closing, as just argued.
+        unsafe {
+            if self.edge {
+                // Every change of readiness is reported once, with no system
+                // call per wait; adding it reports the readiness it has now,
+                // and a task waits only after its operation said "would
+                // block", so no edge is missed.
+                poller.add_with_mode(&self.io, Event::all(self.key), PollMode::Edge)?;
+            } else {
+                poller.add(&self.io, Event::none(self.key))?;
+            }
+        }
+        self.registered.set(true);
+        Ok(())
+    }
+
     pub(crate) fn get_ref(&self) -> &T {
         &self.io
+    }
+
+    /// Takes the socket off the loop and gives it back.
+    pub(crate) fn into_inner(self) -> io::Result<T> {
+        let this = ManuallyDrop::new(self);
+        let deleted = match this.registered.get() {
+            true => this.remote.poller.delete(&this.io),
+            false => Ok(()),
+        };
+        this.forget_key();
+        // SAFETY: `this` is never used again and, being `ManuallyDrop`, never
+        // dropped: each field that owns something (`io`, `remote`) is read
+        // out exactly once, so nothing is dropped twice or leaked. We are on
+        // the thread that owns the source (it is `!Send`), so `io` stays on it.
+        let (io, remote) = unsafe { (ptr::read(&this.io), ptr::read(&this.remote)) };
+        drop(remote);
+        deleted.map(|()| io)
     }
 
     /// Runs `op` until it does not say "would block"; when it does, leaves
@@ -91,6 +124,7 @@ where
                      make the socket inside the loop that uses it"
                 );
             }
+            self.register()?;
             let interest = core
                 .reactor
                 .borrow_mut()
@@ -114,14 +148,22 @@ where
     }
 }
 
-impl<T: AsSource> Drop for IoSource<T> {
-    fn drop(&mut self) {
-        let _ = self.remote.poller.delete(&self.io);
-        // Dropped while its loop is not running here, the loop forgets the
-        // source when it next runs.
+impl<T: AsSource> IoSource<T> {
+    /// Frees the source's key in its loop's reactor. Dropped while its loop
+    /// is not running here, the loop forgets the source when it next runs.
+    fn forget_key(&self) {
         let key = self.key;
         Remote::on_loop(self.loop_id, move |core| {
             core.reactor.borrow_mut().remove(key)
         });
+    }
+}
+
+impl<T: AsSource> Drop for IoSource<T> {
+    fn drop(&mut self) {
+        if self.registered.get() {
+            let _ = self.remote.poller.delete(&self.io);
+        }
+        self.forget_key();
     }
 }

@@ -12,7 +12,7 @@ use crate::runtime::registry::Registry;
 use crate::runtime::remote::{LoopId, Remote, RemoteItem};
 use crate::runtime::run_queue::RunQueue;
 use crate::runtime::task_meta::TaskMeta;
-use crate::runtime::timers::Timers;
+use crate::runtime::timers::{Call, Timers};
 use async_task::{Builder, Runnable};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -35,6 +35,9 @@ pub(crate) enum Ready {
     Task(Runnable<TaskMeta>),
     /// The future given to `run_until_complete`, polled in place.
     Main,
+    /// A plain callback (`call_soon`, a due `call_at`); made and run on the
+    /// loop's thread only.
+    Call(Call),
 }
 
 /// Why `block_on` returned without the main future's output.
@@ -71,6 +74,10 @@ pub(crate) struct LoopCore {
     /// Set while `close` drops what is left: scopes end at once, whatever
     /// catches inside them.
     pub(crate) forcing: Cell<bool>,
+    /// Spawned tasks not yet ended, and who waits for there to be none
+    /// (a graceful shutdown).
+    live_tasks: Cell<usize>,
+    idle_waiter: RefCell<Option<std::task::Waker>>,
     /// Entries run since the poller was last asked about sockets.
     pub(super) run_since_io: Cell<usize>,
     next_task_id: Cell<u64>,
@@ -107,6 +114,8 @@ impl LoopCore {
             main_is_current: Cell::new(false),
             scope_top: Cell::new(ptr::null()),
             forcing: Cell::new(false),
+            live_tasks: Cell::new(0),
+            idle_waiter: RefCell::new(None),
             run_since_io: Cell::new(0),
             next_task_id: Cell::new(1),
             stopping: Cell::new(false),
@@ -189,6 +198,7 @@ impl LoopCore {
         let meta = runnable.metadata();
         let key = self.registry.borrow_mut().insert(runnable.waker(), meta);
         meta.set_registry_key(key);
+        self.live_tasks.set(self.live_tasks.get() + 1);
         if self.inspect.recording() {
             self.inspect.spawned(key, meta.id(), location, self.now());
         }
@@ -206,6 +216,30 @@ impl LoopCore {
 
     pub(crate) fn deregister(&self, key: usize) {
         self.registry.borrow_mut().remove(key);
+        let live = self.live_tasks.get().saturating_sub(1);
+        self.live_tasks.set(live);
+        if live == 0 {
+            if let Some(waker) = self.idle_waiter.borrow_mut().take() {
+                waker.wake();
+            }
+        }
+    }
+
+    /// How many spawned tasks have not ended.
+    pub(crate) fn live_tasks(&self) -> usize {
+        self.live_tasks.get()
+    }
+
+    /// Wakes `waker` once no spawned task is left.
+    pub(crate) fn wake_when_idle(&self, waker: &std::task::Waker) {
+        *self.idle_waiter.borrow_mut() = Some(waker.clone());
+    }
+
+    /// The metadata of every spawned task not yet ended.
+    pub(crate) fn for_each_task(&self, mut f: impl FnMut(&TaskMeta)) {
+        for (_, meta) in self.registry.borrow().iter() {
+            f(meta);
+        }
     }
 
     /// The metadata of the task being polled right now.
@@ -275,6 +309,8 @@ impl LoopCore {
         let _main_done = ClearMain(self);
         loop {
             self.take_remote();
+            // As asyncio's `_run_once`: what came due joins this turn.
+            self.fire_timers();
             let n = self.ready.borrow().len();
             self.run_since_io.set(self.run_since_io.get() + n);
             for _ in 0..n {
@@ -290,6 +326,11 @@ impl LoopCore {
                             runnable.run();
                         }
                         self.current.set(ptr::null());
+                    }
+                    Ready::Call(call) => {
+                        // A panicking callback is reported by the panic hook and
+                        // must not take the loop down (asyncio logs and goes on).
+                        let _ = catch_unwind(AssertUnwindSafe(|| self.run_call(call)));
                     }
                     Ready::Main => {
                         let (Some(fut), Some(task)) = (main.as_mut(), main_task.as_ref()) else {
@@ -312,7 +353,6 @@ impl LoopCore {
                     }
                 }
             }
-            self.fire_timers();
             // Signals that arrived reach their listeners (Ctrl-C's cancels
             // the main task).
             self.dispatch_signals();

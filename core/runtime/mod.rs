@@ -40,16 +40,16 @@ pub use clock::Clock;
 
 pub(crate) use child_wake::{ChildWake, ReadyList};
 pub(crate) use ctrl_c::CtrlC;
-pub(crate) use current::{expect_current, with_current};
+pub(crate) use current::{expect_current, in_a_loop, with_current};
 pub(crate) use io_source::IoSource;
-pub(crate) use loop_core::{Interrupted, LoopCore, RawTask};
+pub(crate) use loop_core::{Interrupted, LoopCore, RawTask, Ready};
 pub(crate) use loop_locals::LoopLocal;
 pub(crate) use loop_signals::SignalListener;
 pub(crate) use main_task::MainTask;
 pub(crate) use reactor::Direction;
 pub(crate) use remote::{LoopId, Remote, RemoteItem};
 pub(crate) use task_meta::{TaskMeta, CODE_CTRL_C, CODE_LOOP_SHUTDOWN, MAX_CANCEL_CODE};
-pub(crate) use timers::TimerKey;
+pub(crate) use timers::{Call as TimerCall, TimerKey};
 
 pub(crate) use report::{emit as report, spawned_at, Level as ReportLevel};
 pub(crate) use scope_nodes::{ChildNode, ChildSource, GroupNode, Polling};

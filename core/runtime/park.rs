@@ -1,7 +1,8 @@
 //! The loop's wait for something to do: timers that fired, a jump of the
 //! virtual clock, or the poller (sockets, other threads' hand-overs).
 
-use crate::runtime::loop_core::LoopCore;
+use crate::runtime::loop_core::{LoopCore, Ready};
+use crate::runtime::timers::Fire;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -12,9 +13,11 @@ impl LoopCore {
         }
         let now = self.clock.now();
         loop {
-            let waker = self.timers.borrow_mut().pop_expired(now);
-            match waker {
-                Some(waker) => waker.wake(),
+            let fire = self.timers.borrow_mut().pop_expired(now);
+            match fire {
+                Some(Fire::Wake(waker)) => waker.wake(),
+                // Due callbacks run at the next turn, in deadline order.
+                Some(Fire::Call(call)) => self.push_ready(Ready::Call(call)),
                 None => break,
             }
         }

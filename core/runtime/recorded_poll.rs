@@ -83,16 +83,19 @@ impl LoopCore {
         polled
     }
 
-    /// Runs a plain call handed over by another thread
-    /// (`call_soon_threadsafe`); in debug mode, reports it if slow.
+    /// Runs a plain callback (`call_soon`, a due `call_at`, or one handed
+    /// over by another thread); in debug mode, reports it if slow, with
+    /// where it was scheduled when it said so.
     pub(super) fn run_call(&self, call: impl FnOnce()) {
         if !self.inspect.debug() {
             call();
             return;
         }
+        self.inspect.scheduled_at.set(None);
         let held = self.timed(call);
         if self.is_slow(held) {
-            report::slow_poll("", true, None, held);
+            let location = self.inspect.scheduled_at.take();
+            report::slow_poll("", true, location, held);
         }
     }
 

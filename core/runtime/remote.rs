@@ -145,6 +145,16 @@ impl Remote {
         let _ = self.poller.notify();
     }
 
+    /// Like [`push`](Self::push), but gives the item back if the loop has
+    /// closed (the caller says so rather than dropping it silently).
+    pub(crate) fn try_push(&self, item: RemoteItem) -> Result<(), RemoteItem> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(item);
+        }
+        self.push(item);
+        Ok(())
+    }
+
     /// True when other threads handed over something since the last `take`.
     pub(crate) fn has_pending(&self) -> bool {
         self.pending.load(Ordering::Acquire)
@@ -155,6 +165,20 @@ impl Remote {
         if self.pending.swap(false, Ordering::AcqRel) {
             std::mem::swap(&mut *self.lock(), into);
         }
+    }
+
+    /// One counted outside job now waits on this loop itself (a thread blocked
+    /// on a future the loop runs): it no longer holds a virtual clock back.
+    pub(crate) fn outside_work_waits_on_loop(&self) {
+        self.outside_work.fetch_sub(1, Ordering::AcqRel);
+        // The loop may be parked waiting on this work: let it look again.
+        let _ = self.poller.notify();
+    }
+
+    /// The job of [`outside_work_waits_on_loop`](Self::outside_work_waits_on_loop)
+    /// is working again; called before it is woken.
+    pub(crate) fn outside_work_resumes(&self) {
+        self.outside_work.fetch_add(1, Ordering::AcqRel);
     }
 
     pub(crate) fn close(&self) {

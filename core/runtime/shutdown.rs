@@ -7,6 +7,10 @@ use crate::runtime::task_meta::CODE_LOOP_SHUTDOWN;
 use std::ptr;
 use std::task::Poll;
 
+/// How many rounds of cancelling the tasks still alive shutdown runs before it
+/// gives up on tasks whose cleanup keeps starting new ones.
+const SHUTDOWN_ROUNDS: usize = 100;
+
 impl LoopCore {
     pub(crate) fn shield_started(&self) {
         self.shielded.set(self.shielded.get() + 1);
@@ -53,10 +57,12 @@ impl LoopCore {
     }
 
     /// Cancels every task still alive and lets their cleanup run, as asyncio's
-    /// `run()` does on the way out.
-    pub(crate) fn cancel_all(&self) {
+    /// `run()` does on the way out. Cleanup that starts new tasks is given
+    /// [`SHUTDOWN_ROUNDS`] rounds; past them, the tasks still alive are
+    /// reported and left (false), rather than cancelled for ever.
+    pub(crate) fn cancel_all(&self) -> bool {
         let _enter = Enter::nested(self);
-        loop {
+        for _ in 0..SHUTDOWN_ROUNDS {
             let wakers: Vec<_> = self
                 .registry
                 .borrow()
@@ -69,13 +75,23 @@ impl LoopCore {
                 })
                 .collect();
             if wakers.is_empty() {
-                break;
+                return true;
             }
             for waker in wakers {
                 waker.wake();
             }
             self.run_ready();
         }
+        let alive = self.registry.borrow().iter().count();
+        if alive == 0 {
+            return true;
+        }
+        eprintln!(
+            "aio: the event loop stopped cancelling tasks at shutdown after {SHUTDOWN_ROUNDS} \
+             rounds: cancelling them keeps starting new ones (a Drop that calls create_task?); \
+             {alive} task(s) are left without their cleanup"
+        );
+        false
     }
 
     /// Cancels what is left, drops every queued entry and refuses further work.
@@ -85,14 +101,19 @@ impl LoopCore {
         }
         // What is left is dropped now, whatever catches inside it.
         self.forcing.set(true);
-        self.cancel_all();
+        let settled = self.cancel_all();
         let _enter = Enter::nested(self);
         self.remote.close();
         let mut items = Vec::new();
         self.remote.take(&mut items);
-        drop(items);
         let queued = self.ready.borrow_mut().take_all();
-        drop(queued);
+        if settled {
+            drop((items, queued));
+        } else {
+            // Dropping these would run cleanup that starts tasks again: the
+            // tasks given up on are leaked, not dropped.
+            std::mem::forget((items, queued));
+        }
         self.closed.set(true);
         // What other parts keep with the loop ends with it (no pool thread
         // outlives the loop: asyncio's shutdown_default_executor).

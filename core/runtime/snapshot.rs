@@ -138,6 +138,7 @@ impl LoopCore {
             .filter_map(|item| match item {
                 Ready::Task(runnable) => Some(runnable.metadata().id()),
                 Ready::Main => main_id,
+                Ready::Call(_) => None,
             })
             .collect()
     }

@@ -1,6 +1,6 @@
 //! The loop's timers: a binary heap keyed by (deadline, insertion order) over a
-//! slab of wakers, so that cancelling a timer is O(1) and ties fire in the order
-//! they were set.
+//! slab of wakers (or plain callbacks, asyncio's `call_at`), so that cancelling
+//! a timer is O(1) and ties fire in the order they were set.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -14,10 +14,22 @@ pub(crate) struct TimerKey {
     seq: u64,
 }
 
+/// What a timer does when it fires.
+pub(crate) enum Fire {
+    /// Wakes a task.
+    Wake(Waker),
+    /// Runs a plain callback at the loop's next turn.
+    Call(Call),
+}
+
+/// A plain callback of the loop's thread; boxed twice so that a run-queue
+/// entry stays one word.
+pub(crate) type Call = Box<Box<dyn FnOnce()>>;
+
 struct Slot {
     /// The sequence number of the timer living here; 0 when the slot is free.
     seq: u64,
-    waker: Option<Waker>,
+    fire: Option<Fire>,
 }
 
 #[derive(Default)]
@@ -30,20 +42,29 @@ pub(crate) struct Timers {
 
 impl Timers {
     pub(crate) fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
+        self.insert_fire(deadline, Fire::Wake(waker))
+    }
+
+    /// Arms a timer that runs `call` at the loop's turn after `deadline`.
+    pub(crate) fn insert_call(&mut self, deadline: Instant, call: Call) -> TimerKey {
+        self.insert_fire(deadline, Fire::Call(call))
+    }
+
+    fn insert_fire(&mut self, deadline: Instant, fire: Fire) -> TimerKey {
         self.next_seq += 1;
         let seq = self.next_seq;
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = Slot {
                     seq,
-                    waker: Some(waker),
+                    fire: Some(fire),
                 };
                 slot
             }
             None => {
                 self.slots.push(Slot {
                     seq,
-                    waker: Some(waker),
+                    fire: Some(fire),
                 });
                 (self.slots.len() - 1) as u32
             }
@@ -63,16 +84,16 @@ impl Timers {
     pub(crate) fn update_waker(&mut self, key: TimerKey, waker: &Waker) {
         if let Some(slot) = self.slots.get_mut(key.slot as usize) {
             if slot.seq == key.seq {
-                match &mut slot.waker {
-                    Some(w) if w.will_wake(waker) => {}
-                    w => *w = Some(waker.clone()),
+                match &mut slot.fire {
+                    Some(Fire::Wake(w)) if w.will_wake(waker) => {}
+                    fire => *fire = Some(Fire::Wake(waker.clone())),
                 }
             }
         }
     }
 
-    /// Disarms a timer and gives back its waker; its heap entry is discarded
-    /// lazily when it surfaces.
+    /// Disarms a timer and gives back its waker (a callback is dropped); its
+    /// heap entry is discarded lazily when it surfaces.
     pub(crate) fn remove(&mut self, key: TimerKey) -> Option<Waker> {
         let slot = self.slots.get_mut(key.slot as usize)?;
         if slot.seq != key.seq {
@@ -80,7 +101,10 @@ impl Timers {
         }
         slot.seq = 0;
         self.free.push(key.slot);
-        slot.waker.take()
+        match slot.fire.take() {
+            Some(Fire::Wake(waker)) => Some(waker),
+            _ => None,
+        }
     }
 
     /// The earliest deadline of an armed timer, dropping dead heap entries.
@@ -94,9 +118,10 @@ impl Timers {
         None
     }
 
-    /// Pops the next timer whose deadline is at or before `now` and returns its
-    /// waker. The caller wakes it after releasing the borrow on the timers.
-    pub(crate) fn pop_expired(&mut self, now: Instant) -> Option<Waker> {
+    /// Pops the next timer whose deadline is at or before `now` and returns
+    /// what it does. The caller acts on it after releasing the borrow on the
+    /// timers.
+    pub(crate) fn pop_expired(&mut self, now: Instant) -> Option<Fire> {
         while let Some(Reverse((deadline, seq, slot))) = self.heap.peek().copied() {
             if deadline > now {
                 return None;
@@ -106,8 +131,8 @@ impl Timers {
             if entry.seq == seq {
                 entry.seq = 0;
                 self.free.push(slot);
-                if let Some(waker) = entry.waker.take() {
-                    return Some(waker);
+                if let Some(fire) = entry.fire.take() {
+                    return Some(fire);
                 }
             }
         }

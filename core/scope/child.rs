@@ -2,13 +2,12 @@
 //! own) and the handle the body holds.
 
 use crate::cancel::{enter, CancelReason, CancelRegistry, CancelState, Cancelled};
-use crate::runtime::{note_wait, recording, with_current, ChildNode, GroupNode, LoopCore, Wait};
+use crate::runtime::{with_current, ChildNode, GroupNode, LoopCore};
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::{ChildError, Failure};
 use crate::task::panic_message;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::fmt;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::pin::Pin;
@@ -45,9 +44,9 @@ pub(crate) struct ChildId {
 pub(crate) struct ChildCell<T> {
     pub(super) who: ChildId,
     pub(super) ended: Cell<Ended>,
-    outcome: RefCell<Option<Result<T, ChildError>>>,
+    pub(super) outcome: RefCell<Option<Result<T, ChildError>>>,
     /// The task awaiting the handle.
-    waiter: RefCell<Option<Waker>>,
+    pub(super) waiter: RefCell<Option<Waker>>,
     /// The child's cancellation state (its scope).
     pub(crate) state: CancelState,
     /// The child's own waker, to deliver a cancel request.
@@ -133,15 +132,21 @@ pub(crate) trait Child {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         core: &LoopCore,
-    ) -> Poll<Option<Failure>>;
+    ) -> Poll<Option<Box<Failure>>>;
 
     /// Requests the child's cancellation; true when nothing inside catches
     /// it, so the group drops the child now.
-    fn cancel(&self, core: &LoopCore, cancelled: Cancelled, grace_until: Option<Instant>) -> bool;
+    fn cancel(
+        &self,
+        registry: &CancelRegistry,
+        cancelled: &Cancelled,
+        grace_until: Option<Instant>,
+    ) -> bool;
 
-    /// Drops the child's future now (it was cancelled); a panic in its
-    /// cleanup comes back as a failure.
-    fn drop_now(self: Pin<&mut Self>) -> Option<Failure>;
+    /// Drops the child's future now (it was cancelled, for `why` unless its
+    /// own request says otherwise); a panic in its cleanup comes back as a
+    /// failure.
+    fn drop_now(self: Pin<&mut Self>, why: Option<&Cancelled>) -> Option<Box<Failure>>;
 
     /// The child as the loop sees it.
     fn node(&self) -> &(dyn ChildNode + 'static);
@@ -175,16 +180,79 @@ impl<F, T> ChildRun<F, T> {
 }
 
 /// Drops a child's future, catching a panic in its cleanup as a failure.
-fn drop_caught<F>(slot: Pin<&mut Option<F>>, name: impl FnOnce() -> String) -> Option<Failure> {
+fn drop_caught<F>(
+    slot: Pin<&mut Option<F>>,
+    name: impl FnOnce() -> String,
+) -> Option<Box<Failure>> {
     let mut slot = Some(slot);
     let dropped = catch_unwind(AssertUnwindSafe(|| {
         if let Some(mut slot) = slot.take() {
             slot.set(None);
         }
     }));
-    dropped
-        .err()
-        .map(|payload| Failure::panicked(format!("{} (dropping it)", name()), payload))
+    dropped.err().map(|payload| {
+        Box::new(Failure::panicked(
+            format!("{} (dropping it)", name()),
+            payload,
+        ))
+    })
+}
+
+/// True when a cancelled child must be dropped now.
+fn ends_now(core: &LoopCore, state: &CancelState, waker: &Waker) -> bool {
+    state.ends_now(core, |key| CancelRegistry::of(core).catchers(key), waker)
+}
+
+/// The child ends cancelled: its future is dropped now.
+#[inline(never)]
+fn end_cancelled<F, T>(slot: Pin<&mut Option<F>>, cell: &ChildCell<T>) -> Option<Box<Failure>> {
+    let failure = drop_caught(slot, || cell.name());
+    cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+    failure
+}
+
+/// The child's future finished with `output`: its value, its failure, or
+/// (cancelled and never told, or passing its cancellation on) cancelled.
+#[inline(never)]
+fn finished<F, O: ChildOutcome>(
+    slot: Pin<&mut Option<F>>,
+    cell: &ChildCell<O::Value>,
+    output: O,
+) -> Option<Box<Failure>> {
+    if let Some(failure) = drop_caught(slot, || cell.name()) {
+        cell.finish(Err(ChildError::Failed(failure.message.clone())));
+        return Some(failure);
+    }
+    let state = &cell.state;
+    let never_told = state.is_requested() && !state.is_delivered();
+    if never_told || state.token_held_elsewhere() {
+        drop(output);
+        cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+        return None;
+    }
+    match output.into_outcome() {
+        Ok(value) => {
+            cell.finish(Ok(value));
+            None
+        }
+        Err((message, error)) => {
+            cell.finish(Err(ChildError::Failed(message.clone())));
+            Some(Box::new(Failure::returned(cell.name(), message, error)))
+        }
+    }
+}
+
+/// The child's future panicked.
+#[inline(never)]
+fn panicked<F, T>(
+    slot: Pin<&mut Option<F>>,
+    cell: &ChildCell<T>,
+    payload: Box<dyn std::any::Any + Send>,
+) -> Option<Box<Failure>> {
+    let message = panic_message(payload.as_ref()).unwrap_or("").to_string();
+    let _ = drop_caught(slot, || cell.name());
+    cell.finish(Err(ChildError::Failed(format!("panicked: {message}"))));
+    Some(Box::new(Failure::panicked(cell.name(), payload)))
 }
 
 impl<F> Child for ChildRun<F, <F::Output as ChildOutcome>::Value>
@@ -196,71 +264,44 @@ where
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         core: &LoopCore,
-    ) -> Poll<Option<Failure>> {
+    ) -> Poll<Option<Box<Failure>>> {
+        // Kept small: a nested group's poll goes down through this frame.
         let (mut slot, cell) = self.future();
         let Some(future) = slot.as_mut().as_pin_mut() else {
             return Poll::Ready(None);
         };
-        let state = &cell.state;
-        let must_end = |state: &CancelState, waker: &Waker| {
-            state.ends_now(core, |key| CancelRegistry::of(core).catchers(key), waker)
-        };
-        if must_end(state, cx.waker()) {
-            let failure = drop_caught(slot, || cell.name());
-            cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
-            return Poll::Ready(failure);
+        if cell.state.is_requested() && ends_now(core, &cell.state, cx.waker()) {
+            return Poll::Ready(end_cancelled(slot, cell));
         }
-        let polled = enter(core, state, || {
+        let polled = enter(core, &cell.state, || {
             catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
         });
-        let (outcome, failure) = match polled {
+        match polled {
             Ok(Poll::Pending) => {
-                if must_end(state, cx.waker()) {
-                    let failure = drop_caught(slot, || cell.name());
-                    cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
-                    return Poll::Ready(failure);
+                if cell.state.is_requested() && ends_now(core, &cell.state, cx.waker()) {
+                    return Poll::Ready(end_cancelled(slot, cell));
                 }
-                return Poll::Pending;
+                Poll::Pending
             }
-            Ok(Poll::Ready(output)) => {
-                if let Some(failure) = drop_caught(slot, || cell.name()) {
-                    cell.finish(Err(ChildError::Failed(failure.message.clone())));
-                    return Poll::Ready(Some(failure));
-                }
-                // Cancelled and never told, or passed its cancellation on
-                // (its output holds it): the child counts as cancelled.
-                let never_told = state.is_requested() && !state.is_delivered();
-                if never_told || state.token_held_elsewhere() {
-                    drop(output);
-                    cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
-                    return Poll::Ready(None);
-                }
-                match output.into_outcome() {
-                    Ok(value) => (Ok(value), None),
-                    Err((message, error)) => (
-                        Err(ChildError::Failed(message.clone())),
-                        Some(Failure::returned(cell.name(), message, error)),
-                    ),
-                }
-            }
-            Err(payload) => {
-                let message = panic_message(payload.as_ref()).unwrap_or("").to_string();
-                let _ = drop_caught(slot, || cell.name());
-                (
-                    Err(ChildError::Failed(format!("panicked: {message}"))),
-                    Some(Failure::panicked(cell.name(), payload)),
-                )
-            }
-        };
-        cell.finish(outcome);
-        Poll::Ready(failure)
+            Ok(Poll::Ready(output)) => Poll::Ready(finished(slot, cell, output)),
+            Err(payload) => Poll::Ready(panicked(slot, cell, payload)),
+        }
     }
 
-    fn cancel(&self, core: &LoopCore, cancelled: Cancelled, grace_until: Option<Instant>) -> bool {
+    fn cancel(
+        &self,
+        registry: &CancelRegistry,
+        cancelled: &Cancelled,
+        grace_until: Option<Instant>,
+    ) -> bool {
         let state = &self.cell.state;
-        state.request(cancelled, grace_until);
-        let registry = CancelRegistry::of(core);
-        if state.must_drop(registry.catchers(state.key.get())) {
+        let catchers = registry.catchers(state.key.get());
+        if catchers == 0 && !state.is_requested() {
+            // Nothing inside to tell: dropped now, with no request to keep.
+            return true;
+        }
+        state.request(cancelled.clone(), grace_until);
+        if state.must_drop(catchers) {
             return true;
         }
         registry.wake_catchers(state);
@@ -278,13 +319,18 @@ where
         self.cell.clone()
     }
 
-    fn drop_now(self: Pin<&mut Self>) -> Option<Failure> {
+    fn drop_now(self: Pin<&mut Self>, why: Option<&Cancelled>) -> Option<Box<Failure>> {
         let (slot, cell) = self.future();
         if slot.is_none() {
             return None;
         }
         let failure = drop_caught(slot, || cell.name());
-        cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+        let cancelled = match (cell.state.cancelled(), why) {
+            (Some(own), _) => own,
+            (None, Some(why)) => why.clone(),
+            (None, None) => cell.cancelled(),
+        };
+        cell.finish(Err(ChildError::Cancelled(cancelled)));
         failure
     }
 }
@@ -297,127 +343,5 @@ impl<F, T> Drop for ChildRun<F, T> {
         self.future = None;
         let cancelled = self.cell.cancelled();
         self.cell.finish(Err(ChildError::Cancelled(cancelled)));
-    }
-}
-
-/// The handle of a task group child, returned by `create_task`.
-///
-/// Await it for the child's value, or read it without waiting with
-/// [`result`](Self::result) — also after the group ended, when every child is
-/// done. Dropping the handle does not affect the child.
-///
-/// ```
-/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
-/// runner.run(async {
-///     let mut handle = None;
-///     aio::task_group!(|tg| {
-///         handle = Some(tg.create_task(async { Ok::<_, std::convert::Infallible>(6 * 7) }));
-///     })
-///     .unwrap();
-///     assert_eq!(handle.unwrap().result(), Some(&Ok(42)));
-/// });
-/// ```
-pub struct ChildHandle<T> {
-    cell: Rc<ChildCell<T>>,
-    taken: Option<Result<T, ChildError>>,
-}
-
-impl<T> ChildHandle<T> {
-    pub(crate) fn new(cell: Rc<ChildCell<T>>) -> Self {
-        ChildHandle { cell, taken: None }
-    }
-
-    /// The child's name: the one given with
-    /// [`create_task_named`](crate::TaskGroup::create_task_named) or
-    /// [`set_name`](Self::set_name), else `<group name>/<n>`, numbered from 1
-    /// in the order the group's children were created. A group is named
-    /// after the task (or child) that opened it: `<task name>/group`.
-    ///
-    /// ```
-    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
-    /// runner.run(async {
-    ///     aio::current_task().unwrap().set_name("main");
-    ///     aio::task_group!(|tg| {
-    ///         let first = tg.create_task(async {});
-    ///         let fetch = tg.create_task_named("fetch", async {});
-    ///         assert_eq!(first.name(), "main/group/1");
-    ///         assert_eq!(fetch.name(), "fetch");
-    ///     })
-    ///     .unwrap();
-    /// });
-    /// ```
-    pub fn name(&self) -> String {
-        self.cell.name()
-    }
-
-    /// Renames the child.
-    ///
-    /// ```
-    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
-    /// runner.run(async {
-    ///     aio::task_group!(|tg| {
-    ///         let child = tg.create_task(async {});
-    ///         child.set_name("cleanup");
-    ///         assert_eq!(child.name(), "cleanup");
-    ///     })
-    ///     .unwrap();
-    /// });
-    /// ```
-    pub fn set_name(&self, name: impl Into<Cow<'static, str>>) {
-        self.cell.who.name.set(Some(Box::new(name.into())));
-    }
-
-    /// True once the child finished, failed or was cancelled.
-    pub fn is_done(&self) -> bool {
-        self.taken.is_some() || self.cell.outcome.borrow().is_some()
-    }
-
-    /// The outcome without waiting; `None` while the child runs.
-    pub fn result(&mut self) -> Option<&Result<T, ChildError>> {
-        if self.taken.is_none() {
-            self.taken = self.cell.outcome.borrow_mut().take();
-        }
-        self.taken.as_ref()
-    }
-
-    /// Cancels this child alone; its siblings and the group go on. `false` if
-    /// it already finished. Like a task's, the child's catch points receive
-    /// the cancellation ([`catch_cancel`](crate::catch_cancel)); with none,
-    /// it is dropped where it waits.
-    #[track_caller]
-    pub fn cancel(&self) -> bool {
-        if self.is_done() {
-            return false;
-        }
-        self.cell.request_cancel(Cancelled::explicit(None))
-    }
-}
-
-impl<T> Unpin for ChildHandle<T> {}
-
-impl<T> Future for ChildHandle<T> {
-    type Output = Result<T, ChildError>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some(outcome) = self.taken.take() {
-            return Poll::Ready(outcome);
-        }
-        if let Some(outcome) = self.cell.outcome.borrow_mut().take() {
-            return Poll::Ready(outcome);
-        }
-        *self.cell.waiter.borrow_mut() = Some(cx.waker().clone());
-        if recording() {
-            note_wait(Wait::Child(self.cell.id()));
-        }
-        Poll::Pending
-    }
-}
-
-impl<T> fmt::Debug for ChildHandle<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ChildHandle")
-            .field("name", &self.cell.name())
-            .field("done", &self.is_done())
-            .finish()
     }
 }

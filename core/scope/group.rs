@@ -9,11 +9,11 @@
 //! dropped, every child is dropped first, while `'g` is still alive (the state
 //! can only be reached through values bounded by `'g`).
 
-use crate::cancel::{CancelReason, CancelState, Cancelled};
-use crate::runtime::ReadyList;
+use crate::cancel::{CancelReason, CancelRegistry, CancelState, Cancelled};
 use crate::runtime::{begin_poll, end_poll, recording, with_current, ChildWake, GroupNode};
-use crate::runtime::{LoopCore, Polling};
-use crate::scope::child::{Child, ChildCell, ChildHandle, ChildId, ChildRun};
+use crate::runtime::{LoopCore, Polling, ReadyList};
+use crate::scope::child::{Child, ChildCell, ChildId, ChildRun};
+use crate::scope::child_handle::ChildHandle;
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::Failure;
 use crate::scope::group_handle::GroupHandle;
@@ -67,7 +67,16 @@ pub(crate) struct GroupState<'g> {
     pub(crate) node: Rc<GroupNode>,
     /// The child being polled (out of `slots` meanwhile), with its slot.
     pub(crate) polling_child: Cell<Option<(usize, NonNull<dyn Child + 'g>)>>,
+    /// The body's waker: it queues `BODY` in the ready list, so that the
+    /// body is polled only when something it waits on woke it, not at every
+    /// wake-up of a child.
+    body_wake: Arc<ChildWake>,
+    pub(crate) body_waker: Waker,
+    pub(crate) body_due: Cell<bool>,
 }
+
+/// The body's place in the ready list.
+const BODY: usize = usize::MAX;
 
 impl<'g> GroupState<'g> {
     pub(crate) fn create_task<F>(
@@ -142,10 +151,26 @@ impl<'g> GroupState<'g> {
         }
     }
 
-    /// Polls the children woken since the last look, each at most once; a
-    /// child created in this pass after the group decided to stop is not.
-    pub(crate) fn poll_ready(&self, core: &LoopCore, buf: &mut Vec<usize>) {
+    /// Takes what was woken since the last look into `buf`; true when the
+    /// body was (it is then due for a poll, with its waker ready to queue it
+    /// again).
+    pub(crate) fn take_woken(&self, buf: &mut Vec<usize>) -> bool {
         self.ready.take(buf);
+        let body = buf.iter().position(|&i| i == BODY);
+        if let Some(at) = body {
+            buf.swap_remove(at);
+        }
+        let due = body.is_some() || self.body_due.replace(false);
+        if due {
+            self.body_wake.unqueue();
+        }
+        due
+    }
+
+    /// Polls the children in `buf` (woken), then the fresh ones, each at
+    /// most once; a child created in this pass after the group decided to
+    /// stop is not.
+    pub(crate) fn poll_ready(&self, core: &LoopCore, buf: &mut Vec<usize>) {
         if self.stopping.borrow().is_none() {
             buf.append(&mut self.fresh.borrow_mut());
         }
@@ -181,7 +206,7 @@ impl<'g> GroupState<'g> {
                     self.free.borrow_mut().push(index);
                     self.live.set(self.live.get() - 1);
                     if let Some(failure) = failure {
-                        self.fail(failure);
+                        self.fail(*failure);
                     }
                 }
             }
@@ -208,8 +233,9 @@ impl<'g> GroupState<'g> {
         let grace_until = self
             .grace
             .and_then(|g| crate::time::deadline_after(core.now(), g));
-        let indices: Vec<usize> = (0..self.slots.borrow().len()).collect();
-        for index in indices {
+        let registry = CancelRegistry::of(core);
+        let slots = self.slots.borrow().len();
+        for index in 0..slots {
             let Some(mut slot) = self
                 .slots
                 .borrow_mut()
@@ -218,9 +244,9 @@ impl<'g> GroupState<'g> {
             else {
                 continue;
             };
-            if slot.child.cancel(core, why.clone(), grace_until) {
-                if let Some(failure) = slot.child.as_mut().drop_now() {
-                    self.failures.borrow_mut().push(failure);
+            if slot.child.cancel(&registry, &why, grace_until) {
+                if let Some(failure) = slot.child.as_mut().drop_now(Some(&why)) {
+                    self.failures.borrow_mut().push(*failure);
                 }
                 drop(slot);
                 self.free.borrow_mut().push(index);
@@ -239,7 +265,7 @@ impl<'g> GroupState<'g> {
             let slot = self.slots.borrow_mut().iter_mut().find_map(Option::take);
             let Some(mut slot) = slot else { break };
             self.live.set(self.live.get().saturating_sub(1));
-            let _ = slot.child.as_mut().drop_now();
+            let _ = slot.child.as_mut().drop_now(None);
         }
         self.slots.borrow_mut().clear();
         self.free.borrow_mut().clear();
@@ -283,12 +309,15 @@ impl<'g> TaskGroup<'g> {
         let location = Location::caller();
         let node = with_current(|core| core.open_group(location))
             .unwrap_or_else(|| Rc::new(GroupNode::new(0, "group".into(), 0, location, None)));
+        let ready = Arc::new(ReadyList::default());
+        let body_wake = ChildWake::new(BODY, ready.clone());
+        let body_waker = Waker::from(body_wake.clone());
         TaskGroup {
             state: Rc::new(GroupState {
                 slots: RefCell::new(Vec::new()),
                 free: RefCell::new(Vec::new()),
                 live: Cell::new(0),
-                ready: Arc::new(ReadyList::default()),
+                ready,
                 supervise,
                 grace,
                 stopping: RefCell::new(None),
@@ -302,6 +331,9 @@ impl<'g> TaskGroup<'g> {
                 body: CancelState::default(),
                 node,
                 polling_child: Cell::new(None),
+                body_wake,
+                body_waker,
+                body_due: Cell::new(true),
             }),
             _anchor: PhantomData,
         }

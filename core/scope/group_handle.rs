@@ -1,6 +1,6 @@
 //! `GroupHandle`: what a task group's children hold to start siblings.
 
-use crate::scope::child::ChildHandle;
+use crate::scope::child_handle::ChildHandle;
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group::GroupState;
 use std::borrow::Cow;

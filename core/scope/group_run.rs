@@ -22,12 +22,28 @@ impl Drop for ClearPolling<'_, '_> {
     }
 }
 
-/// How a group ended, before it is turned into the macro's result.
+/// How a group ended, before it is turned into the macro's result. What
+/// went wrong is boxed: this value passes through every frame of a poll.
 struct Ended<T> {
     value: Option<T>,
+    bad: Option<Box<Bad>>,
+}
+
+/// The failures, and `tg.cancel()`'s cancellation or one from outside that
+/// came with failures.
+struct Bad {
     failures: Vec<Failure>,
-    /// `tg.cancel()`'s, or one from outside that came with failures.
     cancelled: Option<Cancelled>,
+}
+
+impl Bad {
+    /// Nothing failed and nothing cancelled the group.
+    fn shutdown() -> Bad {
+        Bad {
+            failures: Vec::new(),
+            cancelled: None,
+        }
+    }
 }
 
 /// The future that runs a group: its body and its children.
@@ -139,79 +155,132 @@ where
     type Output = Ended<T>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let (mut body, this) = self.body();
-        let state = &*this.group.state;
-        expect_current("task_group!", |core| {
-            let registry = CancelRegistry::of(core);
-            state.ready.set_parent(cx.waker());
-            this.catcher.wait(core, &registry, cx.waker());
-            state.scope.key.set(this.catcher.key());
-            if this.outer.is_none() {
-                this.outer = take_catchable(core, &registry);
+        let (body, this) = self.body();
+        expect_current("task_group!", |core| this.poll_on(body, core, cx))
+    }
+}
+
+// The poll is split so that only small frames sit on the path a nested
+// group's poll goes down (`poll_on` → `poll_inside` → the children): the
+// stack a level of nesting costs is what bounds how deep groups can nest.
+impl<'g, B, T> GroupRun<'_, 'g, B, T>
+where
+    B: Future<Output = Result<T, Failure>>,
+{
+    fn poll_on(
+        &mut self,
+        mut body: Pin<&mut Option<B>>,
+        core: &LoopCore,
+        cx: &mut Context<'_>,
+    ) -> Poll<Ended<T>> {
+        self.before(core, cx);
+        self.poll_inside(body.as_mut(), core);
+        self.after(body, core, cx)
+    }
+
+    /// Registers the group as a catch point and takes a cancellation from
+    /// outside, if one came.
+    #[inline(never)]
+    fn before(&mut self, core: &LoopCore, cx: &mut Context<'_>) {
+        let state = &*self.group.state;
+        let registry = CancelRegistry::of(core);
+        state.ready.set_parent(cx.waker());
+        self.catcher.wait(core, &registry, cx.waker());
+        state.scope.key.set(self.catcher.key());
+        if self.outer.is_none() {
+            self.outer = take_catchable(core, &registry);
+        }
+    }
+
+    /// Polls the body (if something woke it) and the children woken, inside
+    /// the group's scope.
+    fn poll_inside(&mut self, body: Pin<&mut Option<B>>, core: &LoopCore) {
+        let state = &*self.group.state;
+        state.polling.set(true);
+        let _polled = ClearPolling(state);
+        let (value, buf) = (&mut self.value, &mut self.buf);
+        let body_due = state.take_woken(buf);
+        enter(core, &state.scope, || {
+            if body_due {
+                let mut body_cx = Context::from_waker(&state.body_waker);
+                Self::poll_body(body, value, state, core, &mut body_cx);
             }
-            state.polling.set(true);
-            let polled = ClearPolling(state);
-            enter(core, &state.scope, || {
-                Self::poll_body(body.as_mut(), &mut this.value, state, core, cx);
-                state.poll_ready(core, &mut this.buf);
-            });
-            drop(polled);
-            if let Some(outer) = &this.outer {
-                if state.stopping.borrow().is_none() {
-                    *state.stopping.borrow_mut() =
-                        Some(Cancelled::new(CancelReason::ParentCancelled {
-                            parent: Box::new(outer.reason().clone()),
-                        }));
+            state.poll_ready(core, buf);
+        });
+    }
+
+    /// Carries out a stop (a failure, `cancel()`, a cancellation from
+    /// outside), and ends the group once the body and every child ended.
+    #[inline(never)]
+    fn after(
+        &mut self,
+        mut body: Pin<&mut Option<B>>,
+        core: &LoopCore,
+        cx: &mut Context<'_>,
+    ) -> Poll<Ended<T>> {
+        let state = &*self.group.state;
+        let registry = CancelRegistry::of(core);
+        if let Some(outer) = &self.outer {
+            if state.stopping.borrow().is_none() {
+                *state.stopping.borrow_mut() =
+                    Some(Cancelled::new(CancelReason::ParentCancelled {
+                        parent: std::sync::Arc::new(outer.reason().clone()),
+                    }));
+            }
+        }
+        let why = state.stopping.borrow().clone();
+        if let (Some(why), false) = (why, self.stopped) {
+            self.stopped = true;
+            if body.is_some() {
+                let grace_until = state
+                    .grace
+                    .and_then(|g| crate::time::deadline_after(core.now(), g));
+                state.body.request(why, grace_until);
+                if state
+                    .body
+                    .must_drop(registry.catchers(state.body.key.get()))
+                {
+                    drop_body(body.as_mut(), state);
+                } else {
+                    registry.wake_catchers(&state.body);
                 }
             }
-            let why = state.stopping.borrow().clone();
-            if let (Some(why), false) = (why, this.stopped) {
-                this.stopped = true;
-                if body.is_some() {
-                    let grace_until = state
-                        .grace
-                        .and_then(|g| crate::time::deadline_after(core.now(), g));
-                    state.body.request(why, grace_until);
-                    if state
-                        .body
-                        .must_drop(registry.catchers(state.body.key.get()))
-                    {
-                        drop_body(body.as_mut(), state);
-                    } else {
-                        registry.wake_catchers(&state.body);
-                    }
-                }
-                state.cancel_children(core);
-            }
-            if state.stopping.borrow().is_none() && !state.fresh.borrow().is_empty() {
-                // Children started by children: they run at the group's next poll.
-                cx.waker().wake_by_ref();
-            }
-            if body.is_some() || state.live.get() > 0 {
-                note_wait(Wait::Group(state.node.id));
+            state.cancel_children(core);
+        }
+        if state.stopping.borrow().is_none() && !state.fresh.borrow().is_empty() {
+            // Children started by children: they run at the group's next poll.
+            cx.waker().wake_by_ref();
+        }
+        if body.is_some() || state.live.get() > 0 {
+            note_wait(Wait::Group(state.node.id));
+            return Poll::Pending;
+        }
+        state.closed.set(true);
+        self.catcher.release(&registry);
+        state.scope.key.set(crate::cancel::ScopeKey::NONE);
+        let failures = std::mem::take(&mut *state.failures.borrow_mut());
+        if failures.is_empty() {
+            if let Some(outer) = self.outer.take() {
+                // Cancelled from outside and nothing failed: the group
+                // passes the cancellation on.
+                reraise(core, &registry, outer.origin);
                 return Poll::Pending;
             }
-            state.closed.set(true);
-            this.catcher.release(&registry);
-            state.scope.key.set(crate::cancel::ScopeKey::NONE);
-            let failures = std::mem::take(&mut *state.failures.borrow_mut());
-            if failures.is_empty() {
-                if let Some(outer) = this.outer.take() {
-                    // Cancelled from outside and nothing failed: the group
-                    // passes the cancellation on.
-                    reraise(core, &registry, outer.origin);
-                    return Poll::Pending;
-                }
-            }
-            let cancelled = this
-                .outer
-                .take()
-                .or_else(|| state.cancelled.borrow().clone());
-            Poll::Ready(Ended {
-                value: this.value.take(),
+        }
+        // The error keeps a record of the cancellation from outside, not
+        // the cancellation itself: the enclosing code was handed the
+        // error, not asked to pass a cancellation on.
+        let outer = self.outer.take().map(|c| c.record());
+        let cancelled = outer.or_else(|| state.cancelled.borrow().clone());
+        let bad = (!failures.is_empty() || cancelled.is_some()).then(|| {
+            Box::new(Bad {
                 failures,
                 cancelled,
             })
+        });
+        Poll::Ready(Ended {
+            value: self.value.take(),
+            bad,
         })
     }
 }
@@ -253,17 +322,19 @@ where
     B: Future<Output = Result<T, Failure>> + 'a,
 {
     let ended = run(group, body).await;
-    if !ended.failures.is_empty() {
-        return Err(GroupError::failed(ended.failures, ended.cancelled));
+    let Bad {
+        failures,
+        cancelled,
+    } = match (ended.value, ended.bad) {
+        (Some(value), None) => return Ok(value),
+        (_, bad) => bad.map_or_else(Bad::shutdown, |bad| *bad),
+    };
+    if !failures.is_empty() {
+        return Err(GroupError::failed(failures, cancelled));
     }
-    match (ended.value, ended.cancelled) {
-        (Some(value), None) => Ok(value),
-        (_, cancelled) => {
-            Err(GroupError::cancelled_by(cancelled.unwrap_or_else(|| {
-                Cancelled::new(CancelReason::LoopShutdown)
-            })))
-        }
-    }
+    Err(GroupError::cancelled_by(cancelled.unwrap_or_else(|| {
+        Cancelled::new(CancelReason::LoopShutdown)
+    })))
 }
 
 /// Runs a supervising group; what `task_group!(supervise |tg| ..)` expands
@@ -278,14 +349,18 @@ where
     B: Future<Output = Result<T, Failure>> + 'a,
 {
     let ended = run(group, body).await;
-    let body_failed = ended.failures.iter().any(|f| f.task == "body");
-    match (ended.value, ended.cancelled) {
-        (Some(value), None) if !body_failed => Ok((value, ended.failures)),
-        (_, cancelled) if ended.failures.is_empty() => {
+    let Bad {
+        failures,
+        cancelled,
+    } = ended.bad.map_or_else(Bad::shutdown, |bad| *bad);
+    let body_failed = failures.iter().any(|f| f.task == "body");
+    match (ended.value, cancelled) {
+        (Some(value), None) if !body_failed => Ok((value, failures)),
+        (_, cancelled) if failures.is_empty() => {
             Err(GroupError::cancelled_by(cancelled.unwrap_or_else(|| {
                 Cancelled::new(CancelReason::LoopShutdown)
             })))
         }
-        (_, cancelled) => Err(GroupError::failed(ended.failures, cancelled)),
+        (_, cancelled) => Err(GroupError::failed(failures, cancelled)),
     }
 }

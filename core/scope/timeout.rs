@@ -226,9 +226,10 @@ pub fn __with_scope<F: Future>(scope: &CancelScope, body: F) -> Timeout<'_, F> {
     timeout_scope(ScopeHold::Borrowed(scope), body)
 }
 
-/// What `timeout!` accepts as its duration.
+/// What `timeout!` (and the `grace` of `task_group!`, `cancel_scope!`)
+/// accepts as a duration.
 #[diagnostic::on_unimplemented(
-    message = "timeout! takes a `std::time::Duration`, not `{Self}`",
+    message = "expected a `std::time::Duration`, not `{Self}`",
     label = "expected a `Duration` here",
     note = "write e.g. `Duration::from_secs(5)` or `Duration::from_millis(250)`"
 )]

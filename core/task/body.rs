@@ -55,13 +55,15 @@ where
         // which is the only way `meta` becomes done while the future runs.
         debug_assert!(!this.meta.is_done());
         let meta = this.meta;
-        let stop = if root::must_end(meta, false, cx.waker()) {
+        let stop = if root::must_end(meta, false, cx.waker(), None) {
             Stop::Cancelled
         } else {
             // SAFETY: pinned in place, as argued above; not dropped yet.
             let future = unsafe { Pin::new_unchecked(&mut *this.future) };
             match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
-                Ok(Poll::Pending) if root::must_end(meta, false, cx.waker()) => Stop::Cancelled,
+                Ok(Poll::Pending) if root::must_end(meta, false, cx.waker(), None) => {
+                    Stop::Cancelled
+                }
                 Ok(Poll::Pending) => return Poll::Pending,
                 Ok(Poll::Ready(value)) => Stop::Value(value),
                 Err(payload) => Stop::Panicked(payload),

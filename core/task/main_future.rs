@@ -12,12 +12,15 @@ use std::task::{Context, Poll};
 /// Wraps the main future: its output, or the cancellation that ended it.
 pub(crate) struct MainFuture<F> {
     future: Option<F>,
+    /// Bounds the cleanup after Ctrl-C (`None`: unbounded).
+    grace: Option<std::time::Duration>,
 }
 
 impl<F> MainFuture<F> {
-    pub(crate) fn new(future: F) -> Self {
+    pub(crate) fn new(future: F, grace: Option<std::time::Duration>) -> Self {
         MainFuture {
             future: Some(future),
+            grace,
         }
     }
 }
@@ -45,12 +48,12 @@ impl<F: Future> Future for MainFuture<F> {
         };
         // SAFETY: the main task's metadata lives while its poll does.
         let meta = unsafe { meta.as_ref() };
-        let cancelled = if root::must_end(meta, true, cx.waker()) {
+        let cancelled = if root::must_end(meta, true, cx.waker(), this.grace) {
             true
         } else {
             let future = slot.as_mut().as_pin_mut().expect("polled after completion");
             match future.poll(cx) {
-                Poll::Pending if root::must_end(meta, true, cx.waker()) => true,
+                Poll::Pending if root::must_end(meta, true, cx.waker(), this.grace) => true,
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(value) => {
                     slot.set(None);

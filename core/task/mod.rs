@@ -13,6 +13,7 @@ mod lost_failure;
 mod main_future;
 mod promise;
 mod root;
+mod shutdown;
 mod spawn;
 mod task_await;
 mod task_ref;
@@ -26,4 +27,6 @@ pub use task_ref::{all_tasks, current_task, TaskRef};
 
 pub(crate) use error::panic_message;
 pub(crate) use main_future::MainFuture;
+pub(crate) use shutdown::shutdown_tasks;
+pub use shutdown::DEFAULT_SHUTDOWN_GRACE;
 pub(crate) use spawn::{spawn_at, spawn_on};

@@ -7,26 +7,40 @@
 use crate::cancel::{encode_code, request_of, CancelRegistry, Cancelled, IN_STATE};
 use crate::runtime::{with_current, LoopCore, TaskMeta};
 use std::task::Waker;
+use std::time::Duration;
 
 /// True when the task's future must be dropped now, the task ending as
 /// cancelled. `waker` is woken when the grace of a delivered cancellation
 /// runs out.
-pub(crate) fn must_end(meta: &TaskMeta, is_main: bool, waker: &Waker) -> bool {
+/// `grace` bounds the cleanup of a cancellation the kernel requested (Ctrl-C,
+/// for the main task).
+pub(crate) fn must_end(
+    meta: &TaskMeta,
+    is_main: bool,
+    waker: &Waker,
+    grace: Option<Duration>,
+) -> bool {
     if !meta.cancel_requested() {
         return false;
     }
     if !meta.has_scope() {
         return true;
     }
-    with_current(|core| must_end_on(core, meta, is_main, waker)).unwrap_or(true)
+    with_current(|core| must_end_on(core, meta, is_main, waker, grace)).unwrap_or(true)
 }
 
-fn must_end_on(core: &LoopCore, meta: &TaskMeta, is_main: bool, waker: &Waker) -> bool {
+fn must_end_on(
+    core: &LoopCore,
+    meta: &TaskMeta,
+    is_main: bool,
+    waker: &Waker,
+    grace: Option<Duration>,
+) -> bool {
     if core.forcing.get() {
         return true;
     }
     let registry = CancelRegistry::of(core);
-    match crate::cancel::current_root_of(core, &registry, meta, is_main) {
+    match crate::cancel::current_root_of(core, &registry, meta, is_main, grace) {
         Some(root) => root.ends_now(core, |key| registry.catchers(key), waker),
         None => true,
     }

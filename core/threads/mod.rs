@@ -9,7 +9,7 @@ mod thread_pool;
 mod threadsafe_future;
 mod to_thread;
 
-pub use loop_handle::LoopHandle;
+pub use loop_handle::{LoopClosed, LoopHandle, ThreadsafeCall};
 pub use thread_pool::{PoolShutDown, ThreadPool};
 pub use threadsafe_future::{run_coroutine_threadsafe, ThreadsafeFuture, WaitTimedOut};
 pub use to_thread::{run_in_executor, to_thread, Blocking};

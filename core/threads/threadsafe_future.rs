@@ -3,8 +3,10 @@
 
 use crate::cancel::{CancelReason, Cancelled};
 use crate::runtime::with_current;
+use crate::runtime::Remote;
 use crate::task::{Panic, TaskError};
 use crate::threads::loop_handle::LoopHandle;
+use crate::threads::to_thread::outside_job_of;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
@@ -19,6 +21,8 @@ struct Shared<T> {
     cancel: AtomicBool,
     /// Where `cancel` was called, for the reason the outcome carries.
     cancelled_at: std::sync::OnceLock<&'static std::panic::Location<'static>>,
+    /// The loop running the future.
+    remote: Arc<Remote>,
 }
 
 struct State<T> {
@@ -28,6 +32,10 @@ struct State<T> {
     runner: Option<Waker>,
     /// Whoever awaits the handle from another loop.
     awaiter: Option<Waker>,
+    /// A thread blocked on the outcome is an outside job of the loop running
+    /// the future, set aside meanwhile so that the loop's virtual clock can
+    /// move (the job waits on the loop, not the other way round).
+    job_set_aside: bool,
 }
 
 impl<T> Shared<T> {
@@ -41,11 +49,29 @@ impl<T> Shared<T> {
             let mut state = self.lock();
             state.outcome = Some(outcome);
             state.runner = None;
+            // Counted again before the blocked thread can run on.
+            self.resume_job(&mut state);
             state.awaiter.take()
         };
         self.done.notify_all();
         if let Some(awaiter) = awaiter {
             awaiter.wake();
+        }
+    }
+
+    /// About to block: if the calling thread runs an outside job of the loop
+    /// that runs the future, that job now waits on the loop.
+    fn set_job_aside(&self, state: &mut State<T>) {
+        if !state.job_set_aside && outside_job_of() == Some(self.remote.loop_id) {
+            state.job_set_aside = true;
+            self.remote.outside_work_waits_on_loop();
+        }
+    }
+
+    /// Done blocking: the job set aside counts again.
+    fn resume_job(&self, state: &mut State<T>) {
+        if std::mem::take(&mut state.job_set_aside) {
+            self.remote.outside_work_resumes();
         }
     }
 }
@@ -82,17 +108,20 @@ where
             taken: false,
             runner: None,
             awaiter: None,
+            job_set_aside: false,
         }),
         done: Condvar::new(),
         cancel: AtomicBool::new(false),
         cancelled_at: std::sync::OnceLock::new(),
+        remote: handle.remote.clone(),
     });
-    // If the loop closes before running this, dropping `run` reports Cancelled.
+    // If the loop has closed (the call is refused) or closes before running
+    // it, dropping `run` reports the future cancelled.
     let run = Submitted {
         future: Some(future),
         shared: shared.clone(),
     };
-    handle.call_soon_threadsafe(move || {
+    let _ = handle.call_soon_threadsafe(move || {
         with_current(|core| crate::task::spawn_on(core, run).detach());
     });
     ThreadsafeFuture { shared }
@@ -174,6 +203,10 @@ pub struct ThreadsafeFuture<T> {
 impl<T> ThreadsafeFuture<T> {
     /// Blocks the calling thread until the outcome is ready. Do not call it on
     /// the loop's own thread: the loop could never run the future.
+    ///
+    /// Called from a [`to_thread`](crate::to_thread) job of the same loop,
+    /// the job counts as waiting on the loop while it blocks, so a virtual
+    /// clock moves on for the future's timers.
     pub fn result(self) -> Result<T, TaskError> {
         let mut state = self.shared.lock();
         loop {
@@ -181,6 +214,7 @@ impl<T> ThreadsafeFuture<T> {
                 state.taken = true;
                 return outcome;
             }
+            self.shared.set_job_aside(&mut state);
             state = self
                 .shared
                 .done
@@ -190,12 +224,16 @@ impl<T> ThreadsafeFuture<T> {
     }
 
     /// Like [`result`](Self::result), giving up after `timeout` (the work goes
-    /// on; the handle is returned for another try).
+    /// on; the handle is returned for another try). `Duration::MAX` waits
+    /// without limit.
     pub fn result_timeout(
         self,
         timeout: Duration,
     ) -> Result<Result<T, TaskError>, (WaitTimedOut, Self)> {
-        let deadline = Instant::now() + timeout;
+        // `Duration::MAX` is no limit.
+        let Some(deadline) = Instant::now().checked_add(timeout) else {
+            return Ok(self.result());
+        };
         let mut state = self.shared.lock();
         loop {
             if let Some(outcome) = state.outcome.take() {
@@ -204,9 +242,11 @@ impl<T> ThreadsafeFuture<T> {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
+                self.shared.resume_job(&mut state);
                 drop(state);
                 return Err((WaitTimedOut, self));
             }
+            self.shared.set_job_aside(&mut state);
             state = self
                 .shared
                 .done

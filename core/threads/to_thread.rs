@@ -2,9 +2,11 @@
 //! asyncio's `to_thread` and `run_in_executor`.
 
 use crate::cancel::{CancelReason, Cancelled};
+use crate::runtime::LoopId;
 use crate::runtime::{expect_current, with_current};
 use crate::task::{Panic, TaskError};
 use crate::threads::thread_pool::{default_pool, ThreadPool};
+use std::cell::Cell;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
@@ -47,11 +49,14 @@ where
     let slot = Arc::new(Slot {
         state: Mutex::new((None, None)),
     });
-    let outside = with_current(|core| core.begin_outside_work());
+    let outside = with_current(|core| (core.begin_outside_work(), core.id));
     let done = slot.clone();
     let submitted = pool.submit(move || {
+        let loop_id = outside.as_ref().map(|(_, id)| *id);
+        let previous = OUTSIDE_JOB_OF.replace(loop_id);
         let outcome =
             catch_unwind(AssertUnwindSafe(f)).map_err(|p| TaskError::Panicked(Panic::new(p)));
+        OUTSIDE_JOB_OF.set(previous);
         done.finish(outcome);
         // Only now may a virtual clock move on.
         drop(outside);
@@ -62,6 +67,17 @@ where
         slot.finish(Err(TaskError::Cancelled(shutdown)));
     }
     Blocking { slot }
+}
+
+thread_local! {
+    /// The loop whose counted outside job this thread is running, if any.
+    static OUTSIDE_JOB_OF: Cell<Option<LoopId>> = const { Cell::new(None) };
+}
+
+/// The loop whose outside job (counted by its virtual clock) the calling
+/// thread is running, if any.
+pub(crate) fn outside_job_of() -> Option<LoopId> {
+    OUTSIDE_JOB_OF.get()
 }
 
 type SlotState<T> = (Option<Result<T, TaskError>>, Option<Waker>);

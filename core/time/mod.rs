@@ -8,8 +8,7 @@ mod interval;
 mod sleep;
 mod yield_now;
 
+pub(crate) use deadline::{deadline_after, deadline_at_seconds};
 pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
 pub use sleep::{now, sleep, sleep_until, Sleep};
 pub use yield_now::{yield_now, YieldNow};
-
-pub(crate) use deadline::deadline_after;

@@ -3,16 +3,19 @@
 use crate::runtime::LoopId;
 use crate::runtime::TimerKey;
 use crate::runtime::{expect_current, note_wait, with_current, Wait};
+use crate::time::deadline_after;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 /// Suspends the calling task for `delay`, as asyncio's `await asyncio.sleep(d)`.
 ///
 /// Other tasks run meanwhile. A zero delay still suspends once, letting every
 /// other ready task run first (asyncio's `sleep(0)`). On a virtual clock the
-/// loop jumps over the wait.
+/// loop jumps over the wait. A delay too long to name an instant
+/// (`Duration::MAX`, Rust's "no limit") never ends: the task waits until it is
+/// cancelled.
 ///
 /// ```
 /// use std::time::Duration;
@@ -28,6 +31,7 @@ pub fn sleep(delay: Duration) -> Sleep {
     Sleep {
         when: When::After(delay),
         timer: None,
+        never: None,
     }
 }
 
@@ -37,6 +41,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep {
         when: When::At(deadline),
         timer: None,
+        never: None,
     }
 }
 
@@ -52,6 +57,8 @@ pub fn now() -> Instant {
 enum When {
     After(Duration),
     At(Instant),
+    /// A delay past the last representable instant: no timer is armed.
+    Never,
 }
 
 /// The future of [`sleep`] and [`sleep_until`].
@@ -61,15 +68,26 @@ pub struct Sleep {
     when: When,
     /// The armed timer and the id of the loop it is armed on.
     timer: Option<(TimerKey, LoopId)>,
+    /// The waiting task's waker while the sleep never ends, so that
+    /// [`reset`](Sleep::reset) can wake it to arm a timer.
+    never: Option<Waker>,
 }
 
 impl Sleep {
     /// The deadline, once the sleep has started (been polled) or if it was made
-    /// by [`sleep_until`].
+    /// by [`sleep_until`]; `None` before, and for a sleep that never ends.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let deadline = aio::now() + std::time::Duration::from_secs(1);
+    ///     assert_eq!(aio::sleep_until(deadline).deadline(), Some(deadline));
+    ///     assert_eq!(aio::sleep(std::time::Duration::MAX).deadline(), None);
+    /// });
+    /// ```
     pub fn deadline(&self) -> Option<Instant> {
         match self.when {
             When::At(deadline) => Some(deadline),
-            When::After(_) => None,
+            When::After(_) | When::Never => None,
         }
     }
 
@@ -77,6 +95,10 @@ impl Sleep {
     /// task waiting on it is woken at the new deadline without being polled.
     pub fn reset(&mut self, deadline: Instant) {
         self.when = When::At(deadline);
+        if let Some(waker) = self.never.take() {
+            // No timer was armed: the task arms one when polled again.
+            waker.wake();
+        }
         if let Some((key, loop_id)) = self.timer.take() {
             with_current(|core| {
                 if core.id != loop_id {
@@ -129,13 +151,20 @@ impl Future for Sleep {
             }
             None => {
                 let deadline = match this.when {
-                    When::At(deadline) => deadline,
-                    When::After(delay) => {
-                        let deadline = core.now() + delay;
-                        this.when = When::At(deadline);
-                        deadline
-                    }
+                    When::At(deadline) => Some(deadline),
+                    When::After(delay) => deadline_after(core.now(), delay),
+                    When::Never => None,
                 };
+                let Some(deadline) = deadline else {
+                    this.when = When::Never;
+                    match &mut this.never {
+                        Some(w) if w.will_wake(cx.waker()) => {}
+                        w => *w = Some(cx.waker().clone()),
+                    }
+                    note_wait(Wait::On("a sleep without end"));
+                    return Poll::Pending;
+                };
+                this.when = When::At(deadline);
                 let key = core
                     .timers
                     .borrow_mut()

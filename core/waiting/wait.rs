@@ -23,7 +23,8 @@ pub enum ReturnWhen {
 /// Waits for `tasks` until `when` says so, or `timeout` passes; returns the
 /// `(done, pending)` split, as asyncio's `wait()`. Nothing is cancelled: the
 /// pending tasks keep running, and the done ones keep their outcome
-/// (read it with [`Task::result`] or by awaiting them).
+/// (read it with [`Task::result`] or by awaiting them). Panics when `tasks`
+/// is empty, as asyncio raises `ValueError`.
 ///
 /// ```
 /// use std::time::Duration;
@@ -43,6 +44,10 @@ pub fn wait<T: 'static>(
     when: ReturnWhen,
     timeout: Option<Duration>,
 ) -> Wait<T> {
+    assert!(
+        !tasks.is_empty(),
+        "aio::wait needs at least one task to wait for (asyncio raises ValueError for an empty set)"
+    );
     Wait {
         tasks: Some(tasks),
         when,

@@ -26,7 +26,7 @@ impl Parse for ScopeInput {
         while input.peek(Ident) && input.peek2(Token![=]) {
             let name: Ident = input.parse()?;
             input.parse::<Token![=]>()?;
-            let value: Expr = input.parse()?;
+            let value = crate::parse_option_value(input, &name, USAGE)?;
             let slot = match name.to_string().as_str() {
                 "deadline" => &mut deadline,
                 "grace" => &mut grace,
@@ -47,12 +47,6 @@ impl Parse for ScopeInput {
                 ));
             }
             *slot = Some(value);
-            input.parse::<Token![,]>().map_err(|e| {
-                syn::Error::new(
-                    e.span(),
-                    format!("expected `,` after `{name} = ...`: {USAGE}"),
-                )
-            })?;
         }
         let scope = crate::parse_binding(input, "scope", USAGE)?;
         if input.is_empty() {

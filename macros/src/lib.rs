@@ -31,6 +31,34 @@ pub(crate) fn parse_binding(
     Ok(Some(name))
 }
 
+/// Parses the value of a `name = value,` option: every token up to the next
+/// top-level `,`, which must be there (so a value is never read as running
+/// into what follows, such as `|scope|`).
+pub(crate) fn parse_option_value(
+    input: syn::parse::ParseStream,
+    name: &syn::Ident,
+    usage: &str,
+) -> syn::Result<syn::Expr> {
+    let mut tokens = proc_macro2::TokenStream::new();
+    while !input.is_empty() && !input.peek(syn::Token![,]) {
+        tokens.extend(std::iter::once(input.parse::<proc_macro2::TokenTree>()?));
+    }
+    if input.is_empty() {
+        return Err(syn::Error::new(
+            name.span(),
+            format!("expected `,` after `{name} = ...`: {usage}"),
+        ));
+    }
+    input.parse::<syn::Token![,]>()?;
+    if tokens.is_empty() {
+        return Err(syn::Error::new(
+            name.span(),
+            format!("`{name} =` needs a value: {usage}"),
+        ));
+    }
+    syn::parse2(tokens)
+}
+
 /// `async { body }`, reusing the body's own braces when it is a block (so no
 /// "unnecessary braces" lint fires on the user's code).
 pub(crate) fn async_body(body: &syn::Expr) -> proc_macro2::TokenStream {

@@ -33,13 +33,7 @@ impl Parse for GroupInput {
                     ));
                 }
                 input.parse::<Token![=]>()?;
-                grace = Some(input.parse::<Expr>()?);
-                input.parse::<Token![,]>().map_err(|e| {
-                    syn::Error::new(
-                        e.span(),
-                        format!("expected `,` after the grace duration: {USAGE}"),
-                    )
-                })?;
+                grace = Some(crate::parse_option_value(input, &mode, USAGE)?);
                 continue;
             }
             if mode != "supervise" {

@@ -1,0 +1,42 @@
+//! What every socket type shares with the standard library's: adopting one
+//! (`from_std`), giving it back (`into_std`), and its file descriptor.
+
+/// `from_std`, `into_std`, `AsFd` and `AsRawFd` for a socket type `$t`
+/// holding `source: IoSource<$std>`.
+macro_rules! std_conversions {
+    ($t:ident, $std:ty) => {
+        impl $t {
+            /// Adopts a socket made with the standard library (it is put in
+            /// non-blocking mode and registered with the running loop).
+            pub fn from_std(socket: $std) -> std::io::Result<$t> {
+                socket.set_nonblocking(true)?;
+                Ok($t {
+                    source: $crate::runtime::IoSource::new(socket)?,
+                })
+            }
+
+            /// Gives the socket back as the standard library's type, taken off
+            /// the loop; it stays in non-blocking mode (call
+            /// `set_nonblocking(false)` to block on it).
+            pub fn into_std(self) -> std::io::Result<$std> {
+                self.source.into_inner()
+            }
+        }
+
+        #[cfg(unix)]
+        impl std::os::fd::AsFd for $t {
+            fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+                self.source.get_ref().as_fd()
+            }
+        }
+
+        #[cfg(unix)]
+        impl std::os::fd::AsRawFd for $t {
+            fn as_raw_fd(&self) -> std::os::fd::RawFd {
+                self.source.get_ref().as_raw_fd()
+            }
+        }
+    };
+}
+
+pub(crate) use std_conversions;

@@ -1,0 +1,5 @@
+fn main() {
+    let _ = aio::cancel_scope!(|scope| {
+        scope.cancel();
+    });
+}

@@ -200,7 +200,7 @@ impl LoopCore {
         meta.set_registry_key(key);
         self.live_tasks.set(self.live_tasks.get() + 1);
         if self.inspect.recording() {
-            self.inspect.spawned(key, meta.id(), location, self.now());
+            self.record_spawn(key, meta, location);
         }
         self.ready.borrow_mut().push(Ready::Task(runnable));
         task

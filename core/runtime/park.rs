@@ -24,7 +24,8 @@ impl LoopCore {
     }
 
     /// Moves a virtual clock to `to` (never back) and wakes the timers due
-    /// by then (`aio::testing::advance`).
+    /// by then (`aio::testing::advance`), so that they run before the loop
+    /// looks idle again.
     pub(crate) fn jump_clock(&self, to: Instant) {
         self.clock.jump_to(to);
         self.fire_timers();

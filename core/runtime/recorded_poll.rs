@@ -99,6 +99,18 @@ impl LoopCore {
         }
     }
 
+    /// Records where and when a task was spawned (out of the spawn's way:
+    /// most loops do not record).
+    #[inline(never)]
+    pub(super) fn record_spawn(
+        &self,
+        key: usize,
+        meta: &TaskMeta,
+        location: &'static Location<'static>,
+    ) {
+        self.inspect.spawned(key, meta.id(), location, self.now());
+    }
+
     /// Starts the record of the main task: where it was run from, and when.
     pub(crate) fn begin_main(&self, location: &'static Location<'static>) {
         let spawned = self.inspect.recording().then(|| self.now());

@@ -43,6 +43,8 @@ pub(crate) trait ChildNode {
 pub(crate) trait ChildSource {
     /// The running children with their slot index.
     fn children(&self, out: &mut Vec<(usize, Rc<dyn ChildNode>)>);
+    /// The child being polled, if one is.
+    fn polling_child(&self) -> Option<Rc<dyn ChildNode>>;
 }
 
 /// A task group, seen from the loop.
@@ -134,6 +136,14 @@ impl GroupNode {
         }
     }
 
+    /// The child being polled, if one is (see [`ChildSource`]).
+    pub(crate) fn polling_child(&self) -> Option<Rc<dyn ChildNode>> {
+        // SAFETY: as in `live_children`.
+        self.source
+            .get()
+            .and_then(|source| unsafe { source.as_ref() }.polling_child())
+    }
+
     /// The children still running, with what was recorded about them.
     pub(crate) fn live_children(&self) -> Vec<(Rc<dyn ChildNode>, ChildRecord)> {
         let mut children = Vec::new();
@@ -157,8 +167,11 @@ impl GroupNode {
 #[derive(Clone, Copy)]
 pub(crate) enum Polling {
     Task,
+    /// A group's body.
     Body(*const GroupNode),
-    Child(*const dyn ChildNode),
+    /// A group's children, one of which (its `ChildSource` says which) is
+    /// being polled.
+    Children(*const GroupNode),
 }
 
 impl Polling {
@@ -167,12 +180,16 @@ impl Polling {
     pub(crate) fn node(self) -> Option<(u64, String)> {
         match self {
             Polling::Task => None,
-            // SAFETY: a `Body` or `Child` is only current while its group
-            // polls it (set and restored around that poll), and the group
-            // holds the node alive meanwhile.
+            // SAFETY: a `Body` is only current while its group polls it (set
+            // and restored around that poll), and the group holds its node
+            // alive meanwhile.
             Polling::Body(group) => Some(unsafe { ((*group).id, (*group).name.to_string()) }),
-            // SAFETY: as above.
-            Polling::Child(child) => Some(unsafe { ((*child).id(), (*child).name()) }),
+            Polling::Children(group) => {
+                // SAFETY: as for `Body`, around the poll of the children.
+                let group = unsafe { &*group };
+                let child = group.polling_child();
+                Some(child.map_or((group.id, group.name.to_string()), |c| (c.id(), c.name())))
+            }
         }
     }
 }

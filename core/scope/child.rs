@@ -85,19 +85,21 @@ impl<T> ChildCell<T> {
         name
     }
 
+    /// The child ended with `outcome` (the first one counts).
     pub(crate) fn finish(&self, outcome: Result<T, ChildError>) {
-        let mut slot = self.outcome.borrow_mut();
-        if self.ended.get() == Ended::Running {
-            self.ended.set(match outcome {
-                Err(ChildError::Cancelled(_)) => Ended::Cancelled,
-                _ => Ended::Done,
-            });
-            *slot = Some(outcome);
-            drop(slot);
-            self.waker.borrow_mut().take();
-            if let Some(waiter) = self.waiter.borrow_mut().take() {
-                waiter.wake();
-            }
+        if self.ended.get() != Ended::Running {
+            return;
+        }
+        let cancelled = matches!(outcome, Err(ChildError::Cancelled(_)));
+        self.ended.set(if cancelled {
+            Ended::Cancelled
+        } else {
+            Ended::Done
+        });
+        *self.outcome.borrow_mut() = Some(outcome);
+        self.waker.borrow_mut().take();
+        if let Some(waiter) = self.waiter.borrow_mut().take() {
+            waiter.wake();
         }
     }
 
@@ -148,10 +150,7 @@ pub(crate) trait Child {
     /// failure.
     fn drop_now(self: Pin<&mut Self>, why: Option<&Cancelled>) -> Option<Box<Failure>>;
 
-    /// The child as the loop sees it.
-    fn node(&self) -> &(dyn ChildNode + 'static);
-
-    /// The same, counted (for a `TaskRef`).
+    /// The child as the loop sees it (for `all_tasks()` and the tree).
     fn node_rc(&self) -> Rc<dyn ChildNode>;
 }
 
@@ -311,10 +310,6 @@ where
         false
     }
 
-    fn node(&self) -> &(dyn ChildNode + 'static) {
-        &*self.cell
-    }
-
     fn node_rc(&self) -> Rc<dyn ChildNode> {
         self.cell.clone()
     }
@@ -341,7 +336,9 @@ impl<F, T> Drop for ChildRun<F, T> {
         // dropped first (the field), so its cleanup has run when the handle
         // learns it.
         self.future = None;
-        let cancelled = self.cell.cancelled();
-        self.cell.finish(Err(ChildError::Cancelled(cancelled)));
+        if self.cell.ended.get() == Ended::Running {
+            let cancelled = self.cell.cancelled();
+            self.cell.finish(Err(ChildError::Cancelled(cancelled)));
+        }
     }
 }

@@ -174,6 +174,8 @@ impl<'g> GroupState<'g> {
         if self.stopping.borrow().is_none() {
             buf.append(&mut self.fresh.borrow_mut());
         }
+        // Groups opened inside a child nest under it.
+        let _children = core.inspect.enter(Polling::Children(&*self.node));
         for &index in buf.iter() {
             // Take the child out while it runs: it may create siblings.
             let Some(mut slot) = self
@@ -187,9 +189,7 @@ impl<'g> GroupState<'g> {
             slot.wake.unqueue();
             let mut cx = Context::from_waker(&slot.waker);
             let polled = {
-                // Groups opened inside nest under this child, which is listed
-                // while it is out of `slots`.
-                let _child = core.inspect.enter(Polling::Child(slot.child.node()));
+                // Listed while it is out of `slots`.
                 let _listed = PollingChild::new(self, index, &*slot.child);
                 if core.inspect.recording() {
                     let outer = begin_poll();

@@ -44,6 +44,12 @@ impl ChildSource for GroupState<'_> {
             out.push((index, unsafe { child.as_ref() }.node_rc()));
         }
     }
+
+    fn polling_child(&self) -> Option<Rc<dyn ChildNode>> {
+        let (_, child) = self.polling_child.get()?;
+        // SAFETY: as in `children`.
+        Some(unsafe { child.as_ref() }.node_rc())
+    }
 }
 
 /// Marks the child being polled for the whole poll, also when a panic goes

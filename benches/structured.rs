@@ -118,10 +118,81 @@ fn cancel_group(rounds: usize) -> Row {
     .peer("tokio JoinSet abort_all", tokio)
 }
 
+/// Each task catches its cancellation and awaits a cleanup step (a yield)
+/// before it ends: aio's `catch_cancel` against tokio's `CancellationToken`
+/// raced with the work in `select!`, the pattern tokio users write.
+fn cancel_with_cleanup(rounds: usize) -> Row {
+    let n = scaled(100_000);
+    let hour = Duration::from_secs(3600);
+    let best = |f: &mut dyn FnMut() -> Duration| {
+        (0..rounds.max(1))
+            .map(|_| f().as_nanos() as f64 / n as f64)
+            .fold(f64::INFINITY, f64::min)
+    };
+    let aio = best(&mut || {
+        aio::run(async {
+            let ts: Vec<_> = (0..n)
+                .map(|_| {
+                    aio::create_task(async move {
+                        if aio::catch_cancel(aio::sleep(hour)).await.is_err() {
+                            aio::yield_now().await; // async cleanup
+                        }
+                    })
+                })
+                .collect();
+            aio::yield_now().await;
+            let start = Instant::now();
+            for t in &ts {
+                t.cancel();
+            }
+            for t in ts {
+                t.await.unwrap();
+            }
+            start.elapsed()
+        })
+    });
+    let rt = tokio_rt();
+    let tokio = best(&mut || {
+        rt.block_on(async {
+            let tokens: Vec<_> = (0..n)
+                .map(|_| tokio_util::sync::CancellationToken::new())
+                .collect();
+            let ts: Vec<_> = tokens
+                .iter()
+                .map(|token| {
+                    let token = token.clone();
+                    tokio::spawn(async move {
+                        tokio::select! {
+                            _ = token.cancelled() => tokio::task::yield_now().await,
+                            _ = tokio::time::sleep(hour) => {}
+                        }
+                    })
+                })
+                .collect();
+            tokio::task::yield_now().await;
+            let start = Instant::now();
+            for token in &tokens {
+                token.cancel();
+            }
+            for t in ts {
+                t.await.unwrap();
+            }
+            start.elapsed()
+        })
+    });
+    Row::new(
+        format!("cancel {n} tasks that await a cleanup step"),
+        "ns/task",
+        aio,
+    )
+    .peer("tokio CancellationToken + select!", tokio)
+}
+
 fn main() {
     let rounds = if quick() { 2 } else { 5 };
     let mut rows = Vec::from(group_children(rounds));
     rows.push(timeout_ready(rounds));
     rows.push(cancel_group(rounds));
+    rows.push(cancel_with_cleanup(rounds));
     print_table("structured concurrency", &rows);
 }

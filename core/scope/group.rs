@@ -27,8 +27,9 @@ use std::panic::Location;
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 pub(crate) struct Slot<'g> {
@@ -67,16 +68,31 @@ pub(crate) struct GroupState<'g> {
     pub(crate) node: Rc<GroupNode>,
     /// The child being polled (out of `slots` meanwhile), with its slot.
     pub(crate) polling_child: Cell<Option<(usize, NonNull<dyn Child + 'g>)>>,
-    /// The body's waker: it queues `BODY` in the ready list, so that the
-    /// body is polled only when something it waits on woke it, not at every
-    /// wake-up of a child.
-    body_wake: Arc<ChildWake>,
+    /// The body's waker: it marks the body woken and wakes the group's task,
+    /// so that the body is polled only when something it waits on woke it,
+    /// not at every wake-up of a child.
+    body_wake: Arc<BodyWake>,
     pub(crate) body_waker: Waker,
-    pub(crate) body_due: Cell<bool>,
 }
 
-/// The body's place in the ready list.
-const BODY: usize = usize::MAX;
+/// What the body's waker sets.
+struct BodyWake {
+    /// Woken since its last poll (true at first: the body starts).
+    woken: AtomicBool,
+    ready: Arc<ReadyList>,
+}
+
+impl Wake for BodyWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.woken.swap(true, Ordering::AcqRel) {
+            self.ready.wake_parent();
+        }
+    }
+}
 
 impl<'g> GroupState<'g> {
     pub(crate) fn create_task<F>(
@@ -151,26 +167,17 @@ impl<'g> GroupState<'g> {
         }
     }
 
-    /// Takes what was woken since the last look into `buf`; true when the
-    /// body was (it is then due for a poll, with its waker ready to queue it
-    /// again).
-    pub(crate) fn take_woken(&self, buf: &mut Vec<usize>) -> bool {
-        self.ready.take(buf);
-        let body = buf.iter().position(|&i| i == BODY);
-        if let Some(at) = body {
-            buf.swap_remove(at);
-        }
-        let due = body.is_some() || self.body_due.replace(false);
-        if due {
-            self.body_wake.unqueue();
-        }
-        due
+    /// True when something woke the body since its last poll (which is due
+    /// now); a wake-up from now on marks it again.
+    pub(crate) fn body_due(&self) -> bool {
+        self.body_wake.woken.swap(false, Ordering::AcqRel)
     }
 
-    /// Polls the children in `buf` (woken), then the fresh ones, each at
-    /// most once; a child created in this pass after the group decided to
-    /// stop is not.
+    /// Polls the children woken since the last look (also those the body
+    /// just woke), then the fresh ones, each at most once; a child created
+    /// in this pass after the group decided to stop is not.
     pub(crate) fn poll_ready(&self, core: &LoopCore, buf: &mut Vec<usize>) {
+        self.ready.take(buf);
         if self.stopping.borrow().is_none() {
             buf.append(&mut self.fresh.borrow_mut());
         }
@@ -310,7 +317,10 @@ impl<'g> TaskGroup<'g> {
         let node = with_current(|core| core.open_group(location))
             .unwrap_or_else(|| Rc::new(GroupNode::new(0, "group".into(), 0, location, None)));
         let ready = Arc::new(ReadyList::default());
-        let body_wake = ChildWake::new(BODY, ready.clone());
+        let body_wake = Arc::new(BodyWake {
+            woken: AtomicBool::new(true),
+            ready: ready.clone(),
+        });
         let body_waker = Waker::from(body_wake.clone());
         TaskGroup {
             state: Rc::new(GroupState {
@@ -333,7 +343,6 @@ impl<'g> TaskGroup<'g> {
                 polling_child: Cell::new(None),
                 body_wake,
                 body_waker,
-                body_due: Cell::new(true),
             }),
             _anchor: PhantomData,
         }

@@ -199,7 +199,7 @@ where
         state.polling.set(true);
         let _polled = ClearPolling(state);
         let (value, buf) = (&mut self.value, &mut self.buf);
-        let body_due = state.take_woken(buf);
+        let body_due = state.body_due();
         enter(core, &state.scope, || {
             if body_due {
                 let mut body_cx = Context::from_waker(&state.body_waker);

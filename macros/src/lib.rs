@@ -4,6 +4,8 @@
 mod cancel_scope;
 mod entry;
 mod gather;
+#[cfg(test)]
+mod robustness;
 mod select_first;
 mod stream;
 mod task_group;

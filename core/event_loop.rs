@@ -64,7 +64,9 @@ impl EventLoop {
     /// run. Panics if another loop runs on this thread, if the loop is closed,
     /// if [`stop`](Self::stop) is called before the future completes, or if the
     /// main task is cancelled; a panic of the future itself propagates.
+    #[track_caller]
     pub fn run_until_complete<F: IntoFuture>(&self, future: F) -> F::Output {
+        self.core.begin_main(std::panic::Location::caller());
         let future = pin!(MainFuture::new(future.into_future(), None));
         match self
             .core
@@ -144,6 +146,7 @@ impl EventLoop {
 
     /// Schedules `callback` to run at the loop's next turn; callbacks run in
     /// the order they were scheduled.
+    #[track_caller]
     pub fn call_soon(&self, callback: impl FnOnce() + 'static) -> CallbackHandle {
         let (handle, call) = CallbackHandle::new(&self.core, callback);
         self.core.push_ready(Ready::Call(call));
@@ -153,6 +156,7 @@ impl EventLoop {
     /// Schedules `callback` to run `delay` from now on the loop's clock. A
     /// delay too long to name an instant (`Duration::MAX`) never comes: the
     /// callback never runs, and the handle can still cancel it.
+    #[track_caller]
     pub fn call_later(&self, delay: Duration, callback: impl FnOnce() + 'static) -> CallbackHandle {
         self.call_at_deadline(deadline_after(self.now(), delay), callback)
     }
@@ -169,12 +173,14 @@ impl EventLoop {
     /// assert!(!never.is_done());
     /// assert!(never.cancel());
     /// ```
+    #[track_caller]
     pub fn call_at(&self, when: f64, callback: impl FnOnce() + 'static) -> CallbackHandle {
         let deadline = deadline_at_seconds(self.core.clock.epoch(), when, "EventLoop::call_at");
         self.call_at_deadline(deadline, callback)
     }
 
     /// Schedules `callback` to run when the loop's clock reaches `deadline`.
+    #[track_caller]
     pub fn call_at_instant(
         &self,
         deadline: Instant,
@@ -185,6 +191,7 @@ impl EventLoop {
 
     /// Runs `callback` at the turn after `deadline` (in deadline order with
     /// the others due then); `None` is never.
+    #[track_caller]
     fn call_at_deadline(
         &self,
         deadline: Option<Instant>,
@@ -199,6 +206,7 @@ impl EventLoop {
     }
 
     /// Schedules `future` as a task on this loop; see [`create_task`](crate::create_task).
+    #[track_caller]
     pub fn create_task<F>(&self, future: F) -> Task<F::Output>
     where
         F: IntoFuture,
@@ -332,13 +340,21 @@ enum CallbackPhase {
 
 impl CallbackHandle {
     /// A handle and the call that runs `callback` unless cancelled first.
+    /// In debug mode the call says where it was scheduled, for the report
+    /// of a slow callback.
+    #[track_caller]
     fn new(core: &LoopCore, callback: impl FnOnce() + 'static) -> (CallbackHandle, TimerCall) {
         let state = Rc::new(CallbackState::default());
         state.loop_id.set(core.id);
         let shared = state.clone();
+        let here = std::panic::Location::caller();
+        let scheduled = core.inspect.debug().then_some(here);
         let call: TimerCall = Box::new(Box::new(move || {
             if shared.phase.get() == CallbackPhase::Pending {
                 shared.phase.set(CallbackPhase::Ran);
+                if let Some(at) = scheduled {
+                    with_current(|core| core.inspect.callback_scheduled_at(at));
+                }
                 callback();
             }
         }));

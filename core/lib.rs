@@ -47,6 +47,7 @@
 //! | `create_subprocess_exec`, `create_subprocess_shell` | [`process`]: [`process::Command`], [`process::shell`] → [`process::Child`] |
 //! | `loop.add_signal_handler`, Ctrl-C | [`EventLoop::add_signal_handler`], [`signal`]: [`signal::ctrl_c`], [`signal::Signals`] |
 //! | (tokio's `interval`) | [`interval`], [`interval_at`] → [`Interval`] |
+//! | `loop.set_debug`, `asyncio pstree` | [`EventLoop::set_debug`], [`task_tree`] → [`TaskTree`]; [`testing`] (advance a virtual clock, `wait_all_tasks_blocked`) |
 //! | (aiohttp, with hyper) | `http` (feature `hyper`): `http::get`, `http::Client`, `http::serve` |
 
 #![deny(missing_docs)]
@@ -54,6 +55,7 @@
 extern crate self as aio;
 
 mod cancel;
+mod debug;
 mod event_loop;
 #[cfg(feature = "hyper")]
 pub mod http;
@@ -124,6 +126,8 @@ pub use aio_macros::{
 pub use cancel::{
     cancelled, catch_cancel, CancelReason, Cancelled, CancelledFuture, CatchCancel, Reraise,
 };
+pub use debug::testing;
+pub use debug::{task_tree, NodeKind, TaskTree, TreeNode};
 pub use event_loop::{get_running_loop, CallbackHandle, EventLoop};
 pub use runner::{run, Runner};
 pub use runtime::Clock;

@@ -27,6 +27,7 @@ use std::time::Duration;
 /// }
 /// assert_eq!(aio::run(greet()), "Done!");
 /// ```
+#[track_caller]
 pub fn run<F: IntoFuture>(future: F) -> F::Output {
     Runner::new().run(future)
 }
@@ -116,7 +117,11 @@ impl Runner {
     /// [`add_signal_handler`](crate::EventLoop::add_signal_handler)) takes
     /// Ctrl-C over while it listens. After `run` returns, Ctrl-C does again
     /// what it did before.
+    #[track_caller]
     pub fn run<F: IntoFuture>(&self, future: F) -> F::Output {
+        self.event_loop
+            .core
+            .begin_main(std::panic::Location::caller());
         let ctrl_c = CtrlC::install(&self.event_loop.core, self.graceful_signals);
         let outcome = {
             let future = pin!(MainFuture::new(future.into_future(), Some(self.grace)));

@@ -385,7 +385,7 @@ async fn each_source_of_cancellation_names_itself() {
     });
     let seen = seen.borrow();
     assert!(
-        matches!(&seen[0], CancelReason::SiblingFailed { child, .. } if child == "child-2"),
+        matches!(&seen[0], CancelReason::SiblingFailed { child, .. } if child == "Task-1/group/2"),
         "{seen:?}"
     );
     assert!(

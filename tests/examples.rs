@@ -25,6 +25,15 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         &["Both tasks started...", "Task Two Complete", "Task One Complete", "All tasks done!"],
     ),
     (
+        "debug_tour",
+        &[
+            "checksum 6",
+            "billing [child] waiting on a lock",
+            "shipping [child] waiting on a queue (get)",
+            "caught the panic above; the program goes on",
+        ],
+    ),
+    (
         "fetch_all",
         &[
             "item 4: timed out, skipped",

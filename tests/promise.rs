@@ -147,7 +147,10 @@ async fn an_awaiter_dropped_while_waiting_leaves_the_others_waiting() {
     });
     let second = aio::create_task(promise.clone());
     assert_eq!(finishes(first).await.unwrap(), None);
-    assert!(!promise.is_done(), "giving up on a wait does not cancel the promise");
+    assert!(
+        !promise.is_done(),
+        "giving up on a wait does not cancel the promise"
+    );
     promise.set_result(3).unwrap();
     assert_eq!(finishes(second).await.unwrap(), Ok(3));
 }

@@ -239,8 +239,11 @@ fn run(p: &Program) -> (Expected, Vec<u32>) {
                 .failures()
                 .iter()
                 .map(|f| {
+                    // Children are named `<group name>/<n>`.
                     f.task()
-                        .trim_start_matches("child-")
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or_default()
                         .parse::<usize>()
                         .expect("a child's failure")
                         - 1

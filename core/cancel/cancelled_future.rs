@@ -52,6 +52,7 @@ impl Future for CancelledFuture {
                 return Poll::Ready(cancelled);
             }
             self.slot.wait(core, &registry, cx.waker());
+            crate::runtime::note_wait(crate::runtime::Wait::On("a cancellation"));
             Poll::Pending
         })
     }

@@ -83,7 +83,10 @@ impl ExitWatch {
                 *waker.borrow_mut() = Some(cx.waker().clone());
                 match reap()? {
                     Some(status) => Poll::Ready(Ok(status)),
-                    None => Poll::Pending,
+                    None => {
+                        crate::runtime::note_wait(crate::runtime::Wait::On("a process"));
+                        Poll::Pending
+                    }
                 }
             }
         }

@@ -125,7 +125,7 @@ impl CtrlC {
         for &sig in signals {
             let flag = pressed.clone();
             let on_signal = Rc::new(move |core: &LoopCore, _| on_interrupt(core, sig, &flag));
-            listeners.push(core.listen_signal(sig, on_signal).ok()?);
+            listeners.push(core.listen_signal_internal(sig, on_signal).ok()?);
         }
         // A nested `aio::run` (refused, or on a runner) does not reset the
         // count of the one around it.

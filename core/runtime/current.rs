@@ -1,6 +1,7 @@
 //! Which loop is running on this thread.
 
 use crate::runtime::loop_core::LoopCore;
+use crate::runtime::wait_reason::set_recording;
 use std::cell::Cell;
 use std::ptr;
 
@@ -43,6 +44,8 @@ pub(crate) fn expect_current<R>(what: &str, f: impl FnOnce(&LoopCore) -> R) -> R
 /// Marks `core` as the loop of this thread for as long as the guard lives.
 pub(crate) struct Enter<'a> {
     prev: *const LoopCore,
+    /// Whether the loop that was here recorded wait reasons.
+    prev_recording: bool,
     _core: &'a LoopCore,
 }
 
@@ -57,19 +60,30 @@ impl<'a> Enter<'a> {
             );
         }
         CURRENT.with(|c| c.set(core));
-        Enter { prev, _core: core }
+        let prev_recording = set_recording(core.inspect.recording());
+        Enter {
+            prev,
+            prev_recording,
+            _core: core,
+        }
     }
 
     /// Enters to shut the loop down; allowed inside another running loop, whose
     /// place is restored afterwards.
     pub(crate) fn nested(core: &'a LoopCore) -> Enter<'a> {
         let prev = CURRENT.try_with(|c| c.replace(core)).unwrap_or(ptr::null());
-        Enter { prev, _core: core }
+        let prev_recording = set_recording(core.inspect.recording());
+        Enter {
+            prev,
+            prev_recording,
+            _core: core,
+        }
     }
 }
 
 impl Drop for Enter<'_> {
     fn drop(&mut self) {
         let _ = CURRENT.try_with(|c| c.set(self.prev));
+        set_recording(self.prev_recording);
     }
 }

@@ -6,6 +6,7 @@
 use crate::runtime::current::{expect_current, with_current};
 use crate::runtime::reactor::Direction;
 use crate::runtime::remote::{LoopId, Remote};
+use crate::runtime::wait_reason::{note_wait, Wait};
 use polling::{AsRawSource, AsSource, Event, PollMode};
 use std::cell::Cell;
 use std::io;
@@ -135,7 +136,10 @@ where
             self.remote.poller.modify(&self.io, interest)
         });
         match armed {
-            Some(Ok(())) => Poll::Pending,
+            Some(Ok(())) => {
+                note_wait(Wait::Io(direction));
+                Poll::Pending
+            }
             Some(Err(e)) => Poll::Ready(Err(e)),
             None => panic!(
                 "an aio socket was used with no event loop running; await it inside aio::run"

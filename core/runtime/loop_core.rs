@@ -4,6 +4,7 @@
 
 use crate::runtime::clock::{Clock, LoopClock};
 use crate::runtime::current::Enter;
+use crate::runtime::inspect::{debug_from_env, Inspect};
 use crate::runtime::loop_locals::LoopLocals;
 use crate::runtime::main_task::MainTask;
 use crate::runtime::reactor::Reactor;
@@ -15,6 +16,7 @@ use crate::runtime::timers::{Call, Timers};
 use async_task::{Builder, Runnable};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::panic::Location;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::ptr::{self, NonNull};
@@ -89,13 +91,15 @@ pub(crate) struct LoopCore {
     rng: Cell<u64>,
     /// What the crate's other parts keep with this loop; closed with it.
     pub(crate) locals: LoopLocals,
+    /// Debug mode, and what is recorded to see inside the loop.
+    pub(crate) inspect: Inspect,
     pub(super) events: RefCell<polling::Events>,
 }
 
 impl LoopCore {
     pub(crate) fn new(clock: Clock) -> Rc<LoopCore> {
         let id = NEXT_LOOP_ID.fetch_add(1, Ordering::Relaxed);
-        Rc::new_cyclic(|this| LoopCore {
+        let core = Rc::new_cyclic(|this| LoopCore {
             id,
             this: this.clone(),
             remote: Remote::new(id),
@@ -119,6 +123,7 @@ impl LoopCore {
             shielded: Cell::new(0),
             shield_waiter: RefCell::new(None),
             locals: LoopLocals::default(),
+            inspect: Inspect::new(clock == Clock::Virtual),
             rng: Cell::new(match clock {
                 Clock::Virtual => 0x2545_F491_4F6C_DD1D,
                 Clock::Real => {
@@ -129,7 +134,11 @@ impl LoopCore {
                 }
             }),
             events: RefCell::new(polling::Events::new()),
-        })
+        });
+        if debug_from_env() {
+            core.set_debug(true);
+        }
+        core
     }
 
     /// Queues a wake-up made on this loop's own thread.
@@ -155,7 +164,12 @@ impl LoopCore {
 
     /// Spawns the future that `make` builds around the task's metadata, as a
     /// task that starts at the loop's next turn; returns async-task's handle.
-    pub(crate) fn spawn_raw<'m, M, Fut>(&self, make: M) -> RawTask<Fut::Output>
+    /// `location` is where the user spawned it (kept while recording).
+    pub(crate) fn spawn_raw<'m, M, Fut>(
+        &self,
+        make: M,
+        location: &'static Location<'static>,
+    ) -> RawTask<Fut::Output>
     where
         M: FnOnce(&'m TaskMeta) -> Fut,
         Fut: Future + 'static,
@@ -185,6 +199,9 @@ impl LoopCore {
         let key = self.registry.borrow_mut().insert(runnable.waker(), meta);
         meta.set_registry_key(key);
         self.live_tasks.set(self.live_tasks.get() + 1);
+        if self.inspect.recording() {
+            self.record_spawn(key, meta, location);
+        }
         self.ready.borrow_mut().push(Ready::Task(runnable));
         task
     }
@@ -303,13 +320,17 @@ impl LoopCore {
                 match item {
                     Ready::Task(runnable) => {
                         self.current.set(runnable.metadata());
-                        runnable.run();
+                        if self.inspect.recording() {
+                            self.run_recorded(runnable);
+                        } else {
+                            runnable.run();
+                        }
                         self.current.set(ptr::null());
                     }
                     Ready::Call(call) => {
                         // A panicking callback is reported by the panic hook and
                         // must not take the loop down (asyncio logs and goes on).
-                        let _ = catch_unwind(AssertUnwindSafe(call));
+                        let _ = catch_unwind(AssertUnwindSafe(|| self.run_call(call)));
                     }
                     Ready::Main => {
                         let (Some(fut), Some(task)) = (main.as_mut(), main_task.as_ref()) else {
@@ -319,7 +340,11 @@ impl LoopCore {
                         let waker = task.waker();
                         let mut cx = Context::from_waker(&waker);
                         self.main_is_current.set(true);
-                        let poll = fut.as_mut().poll(&mut cx);
+                        let poll = if self.inspect.recording() {
+                            self.poll_main_recorded(|| fut.as_mut().poll(&mut cx))
+                        } else {
+                            fut.as_mut().poll(&mut cx)
+                        };
                         self.main_is_current.set(false);
                         if let Poll::Ready(out) = poll {
                             task.meta.mark_done(false);
@@ -349,6 +374,7 @@ impl LoopCore {
     /// Moves what other threads handed over into the run queue, and runs their
     /// plain calls (asyncio's `call_soon_threadsafe`) in the order they came.
     pub(super) fn take_remote(&self) {
+        self.clear_mark();
         if !self.remote.has_pending() {
             return;
         }
@@ -360,7 +386,7 @@ impl LoopCore {
                 RemoteItem::Call(call) => {
                     // A panicking callback is reported by the panic hook and
                     // must not take the loop down (asyncio logs and goes on).
-                    let _ = catch_unwind(AssertUnwindSafe(call));
+                    let _ = catch_unwind(AssertUnwindSafe(|| self.run_call(call)));
                 }
             }
         }

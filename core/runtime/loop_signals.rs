@@ -28,6 +28,9 @@ struct Listener {
     on_signal: OnSignal,
     /// The signal's delivery count this listener has been told about.
     seen: u64,
+    /// The loop's own (Ctrl-C for `aio::run`, debug mode's SIGQUIT): it does
+    /// not count as the program waiting for a signal.
+    internal: bool,
 }
 
 /// One signal listened to on this loop.
@@ -59,7 +62,13 @@ impl LoopLocal for LoopSignals {
 }
 
 impl LoopSignals {
-    fn add(&self, core: &LoopCore, sig: c_int, on_signal: OnSignal) -> io::Result<u64> {
+    fn add(
+        &self,
+        core: &LoopCore,
+        sig: c_int,
+        on_signal: OnSignal,
+        internal: bool,
+    ) -> io::Result<u64> {
         let mut entries = self.entries.borrow_mut();
         let at = match entries.iter().position(|e| e.sig == sig) {
             Some(at) => at,
@@ -96,6 +105,7 @@ impl LoopSignals {
             on_signal,
             // Only deliveries from now on are this listener's.
             seen: entry.delivered.load(Ordering::SeqCst),
+            internal,
         });
         signal_hub::listener_added(sig);
         Ok(id)
@@ -163,13 +173,44 @@ impl LoopCore {
         sig: c_int,
         on_signal: OnSignal,
     ) -> io::Result<SignalListener> {
+        self.listen(sig, on_signal, false)
+    }
+
+    /// Like [`listen_signal`](Self::listen_signal), for the loop's own
+    /// listeners (see `Listener::internal`).
+    pub(crate) fn listen_signal_internal(
+        &self,
+        sig: c_int,
+        on_signal: OnSignal,
+    ) -> io::Result<SignalListener> {
+        self.listen(sig, on_signal, true)
+    }
+
+    fn listen(
+        &self,
+        sig: c_int,
+        on_signal: OnSignal,
+        internal: bool,
+    ) -> io::Result<SignalListener> {
         signal_hub::hook(sig)?;
         let signals = self.locals.get_or_insert(LoopSignals::default);
-        let id = signals.add(self, sig, on_signal)?;
+        let id = signals.add(self, sig, on_signal, internal)?;
         Ok(SignalListener {
             sig,
             id,
             signals: Rc::downgrade(&signals),
+        })
+    }
+
+    /// True when the program listens to a signal on this loop (one may
+    /// arrive and wake a task).
+    pub(crate) fn listens_to_signals(&self) -> bool {
+        self.locals.get::<LoopSignals>().is_some_and(|signals| {
+            signals
+                .entries
+                .borrow()
+                .iter()
+                .any(|e| e.listeners.iter().any(|l| !l.internal))
         })
     }
 

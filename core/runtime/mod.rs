@@ -1,6 +1,8 @@
 //! The kernel: the loop's core (run queue, registry of tasks, the wake-up
 //! path from other threads, which loop runs on this thread), its clock and
-//! timers, the reactor and I/O sources, and the signal plumbing.
+//! timers, the reactor and I/O sources, the signal plumbing, and what lets a
+//! running program be seen from inside (debug mode's records and reports,
+//! the task tree, the deadlock check).
 //!
 //! Only the crate sees it, and it imports nothing user-facing: its modules
 //! import each other freely (they form one circle), and the rest of the crate
@@ -11,6 +13,8 @@ mod child_wake;
 mod clock;
 mod ctrl_c;
 mod current;
+mod deadlock;
+mod inspect;
 mod io_source;
 mod loop_core;
 mod loop_locals;
@@ -18,13 +22,19 @@ mod loop_signals;
 mod main_task;
 mod park;
 mod reactor;
+mod recorded_poll;
 mod registry;
 mod remote;
+mod report;
 mod run_queue;
+mod scope_nodes;
 mod shutdown;
 mod signal_hub;
+mod snapshot;
+mod snapshot_text;
 mod task_meta;
 mod timers;
+mod wait_reason;
 
 pub use clock::Clock;
 
@@ -40,3 +50,9 @@ pub(crate) use reactor::Direction;
 pub(crate) use remote::{LoopId, Remote, RemoteItem};
 pub(crate) use task_meta::{TaskMeta, CODE_CTRL_C, CODE_LOOP_SHUTDOWN, MAX_CANCEL_CODE};
 pub(crate) use timers::{Call as TimerCall, TimerKey};
+
+pub(crate) use report::{emit as report, spawned_at, Level as ReportLevel};
+pub(crate) use scope_nodes::{ChildNode, ChildSource, GroupNode, Polling};
+pub(crate) use snapshot::{Node, NodeKind, Snapshot};
+pub(crate) use snapshot_text::line as draw_node;
+pub(crate) use wait_reason::{begin_poll, end_poll, note_wait, recording, Wait};

@@ -23,10 +23,26 @@ impl LoopCore {
         }
     }
 
+    /// Moves a virtual clock to `to` (never back) and wakes the timers due
+    /// by then (`aio::testing::advance`), so that they run before the loop
+    /// looks idle again.
+    pub(crate) fn jump_clock(&self, to: Instant) {
+        self.clock.jump_to(to);
+        self.fire_timers();
+    }
+
     /// Waits for something to do: the next timer (or, on a virtual clock, a
     /// jump to it), another thread's hand-over, or I/O readiness.
     pub(super) fn park(&self) {
+        if self.wake_when_blocked() {
+            return;
+        }
         let next = self.timers.borrow_mut().next_deadline();
+        if next.is_none() && self.is_stuck() {
+            self.park_stuck();
+            return;
+        }
+        self.inspect.deadlock_reported.set(false);
         let timeout = if self.remote.has_pending() {
             Some(Duration::ZERO)
         } else {

@@ -47,6 +47,11 @@ impl RunQueue {
         self.items.is_empty()
     }
 
+    /// The entries, in the order they will run.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Ready> {
+        self.items.iter()
+    }
+
     /// Takes every entry out, leaving the queue empty.
     pub(crate) fn take_all(&mut self) -> VecDeque<Ready> {
         std::mem::take(&mut self.items)

@@ -1,27 +1,52 @@
 //! One child of a task group: the future that runs it (a cancel scope of its
 //! own) and the handle the body holds.
 
-use crate::cancel::{enter, CancelRegistry, CancelState, Cancelled};
-use crate::runtime::LoopCore;
+use crate::cancel::{enter, CancelReason, CancelRegistry, CancelState, Cancelled};
+use crate::runtime::{with_current, ChildNode, GroupNode, LoopCore};
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::{ChildError, Failure};
 use crate::task::panic_message;
-use std::cell::RefCell;
-use std::fmt;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
+/// Whether a child finished, and how.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ended {
+    Running,
+    Done,
+    Cancelled,
+}
+
+/// Who a child is: its id, name and place, for its handle, `all_tasks()`
+/// and the task tree.
+pub(crate) struct ChildId {
+    /// Unique within the loop (shared with tasks and groups); 0 until it is
+    /// first asked for (most children are never named by id).
+    pub(crate) id: Cell<u64>,
+    /// The child's number in its group, from 1.
+    pub(crate) number: u64,
+    /// Its group (`<group name>/<number>` is its default name).
+    pub(crate) group: Rc<GroupNode>,
+    /// The name given with `create_task_named` or `set_name`, if any (boxed:
+    /// every child pays for the empty slot).
+    pub(crate) name: Cell<Option<Box<Cow<'static, str>>>>,
+    /// Where `create_task` was called.
+    pub(crate) location: &'static Location<'static>,
+}
+
 /// What a child and its handle share: the outcome, and the child's scope.
 pub(crate) struct ChildCell<T> {
-    /// The child's number in its group; its name is `child-<number>`.
-    number: u64,
-    outcome: RefCell<Option<Result<T, ChildError>>>,
+    pub(super) who: ChildId,
+    pub(super) ended: Cell<Ended>,
+    pub(super) outcome: RefCell<Option<Result<T, ChildError>>>,
     /// The task awaiting the handle.
-    waiter: RefCell<Option<Waker>>,
+    pub(super) waiter: RefCell<Option<Waker>>,
     /// The child's cancellation state (its scope).
     pub(crate) state: CancelState,
     /// The child's own waker, to deliver a cancel request.
@@ -29,9 +54,10 @@ pub(crate) struct ChildCell<T> {
 }
 
 impl<T> ChildCell<T> {
-    pub(crate) fn new(number: u64) -> Rc<Self> {
+    pub(crate) fn new(who: ChildId) -> Rc<Self> {
         Rc::new(ChildCell {
-            number,
+            who,
+            ended: Cell::new(Ended::Running),
             outcome: RefCell::new(None),
             waiter: RefCell::new(None),
             state: CancelState::default(),
@@ -39,26 +65,65 @@ impl<T> ChildCell<T> {
         })
     }
 
-    fn name(&self) -> String {
-        format!("child-{}", self.number)
+    /// Its id, given on first use.
+    pub(super) fn id(&self) -> u64 {
+        if self.who.id.get() == 0 {
+            if let Some(id) = with_current(|core| core.next_id()) {
+                self.who.id.set(id);
+            }
+        }
+        self.who.id.get()
     }
 
+    pub(super) fn name(&self) -> String {
+        let given = self.who.name.take();
+        let name = match &given {
+            Some(name) => name.to_string(),
+            None => format!("{}/{}", self.who.group.name, self.who.number),
+        };
+        self.who.name.set(given);
+        name
+    }
+
+    /// The child ended with `outcome` (the first one counts).
     pub(crate) fn finish(&self, outcome: Result<T, ChildError>) {
-        let mut slot = self.outcome.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(outcome);
-            drop(slot);
-            self.waker.borrow_mut().take();
-            if let Some(waiter) = self.waiter.borrow_mut().take() {
-                waiter.wake();
-            }
+        if self.ended.get() != Ended::Running {
+            return;
+        }
+        let cancelled = matches!(outcome, Err(ChildError::Cancelled(_)));
+        self.ended.set(if cancelled {
+            Ended::Cancelled
+        } else {
+            Ended::Done
+        });
+        *self.outcome.borrow_mut() = Some(outcome);
+        self.waker.borrow_mut().take();
+        if let Some(waiter) = self.waiter.borrow_mut().take() {
+            waiter.wake();
         }
     }
 
     fn cancelled(&self) -> Cancelled {
         self.state
             .cancelled()
-            .unwrap_or_else(|| Cancelled::new(crate::CancelReason::LoopShutdown))
+            .unwrap_or_else(|| Cancelled::new(CancelReason::LoopShutdown))
+    }
+
+    /// Requests the child's cancellation: its catch points are woken to
+    /// receive it, or (with none) it is dropped where it waits. False if it
+    /// already finished.
+    pub(super) fn request_cancel(&self, cancelled: Cancelled) -> bool {
+        if self.ended.get() != Ended::Running {
+            return false;
+        }
+        self.state.request(cancelled, None);
+        with_current(|core| {
+            CancelRegistry::of(core).wake_catchers(&self.state);
+        });
+        if let Some(waker) = self.waker.borrow().as_ref() {
+            waker.wake_by_ref();
+        }
+        true
     }
 }
 
@@ -84,6 +149,9 @@ pub(crate) trait Child {
     /// own request says otherwise); a panic in its cleanup comes back as a
     /// failure.
     fn drop_now(self: Pin<&mut Self>, why: Option<&Cancelled>) -> Option<Box<Failure>>;
+
+    /// The child as the loop sees it (for `all_tasks()` and the tree).
+    fn node_rc(&self) -> Rc<dyn ChildNode>;
 }
 
 /// Runs a child's future for the group; yields the child's failure, if any.
@@ -242,6 +310,10 @@ where
         false
     }
 
+    fn node_rc(&self) -> Rc<dyn ChildNode> {
+        self.cell.clone()
+    }
+
     fn drop_now(self: Pin<&mut Self>, why: Option<&Cancelled>) -> Option<Box<Failure>> {
         let (slot, cell) = self.future();
         if slot.is_none() {
@@ -264,100 +336,9 @@ impl<F, T> Drop for ChildRun<F, T> {
         // dropped first (the field), so its cleanup has run when the handle
         // learns it.
         self.future = None;
-        let cancelled = self.cell.cancelled();
-        self.cell.finish(Err(ChildError::Cancelled(cancelled)));
-    }
-}
-
-/// The handle of a task group child, returned by `create_task`.
-///
-/// Await it for the child's value, or read it without waiting with
-/// [`result`](Self::result) — also after the group ended, when every child is
-/// done. Dropping the handle does not affect the child.
-///
-/// ```
-/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
-/// runner.run(async {
-///     let mut handle = None;
-///     aio::task_group!(|tg| {
-///         handle = Some(tg.create_task(async { Ok::<_, std::convert::Infallible>(6 * 7) }));
-///     })
-///     .unwrap();
-///     assert_eq!(handle.unwrap().result(), Some(&Ok(42)));
-/// });
-/// ```
-pub struct ChildHandle<T> {
-    cell: Rc<ChildCell<T>>,
-    taken: Option<Result<T, ChildError>>,
-}
-
-impl<T> ChildHandle<T> {
-    pub(crate) fn new(cell: Rc<ChildCell<T>>) -> Self {
-        ChildHandle { cell, taken: None }
-    }
-
-    /// The child's name within its group (`child-<n>`, numbered from 1 in
-    /// the order the children were created).
-    pub fn name(&self) -> String {
-        self.cell.name()
-    }
-
-    /// True once the child finished, failed or was cancelled.
-    pub fn is_done(&self) -> bool {
-        self.taken.is_some() || self.cell.outcome.borrow().is_some()
-    }
-
-    /// The outcome without waiting; `None` while the child runs.
-    pub fn result(&mut self) -> Option<&Result<T, ChildError>> {
-        if self.taken.is_none() {
-            self.taken = self.cell.outcome.borrow_mut().take();
+        if self.cell.ended.get() == Ended::Running {
+            let cancelled = self.cell.cancelled();
+            self.cell.finish(Err(ChildError::Cancelled(cancelled)));
         }
-        self.taken.as_ref()
-    }
-
-    /// Cancels this child alone; its siblings and the group go on. `false` if
-    /// it already finished. Like a task's, the child's catch points receive
-    /// the cancellation ([`catch_cancel`](crate::catch_cancel)); with none,
-    /// it is dropped where it waits.
-    #[track_caller]
-    pub fn cancel(&self) -> bool {
-        if self.is_done() {
-            return false;
-        }
-        let cancelled = Cancelled::explicit(None);
-        self.cell.state.request(cancelled, None);
-        crate::runtime::with_current(|core| {
-            CancelRegistry::of(core).wake_catchers(&self.cell.state);
-        });
-        if let Some(waker) = self.cell.waker.borrow().as_ref() {
-            waker.wake_by_ref();
-        }
-        true
-    }
-}
-
-impl<T> Unpin for ChildHandle<T> {}
-
-impl<T> Future for ChildHandle<T> {
-    type Output = Result<T, ChildError>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some(outcome) = self.taken.take() {
-            return Poll::Ready(outcome);
-        }
-        if let Some(outcome) = self.cell.outcome.borrow_mut().take() {
-            return Poll::Ready(outcome);
-        }
-        *self.cell.waiter.borrow_mut() = Some(cx.waker().clone());
-        Poll::Pending
-    }
-}
-
-impl<T> fmt::Debug for ChildHandle<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ChildHandle")
-            .field("name", &self.cell.name())
-            .field("done", &self.is_done())
-            .finish()
     }
 }

@@ -26,7 +26,7 @@ use std::fmt::Debug;
 )]
 pub trait ChildOutcome: 'static {
     /// What the child's handle gives when the child succeeds.
-    type Value;
+    type Value: 'static;
     /// Splits the output into its value, or the failure's description and the
     /// error itself.
     fn into_outcome(self) -> Result<Self::Value, (String, Box<dyn std::any::Any>)>;

@@ -10,16 +10,22 @@
 //! can only be reached through values bounded by `'g`).
 
 use crate::cancel::{CancelReason, CancelRegistry, CancelState, Cancelled};
-use crate::runtime::{ChildWake, LoopCore, ReadyList};
-use crate::scope::child::{Child, ChildCell, ChildHandle, ChildRun};
+use crate::runtime::{begin_poll, end_poll, recording, with_current, ChildWake, GroupNode};
+use crate::runtime::{LoopCore, Polling, ReadyList};
+use crate::scope::child::{Child, ChildCell, ChildId, ChildRun};
+use crate::scope::child_handle::ChildHandle;
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::Failure;
+use crate::scope::group_handle::GroupHandle;
+use crate::scope::group_listing::PollingChild;
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::IntoFuture;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::pin::Pin;
+use std::ptr::NonNull;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -58,6 +64,10 @@ pub(crate) struct GroupState<'g> {
     pub(crate) scope: CancelState,
     /// The body's own scope, cancelled with the children.
     pub(crate) body: CancelState,
+    /// The group as the loop lists it (name, place, children).
+    pub(crate) node: Rc<GroupNode>,
+    /// The child being polled (out of `slots` meanwhile), with its slot.
+    pub(crate) polling_child: Cell<Option<(usize, NonNull<dyn Child + 'g>)>>,
     /// The body's waker: it marks the body woken and wakes the group's task,
     /// so that the body is polled only when something it waits on woke it,
     /// not at every wake-up of a child.
@@ -85,7 +95,12 @@ impl Wake for BodyWake {
 }
 
 impl<'g> GroupState<'g> {
-    fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
+    pub(crate) fn create_task<F>(
+        &self,
+        future: F,
+        name: Option<Cow<'static, str>>,
+        location: &'static Location<'static>,
+    ) -> ChildHandle<<F::Output as ChildOutcome>::Value>
     where
         F: IntoFuture,
         F::IntoFuture: 'g,
@@ -93,7 +108,16 @@ impl<'g> GroupState<'g> {
     {
         let n = self.next_child.get();
         self.next_child.set(n + 1);
-        let cell = ChildCell::new(n);
+        let created = recording()
+            .then(|| with_current(|core| core.now()))
+            .flatten();
+        let cell = ChildCell::new(ChildId {
+            id: Cell::new(0),
+            number: n,
+            group: self.node.clone(),
+            name: Cell::new(name.map(Box::new)),
+            location,
+        });
         let handle = ChildHandle::new(cell.clone());
         if self.stopping.borrow().is_some() || self.closed.get() {
             // A child created after the group decided to stop never runs.
@@ -117,6 +141,9 @@ impl<'g> GroupState<'g> {
         let wake = ChildWake::new(index, self.ready.clone());
         let waker = Waker::from(wake.clone());
         *cell.waker.borrow_mut() = Some(waker.clone());
+        if let Some(created) = created {
+            self.node.child_started(index, created);
+        }
         self.slots.borrow_mut()[index] = Some(Slot {
             child: Box::pin(ChildRun::new(future.into_future(), cell)),
             wake,
@@ -132,7 +159,7 @@ impl<'g> GroupState<'g> {
         handle
     }
 
-    fn cancel(&self, location: &'static Location<'static>) {
+    pub(crate) fn cancel(&self, location: &'static Location<'static>) {
         if !self.closed.get() && self.stopping.borrow().is_none() {
             let cancelled = Cancelled::new(CancelReason::GroupCancelled { location });
             *self.cancelled.borrow_mut() = Some(cancelled.clone());
@@ -155,6 +182,8 @@ impl<'g> GroupState<'g> {
         if self.stopping.borrow().is_none() {
             buf.append(&mut self.fresh.borrow_mut());
         }
+        // Groups opened inside a child nest under it.
+        let _children = core.inspect.enter(Polling::Children(&*self.node));
         for &index in buf.iter() {
             // Take the child out while it runs: it may create siblings.
             let Some(mut slot) = self
@@ -167,7 +196,19 @@ impl<'g> GroupState<'g> {
             };
             slot.wake.unqueue();
             let mut cx = Context::from_waker(&slot.waker);
-            match slot.child.as_mut().poll_child(&mut cx, core) {
+            let polled = {
+                // Listed while it is out of `slots`.
+                let _listed = PollingChild::new(self, index, &*slot.child);
+                if core.inspect.recording() {
+                    let outer = begin_poll();
+                    let polled = slot.child.as_mut().poll_child(&mut cx, core);
+                    self.node.set_wait(index, end_poll(outer));
+                    polled
+                } else {
+                    slot.child.as_mut().poll_child(&mut cx, core)
+                }
+            };
+            match polled {
                 Poll::Pending => self.slots.borrow_mut()[index] = Some(slot),
                 Poll::Ready(failure) => {
                     self.free.borrow_mut().push(index);
@@ -271,7 +312,11 @@ pub struct TaskGroup<'g> {
 
 impl<'g> TaskGroup<'g> {
     #[doc(hidden)]
+    #[track_caller]
     pub fn __new(_anchor: &'g GroupAnchor, supervise: bool, grace: Option<Duration>) -> Self {
+        let location = Location::caller();
+        let node = with_current(|core| core.open_group(location))
+            .unwrap_or_else(|| Rc::new(GroupNode::new(0, "group".into(), 0, location, None)));
         let ready = Arc::new(ReadyList::default());
         let body_wake = Arc::new(BodyWake {
             woken: AtomicBool::new(true),
@@ -295,25 +340,72 @@ impl<'g> TaskGroup<'g> {
                 fresh: RefCell::new(Vec::new()),
                 scope: CancelState::default(),
                 body: CancelState::default(),
+                node,
+                polling_child: Cell::new(None),
                 body_wake,
                 body_waker,
             }),
             _anchor: PhantomData,
         }
+        .listed()
     }
 
     /// Starts `future` as a child of the group and returns its handle.
     ///
     /// The child starts once the body (or the child calling this) next
     /// suspends. It may borrow anything that outlives the group. Its output is
-    /// `()` or a `Result`: an `Err` (or a panic) fails the group.
+    /// `()` or a `Result`: an `Err` (or a panic) fails the group. It is named
+    /// `<group name>/<n>` (see [`ChildHandle::name`]).
+    #[track_caller]
     pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
     where
         F: IntoFuture,
         F::IntoFuture: 'g,
         F::Output: ChildOutcome,
     {
-        self.state.create_task(future)
+        self.state.create_task(future, None, Location::caller())
+    }
+
+    /// Starts a child named `name`, as [`create_task`](Self::create_task):
+    /// the name shows in [`all_tasks`](crate::all_tasks), the task tree and
+    /// the group's failures.
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// let err = runner
+    ///     .run(async {
+    ///         aio::task_group!(|tg| {
+    ///             tg.create_task_named("fetch users", async { Err::<(), _>("timed out") });
+    ///         })
+    ///     })
+    ///     .unwrap_err();
+    /// assert_eq!(err.failures()[0].task(), "fetch users");
+    /// ```
+    #[track_caller]
+    pub fn create_task_named<F>(
+        &self,
+        name: impl Into<Cow<'static, str>>,
+        future: F,
+    ) -> ChildHandle<<F::Output as ChildOutcome>::Value>
+    where
+        F: IntoFuture,
+        F::IntoFuture: 'g,
+        F::Output: ChildOutcome,
+    {
+        self.state
+            .create_task(future, Some(name.into()), Location::caller())
+    }
+
+    /// The group's name: `<name of the task or child that opened it>/group`.
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     aio::task_group!(|tg| assert_eq!(tg.name(), "Task-1/group")).unwrap();
+    /// });
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.state.node.name
     }
 
     /// A handle that children can hold to start more children. Like `tg`, it
@@ -350,58 +442,5 @@ impl fmt::Debug for TaskGroup<'_> {
         f.debug_struct("TaskGroup")
             .field("running", &self.running())
             .finish()
-    }
-}
-
-/// A clonable handle to a task group, for children that start more children.
-/// It cannot leave the block of the group (a compile error), so it never
-/// reaches a group that ended.
-///
-/// ```
-/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
-/// runner.run(async {
-///     aio::task_group!(|tg| {
-///         let group = tg.handle();
-///         tg.create_task(async move {
-///             group.create_task(async { println!("started by a child") });
-///         });
-///     })
-///     .unwrap();
-/// });
-/// ```
-pub struct GroupHandle<'g> {
-    state: Rc<GroupState<'g>>,
-}
-
-impl<'g> GroupHandle<'g> {
-    /// Starts a child, as [`TaskGroup::create_task`]. After the group
-    /// decided to stop, the child is cancelled at once.
-    pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
-    where
-        F: IntoFuture,
-        F::IntoFuture: 'g,
-        F::Output: ChildOutcome,
-    {
-        self.state.create_task(future)
-    }
-
-    /// Stops the whole group, as [`TaskGroup::cancel`].
-    #[track_caller]
-    pub fn cancel(&self) {
-        self.state.cancel(Location::caller());
-    }
-}
-
-impl Clone for GroupHandle<'_> {
-    fn clone(&self) -> Self {
-        GroupHandle {
-            state: self.state.clone(),
-        }
-    }
-}
-
-impl fmt::Debug for GroupHandle<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GroupHandle").finish()
     }
 }

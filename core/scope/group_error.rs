@@ -118,7 +118,7 @@ impl std::error::Error for Failure {}
 ///     .unwrap_err();
 /// assert_eq!(err.failures().len(), 1);
 /// assert_eq!(err.failures()[0].error::<&str>(), Some(&"disk full"));
-/// assert_eq!(err.to_string(), "1 failure in the task group: child-1: \"disk full\"");
+/// assert_eq!(err.to_string(), "1 failure in the task group: Task-1/group/1: \"disk full\"");
 /// ```
 pub struct GroupError {
     failures: Vec<Failure>,

@@ -4,7 +4,8 @@
 use crate::cancel::{
     enter, reraise, take_catchable, CancelReason, CancelRegistry, Cancelled, CatcherSlot,
 };
-use crate::runtime::{expect_current, with_current, LoopCore};
+use crate::runtime::{begin_poll, end_poll, expect_current, note_wait, with_current};
+use crate::runtime::{LoopCore, Polling, Wait};
 use crate::scope::group::{GroupState, TaskGroup};
 use crate::scope::group_error::{Failure, GroupError};
 use std::future::Future;
@@ -88,9 +89,22 @@ where
         let Some(running) = body.as_mut().as_pin_mut() else {
             return;
         };
+        // Groups opened in the body nest under this group.
+        let node = core.inspect.enter(Polling::Body(&*state.node));
+        let recording = core.inspect.recording();
+        let outer = recording.then(begin_poll);
         let polled = enter(core, &state.body, || {
             catch_unwind(AssertUnwindSafe(|| running.poll(cx)))
         });
+        if let Some(outer) = outer {
+            let wait = end_poll(outer);
+            let pending = matches!(polled, Ok(Poll::Pending));
+            state
+                .node
+                .body_wait
+                .set(if pending { wait } else { Wait::Unknown });
+        }
+        drop(node);
         match polled {
             Ok(Poll::Pending) => {
                 let catchers = |key| CancelRegistry::of(core).catchers(key);
@@ -238,6 +252,7 @@ where
             cx.waker().wake_by_ref();
         }
         if body.is_some() || state.live.get() > 0 {
+            note_wait(Wait::Group(state.node.id));
             return Poll::Pending;
         }
         state.closed.set(true);

@@ -2,7 +2,7 @@
 //! it says it is ready ("the server listens"), the child running on.
 
 use crate::cancel::Cancelled;
-use crate::scope::child::ChildHandle;
+use crate::scope::child_handle::ChildHandle;
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group::TaskGroup;
 use crate::scope::group_error::ChildError;

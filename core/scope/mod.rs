@@ -7,10 +7,14 @@
 
 mod cancel_scope;
 mod child;
+mod child_handle;
+mod child_node;
 mod child_outcome;
 mod group;
 mod group_body;
 mod group_error;
+mod group_handle;
+mod group_listing;
 mod group_run;
 mod group_start;
 mod scope_run;
@@ -19,10 +23,11 @@ mod thread_bound;
 mod timeout;
 
 pub use cancel_scope::{CancelHandle, CancelScope};
-pub use child::ChildHandle;
+pub use child_handle::ChildHandle;
 pub use child_outcome::ChildOutcome;
-pub use group::{GroupHandle, TaskGroup};
+pub use group::TaskGroup;
 pub use group_error::{ChildError, Failure, GroupError};
+pub use group_handle::GroupHandle;
 pub use group_start::{Start, StartError, Started};
 pub use scope_run::{current_effective_deadline, ScopeRun};
 pub use shield::{shield, Shield};

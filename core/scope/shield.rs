@@ -2,7 +2,7 @@
 
 use crate::cancel::Cancelled;
 use crate::runtime::expect_current;
-use crate::task::{spawn_on, Task, TaskError};
+use crate::task::{spawn_at, Task, TaskError};
 use std::cell::RefCell;
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -38,14 +38,16 @@ use std::task::{Context, Poll};
 ///     assert_eq!(save.await.unwrap(), "saved");
 /// });
 /// ```
+#[track_caller]
 pub fn shield<F>(future: F) -> Shield<F::Output>
 where
     F: IntoFuture,
     F::IntoFuture: 'static,
     F::Output: 'static,
 {
+    let location = std::panic::Location::caller();
     expect_current("aio::shield", |core| {
-        let task = spawn_on(core, future);
+        let task = spawn_at(core, future.into_future(), location);
         task.mark_shielded();
         core.shield_started();
         Shield {

@@ -103,6 +103,7 @@ impl Signals {
             Some(sig) => Poll::Ready(sig),
             None => {
                 inbox.waker = Some(cx.waker().clone());
+                crate::runtime::note_wait(crate::runtime::Wait::On("a signal"));
                 Poll::Pending
             }
         }

@@ -1,6 +1,7 @@
 //! `Barrier`: asyncio's meeting point for a fixed number of tasks.
 
 use super::errors::BrokenBarrier;
+use crate::runtime::{note_wait, Wait};
 use event_listener::{Event as Listeners, EventListener};
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -163,6 +164,7 @@ impl Barrier {
             if ready(self.state.get()) {
                 return;
             }
+            note_wait(Wait::On("a barrier"));
             listener.await;
         }
     }

@@ -125,7 +125,7 @@ impl<T> Future for Notified<'_, T> {
         // A notification only counts for those already waiting: always queue.
         cond.waiters
             .borrow_mut()
-            .poll_hand_off(&mut self.key, cx.waker(), || false)
+            .poll_hand_off(&mut self.key, cx.waker(), "a condition", || false)
     }
 }
 

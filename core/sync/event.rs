@@ -1,5 +1,6 @@
 //! `Event`: asyncio's flag that tasks wait for.
 
+use crate::runtime::{note_wait, Wait};
 use event_listener::{Event as Listeners, EventListener};
 use std::cell::Cell;
 use std::fmt;
@@ -99,6 +100,7 @@ impl Future for EventWait<'_> {
                 None => self.listener = Some(event.listeners.listen()),
                 Some(listener) => {
                     if Pin::new(listener).poll(cx).is_pending() {
+                        note_wait(Wait::On("an event"));
                         return Poll::Pending;
                     }
                     self.listener = None;

@@ -111,7 +111,7 @@ impl<'a, T> Future for Acquire<'a, T> {
         let take_now = || !lock.locked.replace(true);
         lock.waiters
             .borrow_mut()
-            .poll_hand_off(&mut self.key, cx.waker(), take_now)
+            .poll_hand_off(&mut self.key, cx.waker(), "a lock", take_now)
             .map(|()| LockGuard { lock })
     }
 }

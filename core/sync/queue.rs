@@ -3,6 +3,7 @@
 
 use super::errors::{QueueEmpty, QueueFull, QueueShutDown, TooManyTaskDone};
 use super::waiters::{WaiterKey, Waiters};
+use crate::runtime::{note_wait, Wait};
 use event_listener::{Event as Listeners, EventListener};
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
@@ -109,6 +110,17 @@ pub enum PutError<T> {
     /// The queue was shut down.
     ShutDown(QueueShutDown<T>),
 }
+
+impl<T> fmt::Display for PutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PutError::Full(full) => fmt::Display::fmt(full, f),
+            PutError::ShutDown(shut) => fmt::Display::fmt(shut, f),
+        }
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for PutError<T> {}
 
 /// An async queue between tasks of one loop, as asyncio's queues; see
 /// [`Queue`], [`LifoQueue`], [`PriorityQueue`].
@@ -232,6 +244,7 @@ impl<T, O: QueueOrder<T>> BaseQueue<T, O> {
             if self.unfinished.get() == 0 {
                 return;
             }
+            note_wait(Wait::On("a queue (join)"));
             listener.await;
         }
     }
@@ -308,6 +321,7 @@ impl<T, O: QueueOrder<T>> Future for Put<'_, T, O> {
                     true
                 } else {
                     putters.update(key, cx.waker());
+                    note_wait(Wait::On("a queue (put)"));
                     return Poll::Pending;
                 }
             }
@@ -324,6 +338,7 @@ impl<T, O: QueueOrder<T>> Future for Put<'_, T, O> {
         }
         self.item = Some(item);
         self.key = Some(queue.putters.borrow_mut().push(cx.waker()));
+        note_wait(Wait::On("a queue (put)"));
         Poll::Pending
     }
 }
@@ -361,6 +376,7 @@ impl<T, O: QueueOrder<T>> Future for Get<'_, T, O> {
                     true
                 } else {
                     getters.update(key, cx.waker());
+                    note_wait(Wait::On("a queue (get)"));
                     return Poll::Pending;
                 }
             }
@@ -375,6 +391,7 @@ impl<T, O: QueueOrder<T>> Future for Get<'_, T, O> {
             return Poll::Ready(Err(QueueShutDown(())));
         }
         self.key = Some(queue.getters.borrow_mut().push(cx.waker()));
+        note_wait(Wait::On("a queue (get)"));
         Poll::Pending
     }
 }

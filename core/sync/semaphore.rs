@@ -164,7 +164,7 @@ impl<'a> Future for AcquirePermit<'a> {
         };
         sem.waiters
             .borrow_mut()
-            .poll_hand_off(&mut self.key, cx.waker(), take_now)
+            .poll_hand_off(&mut self.key, cx.waker(), "a semaphore", take_now)
             .map(|()| Permit { sem })
     }
 }

@@ -6,6 +6,7 @@
 //! (cancelled) after being notified reports it, so the owner can pass the
 //! hand-off on to the next waiter: nothing is ever lost.
 
+use crate::runtime::{note_wait, Wait};
 use std::collections::VecDeque;
 use std::task::{Poll, Waker};
 
@@ -122,7 +123,22 @@ impl Waiters {
 
     /// One poll of a waiting future: ready once it was handed what it waits
     /// for; a newcomer with nobody ahead first tries `take_now`, else queues.
+    /// While it waits, the task tree says it waits on `what`.
     pub(crate) fn poll_hand_off(
+        &mut self,
+        key: &mut Option<WaiterKey>,
+        waker: &Waker,
+        what: &'static str,
+        take_now: impl FnOnce() -> bool,
+    ) -> Poll<()> {
+        let polled = self.hand_off(key, waker, take_now);
+        if polled.is_pending() {
+            note_wait(Wait::On(what));
+        }
+        polled
+    }
+
+    fn hand_off(
         &mut self,
         key: &mut Option<WaiterKey>,
         waker: &Waker,

@@ -3,7 +3,7 @@
 
 use crate::runtime::{with_current, TaskMeta};
 use crate::task::error::{Panic, TaskError};
-use crate::task::root;
+use crate::task::{lost_failure, root};
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -91,6 +91,9 @@ where
             }
             Stop::Panicked(payload) => Err(TaskError::Panicked(Panic::new(payload))),
         };
+        if let Err(error) = &outcome {
+            lost_failure::task_failed(meta, error);
+        }
         root::end(meta, false);
         meta.mark_done(matches!(outcome, Err(TaskError::Cancelled(_))));
         meta.run_callbacks(&outcome);

@@ -5,7 +5,7 @@ use crate::runtime::{RawTask, TaskMeta};
 use crate::task::abort_on_drop::AbortOnDrop;
 use crate::task::body::RawOutcome;
 use crate::task::error::{Panic, TaskError};
-use crate::task::root;
+use crate::task::{lost_failure, root};
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
@@ -322,6 +322,7 @@ impl<T: 'static> Task<T> {
             }
             Poll::Pending => {
                 self.wait(cx);
+                crate::runtime::note_wait(crate::runtime::Wait::Task(self.id()));
                 Poll::Pending
             }
         }
@@ -333,7 +334,10 @@ impl<T: 'static> Task<T> {
         if let Some(kept) = self.take_kept() {
             return Poll::Ready(kept);
         }
-        let outcome = ready!(self.poll_raw(cx));
+        let Poll::Ready(outcome) = self.poll_raw(cx) else {
+            crate::runtime::note_wait(crate::runtime::Wait::Task(self.id()));
+            return Poll::Pending;
+        };
         self.meta().mark_taken();
         Poll::Ready(outcome)
     }
@@ -344,6 +348,7 @@ impl<T> Unpin for Task<T> {}
 impl<T> Drop for Task<T> {
     fn drop(&mut self) {
         let meta = self.meta();
+        lost_failure::handle_dropped(meta);
         if meta.is_awaited() {
             // An await of it was leaked (forgotten): its catch point leaves.
             let _ = self.end_await(None);

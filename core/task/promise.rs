@@ -134,13 +134,16 @@ impl<T> Promise<T> {
     /// done (soon after, as asyncio schedules done callbacks).
     ///
     /// Panics when no loop runs on this thread.
+    #[track_caller]
     pub fn add_done_callback(&self, callback: impl FnOnce(Result<T, Cancelled>) + 'static)
     where
         T: Clone + 'static,
     {
         let promise = self.clone();
+        let location = std::panic::Location::caller();
         expect_current("Promise::add_done_callback", |core| {
-            let task = crate::task::spawn_on(core, async move { callback(promise.await) });
+            let callback = async move { callback(promise.await) };
+            let task = crate::task::spawn_at(core, callback, location);
             task.mark_internal();
         });
     }
@@ -287,7 +290,10 @@ where
         });
         match forwarded {
             Some(false) => self.poll(cx),
-            _ => Poll::Pending,
+            _ => {
+                crate::runtime::note_wait(crate::runtime::Wait::On("a promise"));
+                Poll::Pending
+            }
         }
     }
 }

@@ -4,17 +4,32 @@ use crate::runtime::expect_current;
 use crate::runtime::LoopCore;
 use crate::task::body::TaskFuture;
 use crate::task::handle::Task;
-use std::future::IntoFuture;
+use std::future::{Future, IntoFuture};
+use std::panic::Location;
 
 /// Spawns `future` as a task of `core` that starts at the loop's next turn.
+#[track_caller]
 pub(crate) fn spawn_on<F>(core: &LoopCore, future: F) -> Task<F::Output>
 where
     F: IntoFuture,
     F::IntoFuture: 'static,
     F::Output: 'static,
 {
-    let future = future.into_future();
-    Task::new(core.spawn_raw(move |meta| TaskFuture::new(meta, future)))
+    spawn_at(core, future.into_future(), Location::caller())
+}
+
+/// Like [`spawn_on`]; `location` is where the user asked for the task
+/// (debug mode reports it).
+pub(crate) fn spawn_at<F>(
+    core: &LoopCore,
+    future: F,
+    location: &'static Location<'static>,
+) -> Task<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    Task::new(core.spawn_raw(move |meta| TaskFuture::new(meta, future), location))
 }
 
 /// Schedules `future` as a task on the running loop and returns its handle, as
@@ -32,11 +47,15 @@ where
 ///     assert_eq!(t1.await.unwrap(), "one");
 /// });
 /// ```
+#[track_caller]
 pub fn create_task<F>(future: F) -> Task<F::Output>
 where
     F: IntoFuture,
     F::IntoFuture: 'static,
     F::Output: 'static,
 {
-    expect_current("aio::create_task", |core| spawn_on(core, future))
+    let location = Location::caller();
+    expect_current("aio::create_task", |core| {
+        spawn_at(core, future.into_future(), location)
+    })
 }

@@ -1,90 +1,163 @@
 //! `TaskRef`: a name for any task of the running loop, from `current_task()` and
 //! `all_tasks()`.
 
-use crate::cancel::Cancelled;
-use crate::runtime::MainTask;
-use crate::runtime::TaskMeta;
+use crate::cancel::{CancelReason, Cancelled};
 use crate::runtime::{expect_current, with_current};
+use crate::runtime::{ChildNode, MainTask, TaskMeta};
 use crate::task::root;
 use std::borrow::Cow;
 use std::fmt;
+use std::panic::Location;
 use std::ptr::NonNull;
 use std::rc::Rc;
 use std::task::Waker;
 
-/// A reference to a task of the running loop, without access to its result.
+/// A reference to a task of the running loop, or to a task group child,
+/// without access to its result.
 ///
 /// Returned by [`current_task`] and [`all_tasks`]; it can name, inspect and
-/// cancel the task. Holding it keeps the task's bookkeeping alive, not the task.
+/// cancel the task (a child is cancelled alone, as with
+/// [`ChildHandle::cancel`](crate::ChildHandle::cancel)). Holding it keeps the
+/// task's bookkeeping alive, not the task.
 pub struct TaskRef {
-    meta: NonNull<TaskMeta>,
-    waker: Waker,
-    /// Keeps the main task's metadata alive (spawned tasks: the waker does).
-    _main: Option<Rc<MainTask>>,
+    of: Of,
+}
+
+enum Of {
+    Task {
+        meta: NonNull<TaskMeta>,
+        waker: Waker,
+        /// Keeps the main task's metadata alive (spawned tasks: the waker
+        /// does).
+        main: Option<Rc<MainTask>>,
+    },
+    Child(Rc<dyn ChildNode>),
 }
 
 impl TaskRef {
-    fn meta(&self) -> &TaskMeta {
-        // SAFETY: the metadata lives in the task's allocation, which `waker`
-        // keeps alive, or in the `MainTask` that `_main` keeps alive.
-        unsafe { self.meta.as_ref() }
+    fn task(meta: NonNull<TaskMeta>, waker: Waker, main: Option<Rc<MainTask>>) -> Self {
+        TaskRef {
+            of: Of::Task { meta, waker, main },
+        }
     }
 
-    /// The task's id, unique within its loop.
+    fn meta(&self) -> Option<&TaskMeta> {
+        match &self.of {
+            // SAFETY: the metadata lives in the task's allocation, which
+            // `waker` keeps alive, or in the `MainTask` that `main` keeps
+            // alive.
+            Of::Task { meta, .. } => Some(unsafe { meta.as_ref() }),
+            Of::Child(_) => None,
+        }
+    }
+
+    /// The task's id, unique within its loop (children have ids too).
     pub fn id(&self) -> u64 {
-        self.meta().id()
+        match &self.of {
+            Of::Child(child) => child.id(),
+            Of::Task { .. } => self.meta().map_or(0, TaskMeta::id),
+        }
     }
 
-    /// The task's name (`Task-<id>` unless renamed).
+    /// The task's name (`Task-<id>` unless renamed; a child's is
+    /// `<group name>/<n>` unless named).
     pub fn name(&self) -> String {
-        self.meta().name()
+        match &self.of {
+            Of::Child(child) => child.name(),
+            Of::Task { .. } => self.meta().map(TaskMeta::name).unwrap_or_default(),
+        }
     }
 
     /// Renames the task.
     pub fn set_name(&self, name: impl Into<Cow<'static, str>>) {
-        self.meta().set_name(name.into());
+        match &self.of {
+            Of::Child(child) => child.set_name(name.into()),
+            Of::Task { meta, .. } => {
+                // SAFETY: as in `meta`.
+                unsafe { meta.as_ref() }.set_name(name.into())
+            }
+        }
+    }
+
+    /// True for a task group child.
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(async {
+    ///     assert!(!aio::current_task().unwrap().is_child());
+    ///     aio::task_group!(|tg| {
+    ///         tg.create_task(aio::sleep(std::time::Duration::from_secs(1)));
+    ///         aio::yield_now().await;
+    ///         assert!(aio::all_tasks()[1].is_child());
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
+    pub fn is_child(&self) -> bool {
+        matches!(self.of, Of::Child(_))
     }
 
     /// Requests cancellation, as [`Task::cancel`](crate::Task::cancel).
     #[track_caller]
     pub fn cancel(&self) -> bool {
-        self.cancel_as(Cancelled::explicit(None))
+        self.cancel_as(None, Location::caller())
     }
 
     /// Requests cancellation with a message, as
     /// [`Task::cancel_with`](crate::Task::cancel_with).
     #[track_caller]
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
-        self.cancel_as(Cancelled::explicit(Some(message.into())))
+        self.cancel_as(Some(message.into()), Location::caller())
     }
 
-    fn cancel_as(&self, cancelled: Cancelled) -> bool {
-        if !root::request_cancel(self.meta(), self._main.is_some(), cancelled, None) {
-            return false;
+    fn cancel_as(&self, message: Option<String>, location: &'static Location<'static>) -> bool {
+        match &self.of {
+            Of::Child(child) => child.cancel(message, location),
+            Of::Task { meta, waker, main } => {
+                let cancelled = Cancelled::new(CancelReason::Explicit { message, location });
+                // SAFETY: as in `meta`.
+                let meta = unsafe { meta.as_ref() };
+                if !root::request_cancel(meta, main.is_some(), cancelled, None) {
+                    return false;
+                }
+                waker.wake_by_ref();
+                true
+            }
         }
-        self.waker.wake_by_ref();
-        true
     }
 
     /// True once cancellation was requested (asyncio's `Task.cancelling()`).
     pub fn is_cancel_requested(&self) -> bool {
-        self.meta().cancel_requested()
+        match &self.of {
+            Of::Child(child) => child.cancel_requested(),
+            Of::Task { .. } => self.meta().is_some_and(TaskMeta::cancel_requested),
+        }
     }
 
     /// True once the task finished.
     pub fn is_done(&self) -> bool {
-        self.meta().is_done()
+        match &self.of {
+            Of::Child(child) => child.is_done(),
+            Of::Task { .. } => self.meta().is_some_and(TaskMeta::is_done),
+        }
     }
 
     /// True if the task finished by being cancelled.
     pub fn is_cancelled(&self) -> bool {
-        self.meta().is_cancelled()
+        match &self.of {
+            Of::Child(child) => child.is_cancelled(),
+            Of::Task { .. } => self.meta().is_some_and(TaskMeta::is_cancelled),
+        }
     }
 }
 
 impl PartialEq for TaskRef {
     fn eq(&self, other: &Self) -> bool {
-        self.meta == other.meta
+        match (&self.of, &other.of) {
+            (Of::Task { meta: a, .. }, Of::Task { meta: b, .. }) => a == b,
+            (Of::Child(a), Of::Child(b)) => a.id() == b.id(),
+            _ => false,
+        }
     }
 }
 
@@ -111,51 +184,61 @@ pub fn current_task() -> Option<TaskRef> {
     with_current(|core| {
         if core.main_is_current() {
             let main = core.main.borrow().clone()?;
-            return Some(TaskRef {
-                meta: NonNull::from(&main.meta),
-                waker: main.waker(),
-                _main: Some(main),
-            });
+            return Some(TaskRef::task(
+                NonNull::from(&main.meta),
+                main.waker(),
+                Some(main),
+            ));
         }
         let meta = core.current_meta()?;
         // SAFETY: the task is being polled, so its allocation is alive.
         let key = unsafe { meta.as_ref() }.registry_key();
         let waker = core.registry.borrow().waker(key)?.clone();
-        Some(TaskRef {
-            meta,
-            waker,
-            _main: None,
-        })
+        Some(TaskRef::task(meta, waker, None))
     })
     .flatten()
 }
 
 /// Every unfinished task of the running loop, the main one included, as
-/// asyncio's `asyncio.all_tasks()`.
+/// asyncio's `asyncio.all_tasks()`; then every running task group child,
+/// by group in the order the groups opened.
 ///
 /// Panics when no loop runs on this thread.
+///
+/// ```
+/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+/// runner.run(async {
+///     aio::task_group!(|tg| {
+///         tg.create_task_named("worker", aio::sleep(std::time::Duration::from_secs(1)));
+///         aio::yield_now().await;
+///         let names: Vec<String> = aio::all_tasks().iter().map(|t| t.name()).collect();
+///         assert_eq!(names, ["Task-1", "worker"]);
+///     })
+///     .unwrap();
+/// });
+/// ```
 pub fn all_tasks() -> Vec<TaskRef> {
     expect_current("aio::all_tasks()", |core| {
-        let mut tasks: Vec<TaskRef> = core
-            .registry
-            .borrow()
-            .iter()
-            .filter(|(_, meta)| !meta.is_internal() && !meta.is_done())
-            .map(|(waker, meta)| TaskRef {
-                meta: NonNull::from(meta),
-                waker: waker.clone(),
-                _main: None,
-            })
-            .collect();
+        let mut tasks: Vec<TaskRef> = Vec::new();
         if let Some(main) = core.main.borrow().clone() {
-            tasks.insert(
-                0,
-                TaskRef {
-                    meta: NonNull::from(&main.meta),
-                    waker: main.waker(),
-                    _main: Some(main),
-                },
-            );
+            tasks.push(TaskRef::task(
+                NonNull::from(&main.meta),
+                main.waker(),
+                Some(main),
+            ));
+        }
+        tasks.extend(
+            core.registry
+                .borrow()
+                .iter()
+                .filter(|(_, meta)| !meta.is_internal() && !meta.is_done())
+                .map(|(waker, meta)| TaskRef::task(NonNull::from(meta), waker.clone(), None)),
+        );
+        for group in core.inspect.groups() {
+            let children = group.live_children().into_iter();
+            tasks.extend(children.map(|(child, _)| TaskRef {
+                of: Of::Child(child),
+            }));
         }
         tasks
     })

@@ -115,6 +115,7 @@ impl<T> Future for Blocking<T> {
             Some(outcome) => Poll::Ready(outcome),
             None => {
                 state.1 = Some(cx.waker().clone());
+                crate::runtime::note_wait(crate::runtime::Wait::On("a thread"));
                 Poll::Pending
             }
         }

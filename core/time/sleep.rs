@@ -2,7 +2,7 @@
 
 use crate::runtime::LoopId;
 use crate::runtime::TimerKey;
-use crate::runtime::{expect_current, with_current};
+use crate::runtime::{expect_current, note_wait, with_current, Wait};
 use crate::time::deadline_after;
 use std::future::Future;
 use std::pin::Pin;
@@ -131,9 +131,19 @@ impl Future for Sleep {
         let this = self.get_mut();
         expect_current("aio::sleep", |core| match this.timer {
             Some((key, loop_id)) => {
+                if loop_id != core.id && core.inspect.debug() {
+                    panic!(
+                        "aio::sleep: this Sleep was started on another event loop (another \
+                         thread's, or one that ended); a Sleep belongs to the loop that first \
+                         polled it: make a new one where it is awaited"
+                    );
+                }
                 let mut timers = core.timers.borrow_mut();
                 if loop_id == core.id && timers.is_armed(key) {
                     timers.update_waker(key, cx.waker());
+                    if let When::At(deadline) = this.when {
+                        note_wait(Wait::Timer(deadline));
+                    }
                     Poll::Pending
                 } else {
                     Poll::Ready(())
@@ -151,6 +161,7 @@ impl Future for Sleep {
                         Some(w) if w.will_wake(cx.waker()) => {}
                         w => *w = Some(cx.waker().clone()),
                     }
+                    note_wait(Wait::On("a sleep without end"));
                     return Poll::Pending;
                 };
                 this.when = When::At(deadline);
@@ -159,6 +170,7 @@ impl Future for Sleep {
                     .borrow_mut()
                     .insert(deadline, cx.waker().clone());
                 this.timer = Some((key, core.id));
+                note_wait(Wait::Timer(deadline));
                 Poll::Pending
             }
         })

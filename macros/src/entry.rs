@@ -24,25 +24,50 @@ impl Kind {
     }
 }
 
-/// One `key = value` option.
+/// One option: `key` alone (`debug`) or `key = value` (`clock = real`,
+/// `seed = 7`).
 struct Opt {
     key: Ident,
-    value: Ident,
+    value: Option<Value>,
+}
+
+enum Value {
+    Word(Ident),
+    Number(syn::LitInt),
 }
 
 impl Parse for Opt {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let key = Ident::parse_any(input)?;
-        input.parse::<Token![=]>().map_err(|e| {
-            syn::Error::new(
-                e.span(),
-                format!("expected `=` after `{key}`: write `{key} = real` or `{key} = virtual`"),
-            )
-        })?;
-        let value = Ident::parse_any(input)?;
-        Ok(Opt { key, value })
+        if !input.peek(Token![=]) {
+            return Ok(Opt { key, value: None });
+        }
+        input.parse::<Token![=]>()?;
+        let value = if input.peek(syn::LitInt) {
+            Value::Number(input.parse()?)
+        } else {
+            Value::Word(Ident::parse_any(input).map_err(|e| {
+                syn::Error::new(e.span(), format!("expected a value after `{key} =`"))
+            })?)
+        };
+        Ok(Opt {
+            key,
+            value: Some(value),
+        })
     }
 }
+
+/// The options of `#[aio::main(..)]` / `#[aio::test(..)]`.
+#[derive(Default)]
+struct Options {
+    clock: Option<String>,
+    debug: bool,
+    seed: Option<syn::LitInt>,
+}
+
+/// What the options are, for error messages.
+const OPTIONS: &str =
+    "the options are `clock = real` or `clock = virtual`, `debug`, and `seed = N`";
 
 pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
     match try_expand(kind, args, item.clone()) {
@@ -62,7 +87,7 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
 
 fn try_expand(kind: Kind, args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let attr = kind.attr();
-    let clock = parse_clock(kind, args)?;
+    let options = parse_options(kind, args)?;
     let func = match syn::parse2::<Item>(item) {
         Ok(Item::Fn(func)) => func,
         Ok(other) => {
@@ -89,7 +114,7 @@ fn try_expand(kind: Kind, args: TokenStream, item: TokenStream) -> syn::Result<T
     let name = &sig.ident;
     let output = &sig.output;
     let inner = format_ident!("__aio_{}", name, span = name.span());
-    let clock_path = match clock.as_deref() {
+    let clock_path = match options.clock.as_deref() {
         Some("virtual") => quote!(::aio::__private::Clock::Virtual),
         Some(_) => quote!(::aio::__private::Clock::Real),
         None if kind == Kind::Test => quote!(::aio::__private::Clock::Virtual),
@@ -100,49 +125,85 @@ fn try_expand(kind: Kind, args: TokenStream, item: TokenStream) -> syn::Result<T
     } else {
         quote!()
     };
+    let debug = options
+        .debug
+        .then(|| quote!(__aio_runner.get_loop().set_debug(true);));
+    let seed = options
+        .seed
+        .map(|n| quote!(__aio_runner.get_loop().seed_random(#n);));
     let run = quote_spanned! {block.span()=>
-        ::aio::__private::Runner::with_clock(#clock_path).run(#inner())
+        __aio_runner.run(#inner())
     };
     Ok(quote! {
         #test_attr
         #(#attrs)*
         #vis fn #name() #output {
             async fn #inner() #output #block
+            let __aio_runner = ::aio::__private::Runner::with_clock(#clock_path);
+            #debug
+            #seed
             #run
         }
     })
 }
 
-fn parse_clock(kind: Kind, args: TokenStream) -> syn::Result<Option<String>> {
+fn parse_options(kind: Kind, args: TokenStream) -> syn::Result<Options> {
     let attr = kind.attr();
     let opts = Punctuated::<Opt, Token![,]>::parse_terminated.parse2(args)?;
-    let mut clock: Option<(Ident, String)> = None;
+    let mut options = Options::default();
+    let mut seen: Vec<String> = Vec::new();
     for opt in opts {
-        if opt.key != "clock" {
+        let key = opt.key.to_string();
+        if seen.contains(&key) {
             return Err(syn::Error::new(
                 opt.key.span(),
-                format!(
-                    "unknown option `{}` for {attr}: the only option is `clock = real` or `clock = virtual`",
-                    opt.key
-                ),
+                format!("option `{key}` is given twice in {attr}: keep one"),
             ));
         }
-        if clock.is_some() {
-            return Err(syn::Error::new(
-                opt.key.span(),
-                format!("option `clock` is given twice in {attr}: keep one `clock = ...`"),
-            ));
+        seen.push(key.clone());
+        match (key.as_str(), opt.value) {
+            ("clock", Some(Value::Word(value))) => {
+                let word = value.to_string();
+                if word != "real" && word != "virtual" {
+                    return Err(syn::Error::new(
+                        value.span(),
+                        format!("`clock` is `real` or `virtual`, not `{word}`"),
+                    ));
+                }
+                options.clock = Some(word);
+            }
+            ("clock", _) => {
+                return Err(syn::Error::new(
+                    opt.key.span(),
+                    "write `clock = real` or `clock = virtual`",
+                ))
+            }
+            ("debug", None) => options.debug = true,
+            ("debug", Some(_)) => {
+                return Err(syn::Error::new(
+                    opt.key.span(),
+                    "`debug` takes no value: write `debug`",
+                ))
+            }
+            ("seed", Some(Value::Number(n))) => {
+                n.base10_parse::<u64>()?;
+                options.seed = Some(n);
+            }
+            ("seed", _) => {
+                return Err(syn::Error::new(
+                    opt.key.span(),
+                    "`seed` takes a number: write `seed = 42`",
+                ))
+            }
+            _ => {
+                return Err(syn::Error::new(
+                    opt.key.span(),
+                    format!("unknown option `{key}` for {attr}: {OPTIONS}"),
+                ))
+            }
         }
-        let value = opt.value.to_string();
-        if value != "real" && value != "virtual" {
-            return Err(syn::Error::new(
-                opt.value.span(),
-                format!("`clock` is `real` or `virtual`, not `{value}`"),
-            ));
-        }
-        clock = Some((opt.key, value));
     }
-    Ok(clock.map(|(_, v)| v))
+    Ok(options)
 }
 
 fn check_signature(kind: Kind, func: &ItemFn) -> syn::Result<()> {

@@ -76,7 +76,9 @@ pub(crate) fn async_body(body: &syn::Expr) -> proc_macro2::TokenStream {
 /// Runs an `async fn main()` on a new aio event loop (`aio::run`).
 ///
 /// `main` may return anything a plain `main` may, such as `Result<(), E>`.
-/// Option: `clock = real` (default) or `clock = virtual`.
+/// Options: `clock = real` (default) or `clock = virtual`; `debug` turns
+/// debug mode on (`EventLoop::set_debug`); `seed = N` seeds the loop's fair
+/// choices (`EventLoop::seed_random`).
 ///
 /// ```ignore
 /// #[aio::main]
@@ -94,7 +96,13 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// jumps whenever every task waits on a timer, so timeouts take no wall time.
 ///
 /// The test returns nothing or `Result<(), E>` with `E: Debug`.
-/// Option: `clock = virtual` (default) or `clock = real`.
+/// Options: `clock = virtual` (default) or `clock = real`; `debug` turns
+/// debug mode on; `seed = N` replays the fair choices of a run (the start
+/// branch of each unbiased `select_first!`) from seed `N`.
+///
+/// On the virtual clock, a test that can never make progress (every task
+/// waits on something nothing can set, and no timer is left) fails with a
+/// deadlock report showing what each task waits on, instead of hanging.
 ///
 /// ```ignore
 /// #[aio::test]

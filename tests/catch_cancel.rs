@@ -150,3 +150,113 @@ async fn the_innermost_catcher_receives_the_cancellation() {
     task.cancel();
     assert_eq!(task.await.unwrap(), (true, true));
 }
+
+// A cancellation passed on goes to the next catch point out, as an
+// exception re-raised in asyncio reaches the next `except CancelledError:`.
+
+#[aio::test]
+async fn a_catch_around_a_group_receives_the_cancellation_the_group_passes_on() {
+    // asyncio: `try: async with TaskGroup(): ... except CancelledError:
+    // await save(); raise`.
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    let task = aio::create_task(async move {
+        let caught = aio::catch_cancel(async {
+            let _ = aio::task_group!(|tg| {
+                tg.create_task(aio::sleep(secs(60)));
+                aio::sleep(secs(60)).await;
+            });
+            l.borrow_mut().push("after the group".to_string());
+        })
+        .await;
+        let c = caught.expect_err("the group passed the cancellation on");
+        aio::sleep(ms(500)).await; // cleanup that awaits
+        l.borrow_mut().push(format!(
+            "saved at {:?} ({})",
+            aio::get_running_loop().time(),
+            c.reason()
+        ));
+        Err::<(), _>(c)
+    });
+    aio::sleep(secs(1)).await;
+    task.cancel();
+    let err: aio::TaskError = task.await.unwrap_err();
+    assert!(
+        err.is_cancelled(),
+        "returning the cancellation passes it on"
+    );
+    assert_eq!(log.borrow().len(), 1, "{log:?}");
+    assert!(
+        log.borrow()[0].starts_with("saved at 1.5 (cancelled at "),
+        "{log:?}"
+    );
+}
+
+#[aio::test]
+async fn a_catch_around_a_group_may_suppress_the_cancellation() {
+    let task = aio::create_task(async {
+        let caught = aio::catch_cancel(async {
+            let _ = aio::task_group!(|tg| {
+                tg.create_task(aio::sleep(secs(60)));
+            });
+        })
+        .await;
+        assert!(caught.is_err());
+        aio::sleep(secs(1)).await;
+        "suppressed"
+    });
+    aio::sleep(secs(1)).await;
+    task.cancel();
+    assert_eq!(task.await.unwrap(), "suppressed");
+    assert_eq!(aio::get_running_loop().time(), 2.0);
+}
+
+#[aio::test]
+async fn a_reraise_inside_a_catch_reaches_the_outer_catch() {
+    let task = aio::create_task(async {
+        let outer = aio::catch_cancel(async {
+            if let Err(c) = aio::catch_cancel(aio::sleep(secs(60))).await {
+                match c.reraise().await {}
+            }
+            "not cancelled"
+        })
+        .await;
+        match outer {
+            Ok(v) => v,
+            Err(_) => "outer caught it",
+        }
+    });
+    aio::sleep(secs(1)).await;
+    task.cancel();
+    assert_eq!(task.await.unwrap(), "outer caught it");
+}
+
+#[aio::test]
+async fn a_catch_around_an_awaited_task_receives_the_forwarded_cancellation() {
+    // asyncio: `try: await task except CancelledError:` in a cancelled task.
+    let outer = aio::create_task(async {
+        let inner = aio::create_task(aio::sleep(secs(60)));
+        match aio::catch_cancel(inner).await {
+            Ok(_) => "finished",
+            Err(_) => "caught",
+        }
+    });
+    aio::sleep(secs(1)).await;
+    outer.cancel();
+    assert_eq!(outer.await.unwrap(), "caught");
+}
+
+#[aio::test]
+async fn a_reraise_inside_a_timeout_still_ends_the_timeout_not_an_outer_catch() {
+    // The timeout's own cancellation goes to the timeout, which is inside
+    // the catch: the catch sees a timed-out body, not a cancellation.
+    let out = aio::catch_cancel(async {
+        aio::timeout!(secs(1), {
+            if let Err(c) = aio::catch_cancel(aio::sleep(secs(60))).await {
+                match c.reraise().await {}
+            }
+        })
+    })
+    .await;
+    assert!(matches!(out, Ok(Err(_elapsed))));
+}

@@ -108,22 +108,46 @@ fn child(kind: &str) {
         // Async cleanup after Ctrl-C (or SIGTERM, in the graceful mode): the
         // main task catches the cancellation, awaits a goodbye, and a worker
         // catching its shutdown cancellation awaits its own.
-        "graceful" => aio::Runner::new().graceful_signals().run(async {
-            let worker = aio::create_task(async {
-                if let Err(c) = aio::catch_cancel(aio::sleep(Duration::from_secs(3600))).await {
-                    aio::sleep(Duration::from_millis(20)).await;
-                    say(&format!("worker said goodbye ({})", c.reason()));
-                }
-            });
-            say("ready");
-            if let Err(c) = aio::catch_cancel(aio::sleep(Duration::from_secs(3600))).await {
-                aio::sleep(Duration::from_millis(20)).await;
-                say(&format!("main said goodbye ({})", c.reason()));
-            }
-            worker.detach();
-        }),
+        "graceful" => aio::Runner::new().graceful_signals().run(graceful_body()),
+        "graceful_macro" => graceful_main(),
+        "graceful_stuck" => graceful_stuck(),
         other => panic!("unknown role {other}"),
     }
+}
+
+/// The same program under `#[aio::main(ctrl_c = "graceful")]`.
+#[aio::main(ctrl_c = "graceful")]
+async fn graceful_main() {
+    graceful_body().await
+}
+
+/// A cleanup that awaits forever: the second signal ends it.
+#[aio::main(ctrl_c = "graceful")]
+async fn graceful_stuck() {
+    say("ready");
+    if aio::catch_cancel(aio::sleep(Duration::from_secs(3600)))
+        .await
+        .is_err()
+    {
+        say("cleanup awaits");
+        aio::sleep(Duration::from_secs(3600)).await;
+        say("cleanup finished");
+    }
+}
+
+async fn graceful_body() {
+    let worker = aio::create_task(async {
+        if let Err(c) = aio::catch_cancel(aio::sleep(Duration::from_secs(3600))).await {
+            aio::sleep(Duration::from_millis(20)).await;
+            say(&format!("worker said goodbye ({})", c.reason()));
+        }
+    });
+    say("ready");
+    if let Err(c) = aio::catch_cancel(aio::sleep(Duration::from_secs(3600))).await {
+        aio::sleep(Duration::from_millis(20)).await;
+        say(&format!("main said goodbye ({})", c.reason()));
+    }
+    worker.detach();
 }
 
 fn spawn(kind: &str) -> (Child, BufReader<std::process::ChildStdout>) {
@@ -281,8 +305,8 @@ fn second_ctrl_c_during_cleanup_exits_at_once() {
     assert!(!rest.contains("cleanup finished"), "{rest}");
 }
 
-fn graceful_exit(sig: i32, code: i32) {
-    let (mut child, mut stdout) = spawn("graceful");
+fn graceful_exit(role: &str, sig: i32, code: i32) {
+    let (mut child, mut stdout) = spawn(role);
     wait_for(&mut stdout, "ready");
     send(&child, sig);
     let status = exit_within_10s(&mut child);
@@ -299,11 +323,31 @@ fn graceful_exit(sig: i32, code: i32) {
 }
 
 fn graceful_ctrl_c_lets_cleanup_await_then_exits_130() {
-    graceful_exit(SIGINT, 130);
+    graceful_exit("graceful", SIGINT, 130);
 }
 
 fn graceful_sigterm_lets_cleanup_await_then_exits_143() {
-    graceful_exit(SIGTERM, 143);
+    graceful_exit("graceful", SIGTERM, 143);
+}
+
+fn main_attribute_graceful_sigterm_lets_cleanup_await_then_exits_143() {
+    graceful_exit("graceful_macro", SIGTERM, 143);
+}
+
+fn main_attribute_graceful_ctrl_c_lets_cleanup_await_then_exits_130() {
+    graceful_exit("graceful_macro", SIGINT, 130);
+}
+
+fn graceful_second_signal_during_an_awaiting_cleanup_exits_130_at_once() {
+    let (mut child, mut stdout) = spawn("graceful_stuck");
+    wait_for(&mut stdout, "ready");
+    send(&child, SIGTERM);
+    wait_for(&mut stdout, "cleanup awaits");
+    send(&child, SIGINT);
+    let status = exit_within_10s(&mut child);
+    let rest = rest_of(&mut stdout);
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(!rest.contains("cleanup finished"), "{rest}");
 }
 
 fn main() {
@@ -311,7 +355,19 @@ fn main() {
         child(&kind);
         return;
     }
-    let tests: [(&str, fn()); 9] = [
+    let tests: [(&str, fn()); 12] = [
+        (
+            "main_attribute_graceful_sigterm_lets_cleanup_await_then_exits_143",
+            main_attribute_graceful_sigterm_lets_cleanup_await_then_exits_143,
+        ),
+        (
+            "main_attribute_graceful_ctrl_c_lets_cleanup_await_then_exits_130",
+            main_attribute_graceful_ctrl_c_lets_cleanup_await_then_exits_130,
+        ),
+        (
+            "graceful_second_signal_during_an_awaiting_cleanup_exits_130_at_once",
+            graceful_second_signal_during_an_awaiting_cleanup_exits_130_at_once,
+        ),
         (
             "graceful_ctrl_c_lets_cleanup_await_then_exits_130",
             graceful_ctrl_c_lets_cleanup_await_then_exits_130,

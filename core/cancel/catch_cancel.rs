@@ -13,7 +13,10 @@ use std::task::{Context, Poll};
 
 /// Runs `future`; if the enclosing task or scope is cancelled while it runs,
 /// `future` is dropped (its `Drop` cleanup runs) and the caller gets
-/// `Err(cancelled)`, asyncio's `except CancelledError:`.
+/// `Err(cancelled)`, asyncio's `except CancelledError:`. A cancellation
+/// that something inside caught and passed on (a `task_group!` cancelled
+/// from outside, an awaited task, a [`reraise`](crate::Cancelled::reraise))
+/// arrives here too, as a re-raised exception reaches the next `except`.
 ///
 /// After catching, the caller may `.await` anything (async cleanup: a
 /// goodbye message, a flush) and then decides:
@@ -52,7 +55,7 @@ use std::task::{Context, Poll};
 pub fn catch_cancel<F: IntoFuture>(future: F) -> CatchCancel<F::IntoFuture> {
     CatchCancel {
         future: Some(future.into_future()),
-        scope: CancelState::default(),
+        scope: CancelState::catching(),
         slot: CatcherSlot::default(),
     }
 }
@@ -92,6 +95,13 @@ impl<F: Future> Future for CatchCancel<F> {
                 panic!("catch_cancel was polled after it completed; await it once");
             };
             let polled = enter(core, &this.scope, || running.poll(cx));
+            // Passed on from inside (a group, an awaited task, a reraise):
+            // it ends the future here, as an exception reaching `except`.
+            if let Some(cancelled) = this.scope.take_passed() {
+                slot.set(None);
+                this.slot.release(&registry);
+                return Poll::Ready(Err(cancelled));
+            }
             match polled {
                 Poll::Ready(value) => {
                     slot.set(None);

@@ -97,16 +97,37 @@ pub(crate) fn take_catchable(core: &LoopCore, registry: &CancelRegistry) -> Opti
     }
 }
 
-/// Ends the scope whose cancellation `origin` names as cancelled (it is
-/// among those around the code being polled), or else the task's root.
+/// Passes a caught cancellation on, as a re-raised exception travels: the
+/// nearest `catch_cancel` around the code being polled and inside the scope
+/// `origin` names receives it; with none, that scope (among those around
+/// the code being polled), or else the task's root, ends as cancelled.
 pub(crate) fn reraise(core: &LoopCore, registry: &CancelRegistry, origin: ScopeKey) {
+    let mut catch: Option<*const CancelState> = None;
     let found = find_scope(core, |state| {
-        (!origin.is_none() && state.key.get() == origin).then(|| state.reraise())
-    });
-    if found.is_none() {
-        if let Some(root) = current_root(core, registry) {
-            root.reraise();
+        if !origin.is_none() && state.key.get() == origin {
+            return Some(std::ptr::from_ref(state));
         }
+        if catch.is_none() && state.catches() {
+            catch = Some(std::ptr::from_ref(state));
+        }
+        None
+    });
+    // Both point into frames alive for the rest of this poll (see
+    // `find_scope`), and this runs inside it.
+    // SAFETY: as just argued.
+    let found = found.map(|state| unsafe { &*state });
+    let root = if found.is_none() {
+        current_root(core, registry)
+    } else {
+        None
+    };
+    let Some(origin_state) = found.or(root.as_deref()) else {
+        return;
+    };
+    match catch {
+        // SAFETY: as above.
+        Some(catch) => unsafe { &*catch }.pass(deliver(core, registry, origin_state)),
+        None => origin_state.reraise(),
     }
 }
 

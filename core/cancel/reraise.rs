@@ -10,10 +10,12 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 impl Cancelled {
-    /// Passes the cancellation on: the task or scope it came from (a
-    /// `timeout!`, `cancel_scope!`, `task_group!`, a group child or the
-    /// task) ends as cancelled at once, as if nothing had caught it. A
-    /// `timeout!` whose own deadline it was returns `Err(Elapsed)`.
+    /// Passes the cancellation on, as `raise` in asyncio's `except
+    /// CancelledError:`: the next [`catch_cancel`](crate::catch_cancel) out
+    /// receives it; with none between here and the task or scope it came
+    /// from (a `timeout!`, `cancel_scope!`, `task_group!`, a group child or
+    /// the task), that one ends as cancelled at once. A `timeout!` whose own
+    /// deadline it was returns `Err(Elapsed)`.
     ///
     /// The future never completes: whatever awaits it is dropped.
     ///

@@ -31,6 +31,10 @@ const FORCED: u8 = 8;
 const LEVEL: u8 = 16;
 /// Outer cancellations do not reach inside.
 const SHIELD: u8 = 32;
+/// A `catch_cancel`'s frame: a cancellation passed on from inside stops here.
+const CATCHES: u8 = 64;
+/// A cancellation was passed on to this frame (kept as the request's value).
+const PASSED: u8 = 128;
 
 /// What a request carries beyond the flag: the value handed out, and the
 /// canceller's bound on the cleanup.
@@ -59,6 +63,38 @@ pub(crate) struct CancelState {
 }
 
 impl CancelState {
+    /// The frame of a `catch_cancel`.
+    pub(crate) fn catching() -> Self {
+        let state = CancelState::default();
+        state.set(CATCHES, true);
+        state
+    }
+
+    pub(crate) fn catches(&self) -> bool {
+        self.has(CATCHES)
+    }
+
+    /// Hands a cancellation passed on from inside to this `catch_cancel`
+    /// frame. It makes no request: nothing inside receives it again.
+    pub(crate) fn pass(&self, cancelled: Cancelled) {
+        self.set(PASSED, true);
+        *self.request.borrow_mut() = Some(Box::new(Request {
+            cancelled,
+            token: None,
+            grace_until: None,
+            grace_timer: None,
+        }));
+    }
+
+    /// The cancellation passed on to this frame, taken.
+    pub(crate) fn take_passed(&self) -> Option<Cancelled> {
+        if !self.has(PASSED) {
+            return None;
+        }
+        self.set(PASSED, false);
+        self.request.borrow_mut().take().map(|r| r.cancelled)
+    }
+
     /// A level-triggered state (Trio's cancel scopes).
     pub(crate) fn level() -> Self {
         let state = CancelState::default();

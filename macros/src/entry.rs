@@ -34,6 +34,7 @@ struct Opt {
 enum Value {
     Word(Ident),
     Number(syn::LitInt),
+    Text(syn::LitStr),
 }
 
 impl Parse for Opt {
@@ -45,6 +46,8 @@ impl Parse for Opt {
         input.parse::<Token![=]>()?;
         let value = if input.peek(syn::LitInt) {
             Value::Number(input.parse()?)
+        } else if input.peek(syn::LitStr) {
+            Value::Text(input.parse()?)
         } else {
             Value::Word(Ident::parse_any(input).map_err(|e| {
                 syn::Error::new(e.span(), format!("expected a value after `{key} =`"))
@@ -63,11 +66,12 @@ struct Options {
     clock: Option<String>,
     debug: bool,
     seed: Option<syn::LitInt>,
+    graceful: bool,
 }
 
 /// What the options are, for error messages.
-const OPTIONS: &str =
-    "the options are `clock = real` or `clock = virtual`, `debug`, and `seed = N`";
+const OPTIONS: &str = "the options are `clock = real` or `clock = virtual`, `debug`, \
+     `seed = N`, and (on #[aio::main]) `ctrl_c = \"graceful\"`";
 
 pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
     match try_expand(kind, args, item.clone()) {
@@ -128,6 +132,9 @@ fn try_expand(kind: Kind, args: TokenStream, item: TokenStream) -> syn::Result<T
     let debug = options
         .debug
         .then(|| quote!(__aio_runner.get_loop().set_debug(true);));
+    let graceful = options
+        .graceful
+        .then(|| quote!(let __aio_runner = __aio_runner.graceful_signals();));
     let seed = options
         .seed
         .map(|n| quote!(__aio_runner.get_loop().seed_random(#n);));
@@ -140,6 +147,7 @@ fn try_expand(kind: Kind, args: TokenStream, item: TokenStream) -> syn::Result<T
         #vis fn #name() #output {
             async fn #inner() #output #block
             let __aio_runner = ::aio::__private::Runner::with_clock(#clock_path);
+            #graceful
             #debug
             #seed
             #run
@@ -193,6 +201,36 @@ fn parse_options(kind: Kind, args: TokenStream) -> syn::Result<Options> {
                 return Err(syn::Error::new(
                     opt.key.span(),
                     "`seed` takes a number: write `seed = 42`",
+                ))
+            }
+            ("ctrl_c", _) if kind == Kind::Test => {
+                return Err(syn::Error::new(
+                    opt.key.span(),
+                    "a test receives no Ctrl-C: remove `ctrl_c` from #[aio::test]",
+                ))
+            }
+            ("ctrl_c", Some(Value::Text(mode))) if mode.value() == "graceful" => {
+                options.graceful = true;
+            }
+            ("ctrl_c", Some(Value::Text(mode))) => {
+                return Err(syn::Error::new(
+                    mode.span(),
+                    format!(
+                        "`ctrl_c` is \"graceful\", not {:?}; leave the option out for the default handling",
+                        mode.value()
+                    ),
+                ))
+            }
+            ("ctrl_c", Some(Value::Word(word))) => {
+                return Err(syn::Error::new(
+                    word.span(),
+                    format!("write `ctrl_c = \"{word}\"`, with the quotes"),
+                ))
+            }
+            ("ctrl_c", _) => {
+                return Err(syn::Error::new(
+                    opt.key.span(),
+                    "write `ctrl_c = \"graceful\"`",
                 ))
             }
             _ => {

@@ -78,7 +78,9 @@ pub(crate) fn async_body(body: &syn::Expr) -> proc_macro2::TokenStream {
 /// `main` may return anything a plain `main` may, such as `Result<(), E>`.
 /// Options: `clock = real` (default) or `clock = virtual`; `debug` turns
 /// debug mode on (`EventLoop::set_debug`); `seed = N` seeds the loop's fair
-/// choices (`EventLoop::seed_random`).
+/// choices (`EventLoop::seed_random`); `ctrl_c = "graceful"` handles SIGTERM
+/// as Ctrl-C and lets the main task await its cleanup after the first one
+/// (`Runner::graceful_signals`; a second signal exits at once with 130).
 ///
 /// ```ignore
 /// #[aio::main]

@@ -1,0 +1,2 @@
+#[aio::main(ctrl_c = "fast")]
+async fn main() {}

@@ -1,0 +1,4 @@
+#[aio::test(ctrl_c = "graceful")]
+async fn shuts_down() {}
+
+fn main() {}

@@ -59,7 +59,8 @@ async fn main() {
     // awaits its cleanup.
     if let Err(cancelled) = stopped {
         println!("stopping: {}", cancelled.reason());
-        save_progress(&done.borrow()).await;
+        let done = done.take();
+        save_progress(&done).await;
         println!("bye");
     }
 }

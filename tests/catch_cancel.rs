@@ -221,10 +221,7 @@ async fn a_reraise_inside_a_catch_reaches_the_outer_catch() {
             "not cancelled"
         })
         .await;
-        match outer {
-            Ok(v) => v,
-            Err(_) => "outer caught it",
-        }
+        outer.unwrap_or("outer caught it")
     });
     aio::sleep(secs(1)).await;
     task.cancel();

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, Row};
+use common::{interleaved, ns_per_op, print_table, quick, scaled, Row};
 
 /// tokio's current-thread runtime with its I/O driver.
 fn tokio_rt() -> tokio::runtime::Runtime {
@@ -75,69 +75,52 @@ fn ping_pong(rounds: usize) -> Row {
     .peer("tokio", tokio)
 }
 
-/// The best time per operation of `aio` and of `tokio`, each doing `ops`
-/// operations per call, their rounds taken in turns so that both see the same
-/// load on a shared machine.
-fn interleaved(
-    ops: usize,
-    rounds: usize,
-    mut aio: impl FnMut(),
-    mut tokio: impl FnMut(),
-) -> (f64, f64) {
-    let time = |f: &mut dyn FnMut()| {
-        let start = std::time::Instant::now();
-        f();
-        start.elapsed().as_nanos() as f64 / ops as f64
-    };
-    aio();
-    tokio();
-    let (mut best_aio, mut best_tokio) = (f64::INFINITY, f64::INFINITY);
-    for _ in 0..rounds.max(1) {
-        best_aio = best_aio.min(time(&mut aio));
-        best_tokio = best_tokio.min(time(&mut tokio));
-    }
-    (best_aio, best_tokio)
-}
-
 fn connect_accept(rounds: usize) -> Row {
     let n = scaled(2_000);
     let runner = aio::Runner::new();
     let rt = tokio_rt();
-    let (aio, tokio) = interleaved(
+    let times = interleaved(
         n,
         rounds * 2,
-        || {
-            runner.run(async {
-                let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
-                let acceptor = aio::create_task(async move {
+        &mut [
+            &mut || {
+                runner.run(async {
+                    let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                    let addr = listener.local_addr().unwrap();
+                    let acceptor = aio::create_task(async move {
+                        for _ in 0..n {
+                            drop(listener.accept().await.unwrap());
+                        }
+                    });
                     for _ in 0..n {
-                        drop(listener.accept().await.unwrap());
+                        drop(aio::net::TcpStream::connect(addr).await.unwrap());
                     }
-                });
-                for _ in 0..n {
-                    drop(aio::net::TcpStream::connect(addr).await.unwrap());
-                }
-                acceptor.await.unwrap();
-            })
-        },
-        || {
-            rt.block_on(async {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
-                let acceptor = tokio::spawn(async move {
+                    acceptor.await.unwrap();
+                })
+            },
+            &mut || {
+                rt.block_on(async {
+                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                    let addr = listener.local_addr().unwrap();
+                    let acceptor = tokio::spawn(async move {
+                        for _ in 0..n {
+                            drop(listener.accept().await.unwrap());
+                        }
+                    });
                     for _ in 0..n {
-                        drop(listener.accept().await.unwrap());
+                        drop(tokio::net::TcpStream::connect(addr).await.unwrap());
                     }
-                });
-                for _ in 0..n {
-                    drop(tokio::net::TcpStream::connect(addr).await.unwrap());
-                }
-                acceptor.await.unwrap();
-            })
-        },
+                    acceptor.await.unwrap();
+                })
+            },
+        ],
     );
-    Row::new(format!("{n} TCP connects + accepts"), "ns/connection", aio).peer("tokio", tokio)
+    Row::new(
+        format!("{n} TCP connects + accepts"),
+        "ns/connection",
+        times[0],
+    )
+    .peer("tokio", times[1])
 }
 
 fn main() {

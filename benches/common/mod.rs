@@ -42,6 +42,24 @@ pub fn ns_per_op(ops: usize, rounds: usize, mut f: impl FnMut()) -> f64 {
     best
 }
 
+/// The best time per operation of each of `runs` (each doing `ops`
+/// operations per call), their rounds taken in turns so that all see the same
+/// load on a shared machine; one warm-up call each first.
+pub fn interleaved(ops: usize, rounds: usize, runs: &mut [&mut dyn FnMut()]) -> Vec<f64> {
+    for run in runs.iter_mut() {
+        run();
+    }
+    let mut best = vec![f64::INFINITY; runs.len()];
+    for _ in 0..rounds.max(1) {
+        for (run, best) in runs.iter_mut().zip(&mut best) {
+            let start = Instant::now();
+            run();
+            *best = best.min(start.elapsed().as_nanos() as f64 / ops as f64);
+        }
+    }
+    best
+}
+
 /// One measured workload: aio's number and the peers', in the same unit.
 pub struct Row {
     pub workload: String,

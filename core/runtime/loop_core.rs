@@ -260,6 +260,7 @@ impl LoopCore {
         // Whatever happens (return or unwind), this run's main task is over.
         let _main_done = ClearMain(self);
         loop {
+            self.clock.start_entry();
             self.take_remote();
             // As asyncio's `_run_once`: what came due joins this turn.
             self.fire_timers();
@@ -269,6 +270,7 @@ impl LoopCore {
                 let Some(item) = self.ready.borrow_mut().pop() else {
                     break;
                 };
+                self.clock.start_entry();
                 match item {
                     Ready::Task(runnable) => {
                         self.current.set(runnable.metadata());
@@ -338,6 +340,12 @@ impl LoopCore {
 
     pub(crate) fn now(&self) -> Instant {
         self.clock.now()
+    }
+
+    /// The loop's time as last read in the entry being run (see
+    /// `LoopClock::poll_now`): for deadlines made on a hot path.
+    pub(crate) fn poll_now(&self) -> Instant {
+        self.clock.poll_now()
     }
 }
 

@@ -302,18 +302,73 @@ fn rss_child(runtime: &str) {
     println!("{}", (after - before) / n as f64);
 }
 
+/// The peak RSS (VmHWM) in bytes.
+fn peak_rss_bytes() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb * 1024.0)
+}
+
+/// Spawns 1M tasks on `runtime`, keeping their handles, then joins them all,
+/// and prints the peak RSS growth per task (in a child process of its own).
+fn peak_child(runtime: &str) {
+    let n = 1_000_000;
+    let before = rss_bytes();
+    match runtime {
+        "aio" => aio::run(async {
+            let ts: Vec<_> = (0..n).map(|i| aio::create_task(async move { i })).collect();
+            for t in ts {
+                std::hint::black_box(t.await.unwrap());
+            }
+        }),
+        "tokio" => tokio_rt().block_on(async {
+            let ts: Vec<_> = (0..n).map(|i| tokio::spawn(async move { i })).collect();
+            for t in ts {
+                std::hint::black_box(t.await.unwrap());
+            }
+        }),
+        _ => local_block_on(|ex| {
+            futures::executor::block_on(ex.run(async {
+                let ts: Vec<_> = (0..n).map(|i| ex.spawn(async move { i })).collect();
+                for t in ts {
+                    std::hint::black_box(t.await);
+                }
+            }))
+        }),
+    }
+    println!("{}", (peak_rss_bytes() - before) / n as f64);
+}
+
+/// Runs this benchmark again as a child with `args` and reads the number it
+/// prints.
+fn child_number(args: &[&str]) -> f64 {
+    let exe = std::env::current_exe().expect("own path");
+    let out = std::process::Command::new(exe)
+        .args(args)
+        .output()
+        .expect("run the child");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
+fn peak_rss() -> Row {
+    let measure = |runtime: &str| child_number(&["--peak-child", runtime]);
+    Row::new(
+        "peak RSS after 1M spawned tasks",
+        "bytes/task",
+        measure("aio"),
+    )
+    .peer("tokio", measure("tokio"))
+    .peer("async-executor", measure("async-executor"))
+}
+
 fn rss() -> Row {
-    let measure = |runtime: &str| -> f64 {
-        let exe = std::env::current_exe().expect("own path");
-        let out = std::process::Command::new(exe)
-            .args(["--rss-child", runtime])
-            .output()
-            .expect("run the RSS child");
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .unwrap_or(f64::NAN)
-    };
+    let measure = |runtime: &str| child_number(&["--rss-child", runtime]);
     Row::new("memory per parked task (RSS)", "bytes", measure("aio"))
         .peer("tokio", measure("tokio"))
         .peer("async-executor", measure("async-executor"))
@@ -325,6 +380,10 @@ fn main() {
         rss_child(&args[i + 1]);
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--peak-child") {
+        peak_child(&args[i + 1]);
+        return;
+    }
     let rounds = if quick() { 2 } else { 5 };
     let rows = vec![
         spawn_join(rounds),
@@ -332,6 +391,7 @@ fn main() {
         timers(rounds),
         cancel(rounds),
         rss(),
+        peak_rss(),
     ];
     print_table("event loop", &rows);
 }

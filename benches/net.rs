@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{interleaved, ns_per_op, print_table, quick, scaled, Row};
+use common::{interleaved, print_table, quick, scaled, Row};
 
 /// tokio's current-thread runtime with its I/O driver.
 fn tokio_rt() -> tokio::runtime::Runtime {
@@ -21,58 +21,64 @@ const MESSAGE: usize = 64;
 fn ping_pong(rounds: usize) -> Row {
     let n = scaled(50_000);
     let runner = aio::Runner::new();
-    let aio = ns_per_op(n, rounds, || {
-        runner.run(async {
-            let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let echo = aio::create_task(async move {
-                let (stream, _) = listener.accept().await.unwrap();
-                let mut buf = [0; MESSAGE];
-                for _ in 0..n {
-                    stream.read_exact(&mut buf).await.unwrap();
-                    stream.write_all(&buf).await.unwrap();
-                }
-            });
-            let stream = aio::net::TcpStream::connect(addr).await.unwrap();
-            stream.set_nodelay(true).unwrap();
-            let mut buf = [7; MESSAGE];
-            for _ in 0..n {
-                stream.write_all(&buf).await.unwrap();
-                stream.read_exact(&mut buf).await.unwrap();
-            }
-            echo.await.unwrap();
-        })
-    });
     let rt = tokio_rt();
-    let tokio = ns_per_op(n, rounds, || {
-        rt.block_on(async {
-            use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let echo = tokio::spawn(async move {
-                let (mut stream, _) = listener.accept().await.unwrap();
-                let mut buf = [0; MESSAGE];
-                for _ in 0..n {
-                    stream.read_exact(&mut buf).await.unwrap();
-                    stream.write_all(&buf).await.unwrap();
-                }
-            });
-            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-            stream.set_nodelay(true).unwrap();
-            let mut buf = [7; MESSAGE];
-            for _ in 0..n {
-                stream.write_all(&buf).await.unwrap();
-                stream.read_exact(&mut buf).await.unwrap();
-            }
-            echo.await.unwrap();
-        })
-    });
+    let times = interleaved(
+        n,
+        rounds * 2,
+        &mut [
+            &mut || {
+                runner.run(async {
+                    let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                    let addr = listener.local_addr().unwrap();
+                    let echo = aio::create_task(async move {
+                        let (stream, _) = listener.accept().await.unwrap();
+                        let mut buf = [0; MESSAGE];
+                        for _ in 0..n {
+                            stream.read_exact(&mut buf).await.unwrap();
+                            stream.write_all(&buf).await.unwrap();
+                        }
+                    });
+                    let stream = aio::net::TcpStream::connect(addr).await.unwrap();
+                    stream.set_nodelay(true).unwrap();
+                    let mut buf = [7; MESSAGE];
+                    for _ in 0..n {
+                        stream.write_all(&buf).await.unwrap();
+                        stream.read_exact(&mut buf).await.unwrap();
+                    }
+                    echo.await.unwrap();
+                })
+            },
+            &mut || {
+                rt.block_on(async {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                    let addr = listener.local_addr().unwrap();
+                    let echo = tokio::spawn(async move {
+                        let (mut stream, _) = listener.accept().await.unwrap();
+                        let mut buf = [0; MESSAGE];
+                        for _ in 0..n {
+                            stream.read_exact(&mut buf).await.unwrap();
+                            stream.write_all(&buf).await.unwrap();
+                        }
+                    });
+                    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+                    stream.set_nodelay(true).unwrap();
+                    let mut buf = [7; MESSAGE];
+                    for _ in 0..n {
+                        stream.write_all(&buf).await.unwrap();
+                        stream.read_exact(&mut buf).await.unwrap();
+                    }
+                    echo.await.unwrap();
+                })
+            },
+        ],
+    );
     Row::new(
         format!("TCP ping-pong, {MESSAGE} bytes, {n} round trips"),
         "ns/round trip",
-        aio,
+        times[0],
     )
-    .peer("tokio", tokio)
+    .peer("tokio", times[1])
 }
 
 fn connect_accept(rounds: usize) -> Row {

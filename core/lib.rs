@@ -138,8 +138,8 @@ pub use task::{
     TaskError, TaskRef,
 };
 pub use threads::{
-    run_coroutine_threadsafe, run_in_executor, to_thread, Blocking, LoopHandle, PoolShutDown,
-    ThreadPool, ThreadsafeFuture, WaitTimedOut,
+    run_coroutine_threadsafe, run_in_executor, run_per_core, to_thread, Blocking, LoopHandle,
+    PerCore, PoolShutDown, ThreadPool, ThreadsafeFuture, WaitTimedOut,
 };
 pub use time::{
     interval, interval_at, now, sleep, sleep_until, yield_now, Interval, MissedTickBehavior, Sleep,

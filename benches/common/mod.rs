@@ -3,6 +3,10 @@
 //! sub-minute run).
 #![allow(dead_code)]
 
+mod chart;
+mod results;
+
+use std::fmt::Write;
 use std::time::Instant;
 
 /// tokio's current-thread runtime with its timer, the peer of every workload.
@@ -85,11 +89,12 @@ impl Row {
 }
 
 /// Prints the rows as a Markdown table: aio, each peer, and aio's ratio to the
-/// best peer (below 1.0 means aio is ahead).
+/// best peer (below 1.0 means aio is ahead); a full run (not `--quick`) also
+/// records it in `benches/RESULTS.md` and redraws `benches/results.svg`.
 pub fn print_table(title: &str, rows: &[Row]) {
-    println!("\n### {title}\n");
-    println!("| workload | unit | aio | peers | aio / best peer |");
-    println!("|---|---|---:|---|---:|");
+    let mut table = String::new();
+    let _ = writeln!(table, "| workload | unit | aio | peers | aio / best peer |");
+    let _ = writeln!(table, "|---|---|---:|---|---:|");
     for row in rows {
         let peers: Vec<String> = row
             .peers
@@ -106,7 +111,8 @@ pub fn print_table(title: &str, rows: &[Row]) {
         } else {
             "-".to_string()
         };
-        println!(
+        let _ = writeln!(
+            table,
             "| {} | {} | {:.1} | {} | {} |",
             row.workload,
             row.unit,
@@ -114,5 +120,11 @@ pub fn print_table(title: &str, rows: &[Row]) {
             peers.join(", "),
             ratio
         );
+    }
+    println!("\n### {title}\n\n{table}");
+    if !quick() {
+        if let Err(e) = results::record(title, &table) {
+            eprintln!("could not write benches/RESULTS.md: {e}");
+        }
     }
 }

@@ -6,6 +6,7 @@ use crate::runtime::clock::{Clock, LoopClock};
 use crate::runtime::current::Enter;
 use crate::runtime::loop_locals::LoopLocals;
 use crate::runtime::main_task::MainTask;
+use crate::runtime::poller::{self, Wait};
 use crate::runtime::reactor::Reactor;
 use crate::runtime::registry::Registry;
 use crate::runtime::remote::{LoopId, Remote, RemoteItem};
@@ -85,16 +86,20 @@ pub(crate) struct LoopCore {
     rng: Cell<u64>,
     /// What the crate's other parts keep with this loop; closed with it.
     pub(crate) locals: LoopLocals,
-    pub(super) events: RefCell<polling::Events>,
+    /// The poller's waiting side (its shared side is `remote.poller`).
+    pub(super) wait: RefCell<Wait>,
 }
 
 impl LoopCore {
     pub(crate) fn new(clock: Clock) -> Rc<LoopCore> {
         let id = NEXT_LOOP_ID.fetch_add(1, Ordering::Relaxed);
+        let (wait, poller) = poller::new().unwrap_or_else(|e| {
+            panic!("aio could not create the OS poller (epoll/kqueue) for its event loop: {e}")
+        });
         Rc::new_cyclic(|this| LoopCore {
             id,
             this: this.clone(),
-            remote: Remote::new(id),
+            remote: Remote::new(id, poller),
             ready: RefCell::new(RunQueue::new()),
             remote_buf: RefCell::new(Vec::new()),
             timers: RefCell::new(Timers::default()),
@@ -122,7 +127,7 @@ impl LoopCore {
                     nanos | 1
                 }
             }),
-            events: RefCell::new(polling::Events::new()),
+            wait: RefCell::new(wait),
         })
     }
 
@@ -184,7 +189,7 @@ impl LoopCore {
 
     /// Wakes the registered task with this key (used to deliver cancellation).
     pub(crate) fn wake_task(&self, key: usize) {
-        let waker = self.registry.borrow().waker(key).cloned();
+        let waker = self.registry.borrow().waker(key);
         if let Some(waker) = waker {
             waker.wake();
         }

@@ -17,6 +17,7 @@ mod loop_locals;
 mod loop_signals;
 mod main_task;
 mod park;
+mod poller;
 mod reactor;
 mod registry;
 mod remote;

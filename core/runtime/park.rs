@@ -6,6 +6,10 @@ use crate::runtime::timers::Fire;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+/// How long a parked loop looks for other threads' hand-overs before it
+/// sleeps, while work it waits for runs on them.
+const SPIN: Duration = Duration::from_micros(50);
+
 impl LoopCore {
     pub(super) fn fire_timers(&self) {
         if self.timers.borrow().armed() == 0 {
@@ -48,6 +52,18 @@ impl LoopCore {
                 None => None,
             }
         };
+        let timeout = match timeout {
+            // A thread working for the loop (`to_thread`) often hands its
+            // result back within microseconds: looking for it a moment saves
+            // both sides a wake-up.
+            Some(t) if t < SPIN => timeout,
+            _ if self.remote.outside_work.load(Ordering::Acquire) > 0
+                && self.remote.poller.spin(SPIN, || self.remote.has_pending()) =>
+            {
+                Some(Duration::ZERO)
+            }
+            _ => timeout,
+        };
         self.poll_io(timeout);
     }
 
@@ -55,16 +71,12 @@ impl LoopCore {
     /// became ready; true if it woke any.
     pub(super) fn poll_io(&self, timeout: Option<Duration>) -> bool {
         self.run_since_io.set(0);
-        let mut events = self.events.borrow_mut();
-        events.clear();
+        let mut wait = self.wait.borrow_mut();
         // An interrupted wait (EINTR) just means "look again".
-        let _ = self.remote.poller.wait(&mut events, timeout);
-        if events.is_empty() {
-            return false;
-        }
+        let _ = wait.wait(&self.remote.poller, timeout);
         let mut wake = Vec::new();
-        self.reactor.borrow_mut().ready(&events, &mut wake);
-        drop(events);
+        self.reactor.borrow_mut().ready(wait.ready(), &mut wake);
+        drop(wait);
         let woke = !wake.is_empty();
         for waker in wake {
             waker.wake();

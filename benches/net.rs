@@ -6,22 +6,14 @@
 
 mod common;
 
-use common::{interleaved, print_table, quick, scaled, Row};
-
-/// tokio's current-thread runtime with its I/O driver.
-fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
+use common::{interleaved, print_table, quick, scaled, tokio_io_rt, Row};
 
 const MESSAGE: usize = 64;
 
 fn ping_pong(rounds: usize) -> Row {
     let n = scaled(50_000);
     let runner = aio::Runner::new();
-    let rt = tokio_rt();
+    let rt = tokio_io_rt();
     let times = interleaved(
         n,
         rounds * 2,
@@ -84,7 +76,7 @@ fn ping_pong(rounds: usize) -> Row {
 fn connect_accept(rounds: usize) -> Row {
     let n = scaled(2_000);
     let runner = aio::Runner::new();
-    let rt = tokio_rt();
+    let rt = tokio_io_rt();
     let times = interleaved(
         n,
         rounds * 2,

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{interleaved, print_table, quick, scaled, Row};
+use common::{interleaved, print_table, quick, scaled, tokio_io_rt, Row};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
@@ -63,10 +63,7 @@ fn in_process(rounds: usize) -> Row {
     let trips = scaled(2_000);
     let n = CONNECTIONS * trips;
     let runner = aio::Runner::new();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let rt = tokio_io_rt();
     let times = interleaved(
         n,
         rounds * 2,

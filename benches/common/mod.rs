@@ -17,6 +17,15 @@ pub fn tokio_rt() -> tokio::runtime::Runtime {
         .expect("tokio runtime")
 }
 
+/// tokio's current-thread runtime with its I/O driver, the peer of the
+/// socket workloads.
+pub fn tokio_io_rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
 /// True with `--quick` on the command line or `AIO_BENCH_QUICK=1`.
 pub fn quick() -> bool {
     std::env::args().any(|a| a == "--quick")

@@ -6,10 +6,6 @@ use crate::runtime::timers::Fire;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-/// How long a parked loop looks for other threads' hand-overs before it
-/// sleeps, while work it waits for runs on them.
-const SPIN: Duration = Duration::from_micros(50);
-
 impl LoopCore {
     pub(super) fn fire_timers(&self) {
         if self.timers.borrow().armed() == 0 {
@@ -51,18 +47,6 @@ impl LoopCore {
                 Some(deadline) => Some(deadline.saturating_duration_since(Instant::now())),
                 None => None,
             }
-        };
-        let timeout = match timeout {
-            // A thread working for the loop (`to_thread`) often hands its
-            // result back within microseconds: looking for it a moment saves
-            // both sides a wake-up.
-            Some(t) if t < SPIN => timeout,
-            _ if self.remote.outside_work.load(Ordering::Acquire) > 0
-                && self.remote.poller.spin(SPIN, || self.remote.has_pending()) =>
-            {
-                Some(Duration::ZERO)
-            }
-            _ => timeout,
         };
         self.poll_io(timeout);
     }

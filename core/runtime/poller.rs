@@ -9,7 +9,7 @@ use mio::{Events, Interest, Poll, Registry, Token};
 use std::io;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The key of the wake-up from other threads (sources use their reactor key).
 const NOTIFY: Token = Token(usize::MAX);
@@ -87,22 +87,6 @@ impl Poller {
             return Ok(());
         }
         self.waker.wake()
-    }
-
-    /// Runs `look` (which tells whether there is work) for up to `spin`
-    /// while the loop is awake: notifiers meanwhile make no system call.
-    /// True if `look` found work (it is looked at once more after the
-    /// wake-up flag is cleared, so none is missed).
-    pub(crate) fn spin(&self, spin: Duration, mut look: impl FnMut() -> bool) -> bool {
-        self.notified.store(true, Ordering::SeqCst);
-        let start = Instant::now();
-        while !look() && start.elapsed() < spin {
-            for _ in 0..64 {
-                std::hint::spin_loop();
-            }
-        }
-        self.notified.store(false, Ordering::SeqCst);
-        look()
     }
 }
 

@@ -5,10 +5,8 @@ use crate::runtime::LoopCore;
 use crate::runtime::LoopLocal;
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -39,23 +37,12 @@ struct PoolInner {
     name: String,
     state: Mutex<PoolState>,
     work: Condvar,
-    /// `state.jobs.len()`, read without the lock by spinning threads.
-    queued: AtomicUsize,
 }
-
-/// How long a pool thread looks for new work before it sleeps: a loop that
-/// sends jobs one after another (`to_thread` in a loop) sends the next one
-/// within a few microseconds, and waking a sleeping thread costs more.
-const SPIN: Duration = Duration::from_micros(50);
 
 #[derive(Default)]
 struct PoolState {
     jobs: VecDeque<Job>,
-    /// Threads asleep, waiting for work.
     idle: usize,
-    /// Threads that finished a job and look for the next one for a moment
-    /// before they sleep: a job submitted meanwhile needs no wake-up.
-    spinning: usize,
     handles: Vec<JoinHandle<()>>,
     live: usize,
     shut_down: bool,
@@ -83,7 +70,6 @@ impl ThreadPool {
                 name: name.to_string(),
                 state: Mutex::new(PoolState::default()),
                 work: Condvar::new(),
-                queued: AtomicUsize::new(0),
             }),
         }
     }
@@ -111,10 +97,7 @@ impl ThreadPool {
             return Err(PoolShutDown);
         }
         state.jobs.push_back(Box::new(job));
-        self.inner.queued.store(state.jobs.len(), Ordering::Release);
-        if state.spinning > 0 {
-            // A thread that is looking for work takes it.
-        } else if state.idle > 0 {
+        if state.idle > 0 {
             self.inner.work.notify_one();
         } else if state.live < self.inner.size {
             state.live += 1;
@@ -160,19 +143,9 @@ impl PoolInner {
         let mut state = self.lock();
         loop {
             if let Some(job) = state.jobs.pop_front() {
-                self.queued.store(state.jobs.len(), Ordering::Release);
                 drop(state);
                 job();
                 state = self.lock();
-                if state.jobs.is_empty() && !state.shut_down {
-                    state.spinning += 1;
-                    drop(state);
-                    self.spin();
-                    state = self.lock();
-                    // Under the lock, so a job submitted meanwhile is seen
-                    // here or was given a wake-up.
-                    state.spinning -= 1;
-                }
             } else if state.shut_down {
                 state.live -= 1;
                 return;
@@ -180,18 +153,6 @@ impl PoolInner {
                 state.idle += 1;
                 state = self.work.wait(state).unwrap_or_else(|e| e.into_inner());
                 state.idle -= 1;
-            }
-        }
-    }
-}
-
-impl PoolInner {
-    /// Looks for queued work for up to `SPIN` without the lock.
-    fn spin(&self) {
-        let start = Instant::now();
-        while self.queued.load(Ordering::Acquire) == 0 && start.elapsed() < SPIN {
-            for _ in 0..64 {
-                std::hint::spin_loop();
             }
         }
     }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
+use common::{interleaved, ns_per_op, print_table, quick, scaled, tokio_rt, Row};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -143,51 +143,48 @@ fn delays(n: usize) -> Vec<Duration> {
         .collect()
 }
 
-/// Wall time beyond the longest sleep (100 ms), per timer: the overhead.
-fn overhead_ns(n: usize, rounds: usize, mut f: impl FnMut()) -> f64 {
-    let mut best = f64::INFINITY;
-    for _ in 0..rounds.max(1) {
-        let start = Instant::now();
-        f();
-        let over = start.elapsed().saturating_sub(Duration::from_millis(100));
-        best = best.min(over.as_nanos() as f64 / n as f64);
-    }
-    best
-}
-
+/// Wall time beyond the longest sleep (100 ms), per timer: the overhead;
+/// aio's and tokio's rounds taken in turns.
 fn timers(rounds: usize) -> Row {
     let n = scaled(100_000);
     let ds = delays(n);
     let runner = aio::Runner::new();
-    let aio = overhead_ns(n, rounds, || {
-        runner.run(async {
-            let ts: Vec<_> = ds
-                .iter()
-                .map(|&d| aio::create_task(aio::sleep(d)))
-                .collect();
-            for t in ts {
-                t.await.unwrap();
-            }
-        })
-    });
     let rt = tokio_rt();
-    let tokio = overhead_ns(n, rounds, || {
-        rt.block_on(async {
-            let ts: Vec<_> = ds
-                .iter()
-                .map(|&d| tokio::spawn(tokio::time::sleep(d)))
-                .collect();
-            for t in ts {
-                t.await.unwrap();
-            }
-        })
-    });
+    let times = interleaved(
+        n,
+        rounds * 2,
+        &mut [
+            &mut || {
+                runner.run(async {
+                    let ts: Vec<_> = ds
+                        .iter()
+                        .map(|&d| aio::create_task(aio::sleep(d)))
+                        .collect();
+                    for t in ts {
+                        t.await.unwrap();
+                    }
+                })
+            },
+            &mut || {
+                rt.block_on(async {
+                    let ts: Vec<_> = ds
+                        .iter()
+                        .map(|&d| tokio::spawn(tokio::time::sleep(d)))
+                        .collect();
+                    for t in ts {
+                        t.await.unwrap();
+                    }
+                })
+            },
+        ],
+    );
+    let sleep = Duration::from_millis(100).as_nanos() as f64 / n as f64;
     Row::new(
         format!("{n} tasks sleeping 0-100 ms (time beyond 100 ms)"),
         "ns/timer",
-        aio,
+        times[0] - sleep,
     )
-    .peer("tokio", tokio)
+    .peer("tokio", times[1] - sleep)
 }
 
 fn cancel(rounds: usize) -> Row {

@@ -43,6 +43,20 @@ pub fn svg(title: &str, groups: &[(String, Vec<Bar>)]) -> String {
         out,
         r##"<text x="16" y="46" fill="#555">aio's time (or memory) / the best peer's: below 1.0 (green) aio is ahead, above (red) behind</text>"##
     );
+    // The 1.0 line first, so that the bars' numbers are drawn over it.
+    let end = height - BOTTOM;
+    let one = x(1.0);
+    let _ = writeln!(
+        out,
+        r##"<line x1="{one:.1}" y1="{:.1}" x2="{one:.1}" y2="{:.1}" stroke="#222" stroke-width="1.5" stroke-dasharray="5,3"/>"##,
+        TOP - 4.0,
+        end + 4.0
+    );
+    let _ = writeln!(
+        out,
+        r#"<text x="{one:.1}" y="{:.1}" text-anchor="middle">1.0 = best peer</text>"#,
+        end + 20.0
+    );
     let mut y = TOP;
     for (heading, bars) in groups {
         let _ = writeln!(
@@ -75,7 +89,7 @@ pub fn svg(title: &str, groups: &[(String, Vec<Bar>)]) -> String {
             let more = if bar.ratio > max { "+" } else { "" };
             let _ = writeln!(
                 out,
-                r#"<text x="{:.1}" y="{:.1}">{:.2}{more}</text>"#,
+                r#"<text x="{:.1}" y="{:.1}" stroke="white" stroke-width="3" paint-order="stroke">{:.2}{more}</text>"#,
                 x(bar.ratio) + 5.0,
                 y + 15.0,
                 bar.ratio
@@ -83,18 +97,6 @@ pub fn svg(title: &str, groups: &[(String, Vec<Bar>)]) -> String {
             y += ROW;
         }
     }
-    let one = x(1.0);
-    let _ = writeln!(
-        out,
-        r##"<line x1="{one:.1}" y1="{:.1}" x2="{one:.1}" y2="{:.1}" stroke="#222" stroke-width="1.5" stroke-dasharray="5,3"/>"##,
-        TOP - 4.0,
-        y + 4.0
-    );
-    let _ = writeln!(
-        out,
-        r#"<text x="{one:.1}" y="{:.1}" text-anchor="middle">1.0 = best peer</text>"#,
-        y + 20.0
-    );
     for tick in [0.5, 1.5, 2.0, 3.0, 4.0].into_iter().filter(|&t| t <= max) {
         let _ = writeln!(
             out,

@@ -29,7 +29,9 @@ pub fn record(title: &str, table: &str) -> std::io::Result<()> {
          [`results.svg`](results.svg).\n",
     );
     for (title, table) in &sections {
-        out.push_str(&format!("\n{BEGIN}{title} -->\n{table}\n{END}\n"));
+        out.push_str(&format!(
+            "\n{BEGIN}{title} -->\n### {title}\n\n{table}\n{END}\n"
+        ));
     }
     std::fs::write(&path, out)?;
     let groups: Vec<(String, Vec<Bar>)> = sections
@@ -53,7 +55,9 @@ fn parse(text: &str) -> Vec<(String, String)> {
         let title = after[..title_end].to_string();
         let body = &after[title_end + 4..];
         let Some(end) = body.find(END) else { break };
-        sections.push((title, body[..end].trim().to_string()));
+        let table = body[..end].trim();
+        let table = table.strip_prefix(&format!("### {title}")).unwrap_or(table);
+        sections.push((title, table.trim().to_string()));
         rest = &body[end + END.len()..];
     }
     sections

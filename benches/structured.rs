@@ -100,6 +100,68 @@ fn timeout_ready(rounds: usize) -> Row {
         .peer("tokio::time::timeout", times[2])
 }
 
+/// `timeout(10 s)` around a future that yields once: the timeout is armed
+/// (its timer set) and dropped unfired.
+fn timeout_yield(rounds: usize) -> Row {
+    use futures_lite::FutureExt;
+    let n = scaled(100_000);
+    let ten = Duration::from_secs(10);
+    let runner = aio::Runner::new();
+    let rt = tokio_rt();
+    let times = interleaved(
+        n,
+        rounds * 2,
+        &mut [
+            &mut || {
+                runner.run(async {
+                    for i in 0..n {
+                        let body = async {
+                            aio::yield_now().await;
+                            i
+                        };
+                        std::hint::black_box(aio::timeout(ten, body).await.unwrap());
+                    }
+                })
+            },
+            &mut || {
+                futures_lite::future::block_on(async {
+                    for i in 0..n {
+                        let timer = async_io::Timer::after(ten);
+                        let timer = async move {
+                            timer.await;
+                            Err(())
+                        };
+                        let body = async {
+                            futures_lite::future::yield_now().await;
+                            Ok(i)
+                        };
+                        std::hint::black_box(body.or(timer).await.unwrap());
+                    }
+                })
+            },
+            &mut || {
+                rt.block_on(async {
+                    for i in 0..n {
+                        let body = async {
+                            tokio::task::yield_now().await;
+                            i
+                        };
+                        let v = tokio::time::timeout(ten, body).await.unwrap();
+                        std::hint::black_box(v);
+                    }
+                })
+            },
+        ],
+    );
+    Row::new(
+        "timeout(10 s) around a future that yields once",
+        "ns/call",
+        times[0],
+    )
+    .peer("async-io Timer", times[1])
+    .peer("tokio::time::timeout", times[2])
+}
+
 fn cancel_group(rounds: usize) -> Row {
     let n = scaled(100_000);
     let hour = Duration::from_secs(3600);
@@ -148,6 +210,7 @@ fn main() {
     let rounds = if quick() { 2 } else { 5 };
     let mut rows = Vec::from(group_children(rounds));
     rows.push(timeout_ready(rounds));
+    rows.push(timeout_yield(rounds));
     rows.push(cancel_group(rounds));
     print_table("structured concurrency", &rows);
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
+use common::{interleaved, ns_per_op, print_table, quick, scaled, tokio_rt, Row};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -143,51 +143,48 @@ fn delays(n: usize) -> Vec<Duration> {
         .collect()
 }
 
-/// Wall time beyond the longest sleep (100 ms), per timer: the overhead.
-fn overhead_ns(n: usize, rounds: usize, mut f: impl FnMut()) -> f64 {
-    let mut best = f64::INFINITY;
-    for _ in 0..rounds.max(1) {
-        let start = Instant::now();
-        f();
-        let over = start.elapsed().saturating_sub(Duration::from_millis(100));
-        best = best.min(over.as_nanos() as f64 / n as f64);
-    }
-    best
-}
-
+/// Wall time beyond the longest sleep (100 ms), per timer: the overhead;
+/// aio's and tokio's rounds taken in turns.
 fn timers(rounds: usize) -> Row {
     let n = scaled(100_000);
     let ds = delays(n);
     let runner = aio::Runner::new();
-    let aio = overhead_ns(n, rounds, || {
-        runner.run(async {
-            let ts: Vec<_> = ds
-                .iter()
-                .map(|&d| aio::create_task(aio::sleep(d)))
-                .collect();
-            for t in ts {
-                t.await.unwrap();
-            }
-        })
-    });
     let rt = tokio_rt();
-    let tokio = overhead_ns(n, rounds, || {
-        rt.block_on(async {
-            let ts: Vec<_> = ds
-                .iter()
-                .map(|&d| tokio::spawn(tokio::time::sleep(d)))
-                .collect();
-            for t in ts {
-                t.await.unwrap();
-            }
-        })
-    });
+    let times = interleaved(
+        n,
+        rounds * 2,
+        &mut [
+            &mut || {
+                runner.run(async {
+                    let ts: Vec<_> = ds
+                        .iter()
+                        .map(|&d| aio::create_task(aio::sleep(d)))
+                        .collect();
+                    for t in ts {
+                        t.await.unwrap();
+                    }
+                })
+            },
+            &mut || {
+                rt.block_on(async {
+                    let ts: Vec<_> = ds
+                        .iter()
+                        .map(|&d| tokio::spawn(tokio::time::sleep(d)))
+                        .collect();
+                    for t in ts {
+                        t.await.unwrap();
+                    }
+                })
+            },
+        ],
+    );
+    let sleep = Duration::from_millis(100).as_nanos() as f64 / n as f64;
     Row::new(
         format!("{n} tasks sleeping 0-100 ms (time beyond 100 ms)"),
         "ns/timer",
-        aio,
+        times[0] - sleep,
     )
-    .peer("tokio", tokio)
+    .peer("tokio", times[1] - sleep)
 }
 
 fn cancel(rounds: usize) -> Row {
@@ -302,18 +299,73 @@ fn rss_child(runtime: &str) {
     println!("{}", (after - before) / n as f64);
 }
 
+/// The peak RSS (VmHWM) in bytes.
+fn peak_rss_bytes() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb * 1024.0)
+}
+
+/// Spawns 1M tasks on `runtime`, keeping their handles, then joins them all,
+/// and prints the peak RSS growth per task (in a child process of its own).
+fn peak_child(runtime: &str) {
+    let n = 1_000_000;
+    let before = rss_bytes();
+    match runtime {
+        "aio" => aio::run(async {
+            let ts: Vec<_> = (0..n).map(|i| aio::create_task(async move { i })).collect();
+            for t in ts {
+                std::hint::black_box(t.await.unwrap());
+            }
+        }),
+        "tokio" => tokio_rt().block_on(async {
+            let ts: Vec<_> = (0..n).map(|i| tokio::spawn(async move { i })).collect();
+            for t in ts {
+                std::hint::black_box(t.await.unwrap());
+            }
+        }),
+        _ => local_block_on(|ex| {
+            futures::executor::block_on(ex.run(async {
+                let ts: Vec<_> = (0..n).map(|i| ex.spawn(async move { i })).collect();
+                for t in ts {
+                    std::hint::black_box(t.await);
+                }
+            }))
+        }),
+    }
+    println!("{}", (peak_rss_bytes() - before) / n as f64);
+}
+
+/// Runs this benchmark again as a child with `args` and reads the number it
+/// prints.
+fn child_number(args: &[&str]) -> f64 {
+    let exe = std::env::current_exe().expect("own path");
+    let out = std::process::Command::new(exe)
+        .args(args)
+        .output()
+        .expect("run the child");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
+fn peak_rss() -> Row {
+    let measure = |runtime: &str| child_number(&["--peak-child", runtime]);
+    Row::new(
+        "peak RSS after 1M spawned tasks",
+        "bytes/task",
+        measure("aio"),
+    )
+    .peer("tokio", measure("tokio"))
+    .peer("async-executor", measure("async-executor"))
+}
+
 fn rss() -> Row {
-    let measure = |runtime: &str| -> f64 {
-        let exe = std::env::current_exe().expect("own path");
-        let out = std::process::Command::new(exe)
-            .args(["--rss-child", runtime])
-            .output()
-            .expect("run the RSS child");
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .unwrap_or(f64::NAN)
-    };
+    let measure = |runtime: &str| child_number(&["--rss-child", runtime]);
     Row::new("memory per parked task (RSS)", "bytes", measure("aio"))
         .peer("tokio", measure("tokio"))
         .peer("async-executor", measure("async-executor"))
@@ -325,6 +377,10 @@ fn main() {
         rss_child(&args[i + 1]);
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--peak-child") {
+        peak_child(&args[i + 1]);
+        return;
+    }
     let rounds = if quick() { 2 } else { 5 };
     let rows = vec![
         spawn_join(rounds),
@@ -332,6 +388,7 @@ fn main() {
         timers(rounds),
         cancel(rounds),
         rss(),
+        peak_rss(),
     ];
     print_table("event loop", &rows);
 }

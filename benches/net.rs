@@ -6,138 +6,119 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, Row};
-
-/// tokio's current-thread runtime with its I/O driver.
-fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
+use common::{interleaved, print_table, quick, scaled, tokio_io_rt, Row};
 
 const MESSAGE: usize = 64;
 
 fn ping_pong(rounds: usize) -> Row {
     let n = scaled(50_000);
     let runner = aio::Runner::new();
-    let aio = ns_per_op(n, rounds, || {
-        runner.run(async {
-            let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let echo = aio::create_task(async move {
-                let (stream, _) = listener.accept().await.unwrap();
-                let mut buf = [0; MESSAGE];
-                for _ in 0..n {
-                    stream.read_exact(&mut buf).await.unwrap();
-                    stream.write_all(&buf).await.unwrap();
-                }
-            });
-            let stream = aio::net::TcpStream::connect(addr).await.unwrap();
-            stream.set_nodelay(true).unwrap();
-            let mut buf = [7; MESSAGE];
-            for _ in 0..n {
-                stream.write_all(&buf).await.unwrap();
-                stream.read_exact(&mut buf).await.unwrap();
-            }
-            echo.await.unwrap();
-        })
-    });
-    let rt = tokio_rt();
-    let tokio = ns_per_op(n, rounds, || {
-        rt.block_on(async {
-            use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let echo = tokio::spawn(async move {
-                let (mut stream, _) = listener.accept().await.unwrap();
-                let mut buf = [0; MESSAGE];
-                for _ in 0..n {
-                    stream.read_exact(&mut buf).await.unwrap();
-                    stream.write_all(&buf).await.unwrap();
-                }
-            });
-            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-            stream.set_nodelay(true).unwrap();
-            let mut buf = [7; MESSAGE];
-            for _ in 0..n {
-                stream.write_all(&buf).await.unwrap();
-                stream.read_exact(&mut buf).await.unwrap();
-            }
-            echo.await.unwrap();
-        })
-    });
+    let rt = tokio_io_rt();
+    let times = interleaved(
+        n,
+        rounds * 2,
+        &mut [
+            &mut || {
+                runner.run(async {
+                    let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                    let addr = listener.local_addr().unwrap();
+                    let echo = aio::create_task(async move {
+                        let (stream, _) = listener.accept().await.unwrap();
+                        let mut buf = [0; MESSAGE];
+                        for _ in 0..n {
+                            stream.read_exact(&mut buf).await.unwrap();
+                            stream.write_all(&buf).await.unwrap();
+                        }
+                    });
+                    let stream = aio::net::TcpStream::connect(addr).await.unwrap();
+                    stream.set_nodelay(true).unwrap();
+                    let mut buf = [7; MESSAGE];
+                    for _ in 0..n {
+                        stream.write_all(&buf).await.unwrap();
+                        stream.read_exact(&mut buf).await.unwrap();
+                    }
+                    echo.await.unwrap();
+                })
+            },
+            &mut || {
+                rt.block_on(async {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                    let addr = listener.local_addr().unwrap();
+                    let echo = tokio::spawn(async move {
+                        let (mut stream, _) = listener.accept().await.unwrap();
+                        let mut buf = [0; MESSAGE];
+                        for _ in 0..n {
+                            stream.read_exact(&mut buf).await.unwrap();
+                            stream.write_all(&buf).await.unwrap();
+                        }
+                    });
+                    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+                    stream.set_nodelay(true).unwrap();
+                    let mut buf = [7; MESSAGE];
+                    for _ in 0..n {
+                        stream.write_all(&buf).await.unwrap();
+                        stream.read_exact(&mut buf).await.unwrap();
+                    }
+                    echo.await.unwrap();
+                })
+            },
+        ],
+    );
     Row::new(
         format!("TCP ping-pong, {MESSAGE} bytes, {n} round trips"),
         "ns/round trip",
-        aio,
+        times[0],
     )
-    .peer("tokio", tokio)
-}
-
-/// The best time per operation of `aio` and of `tokio`, each doing `ops`
-/// operations per call, their rounds taken in turns so that both see the same
-/// load on a shared machine.
-fn interleaved(
-    ops: usize,
-    rounds: usize,
-    mut aio: impl FnMut(),
-    mut tokio: impl FnMut(),
-) -> (f64, f64) {
-    let time = |f: &mut dyn FnMut()| {
-        let start = std::time::Instant::now();
-        f();
-        start.elapsed().as_nanos() as f64 / ops as f64
-    };
-    aio();
-    tokio();
-    let (mut best_aio, mut best_tokio) = (f64::INFINITY, f64::INFINITY);
-    for _ in 0..rounds.max(1) {
-        best_aio = best_aio.min(time(&mut aio));
-        best_tokio = best_tokio.min(time(&mut tokio));
-    }
-    (best_aio, best_tokio)
+    .peer("tokio", times[1])
 }
 
 fn connect_accept(rounds: usize) -> Row {
     let n = scaled(2_000);
     let runner = aio::Runner::new();
-    let rt = tokio_rt();
-    let (aio, tokio) = interleaved(
+    let rt = tokio_io_rt();
+    let times = interleaved(
         n,
         rounds * 2,
-        || {
-            runner.run(async {
-                let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
-                let acceptor = aio::create_task(async move {
+        &mut [
+            &mut || {
+                runner.run(async {
+                    let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                    let addr = listener.local_addr().unwrap();
+                    let acceptor = aio::create_task(async move {
+                        for _ in 0..n {
+                            drop(listener.accept().await.unwrap());
+                        }
+                    });
                     for _ in 0..n {
-                        drop(listener.accept().await.unwrap());
+                        drop(aio::net::TcpStream::connect(addr).await.unwrap());
                     }
-                });
-                for _ in 0..n {
-                    drop(aio::net::TcpStream::connect(addr).await.unwrap());
-                }
-                acceptor.await.unwrap();
-            })
-        },
-        || {
-            rt.block_on(async {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
-                let acceptor = tokio::spawn(async move {
+                    acceptor.await.unwrap();
+                })
+            },
+            &mut || {
+                rt.block_on(async {
+                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                    let addr = listener.local_addr().unwrap();
+                    let acceptor = tokio::spawn(async move {
+                        for _ in 0..n {
+                            drop(listener.accept().await.unwrap());
+                        }
+                    });
                     for _ in 0..n {
-                        drop(listener.accept().await.unwrap());
+                        drop(tokio::net::TcpStream::connect(addr).await.unwrap());
                     }
-                });
-                for _ in 0..n {
-                    drop(tokio::net::TcpStream::connect(addr).await.unwrap());
-                }
-                acceptor.await.unwrap();
-            })
-        },
+                    acceptor.await.unwrap();
+                })
+            },
+        ],
     );
-    Row::new(format!("{n} TCP connects + accepts"), "ns/connection", aio).peer("tokio", tokio)
+    Row::new(
+        format!("{n} TCP connects + accepts"),
+        "ns/connection",
+        times[0],
+    )
+    .peer("tokio", times[1])
 }
 
 fn main() {

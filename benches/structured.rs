@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
+use common::{interleaved, ns_per_op, print_table, quick, scaled, tokio_rt, Row};
 use std::time::{Duration, Instant};
 
 fn group_children(rounds: usize) -> [Row; 2] {
@@ -50,28 +50,116 @@ fn group_children(rounds: usize) -> [Row; 2] {
     ]
 }
 
+/// `timeout(10 s)` around a future that is ready at once: the commonest
+/// helper's cost when it does not fire. async-io's `Timer` raced with the
+/// future is the smallest peer (futures-lite's `or`).
 fn timeout_ready(rounds: usize) -> Row {
+    use futures_lite::FutureExt;
     let n = scaled(1_000_000);
-    let aio = ns_per_op(n, rounds, || {
-        aio::run(async {
-            for i in 0..n {
-                let v = aio::timeout!(Duration::from_secs(1), { i }).unwrap();
-                std::hint::black_box(v);
-            }
-        })
-    });
+    let ten = Duration::from_secs(10);
+    let runner = aio::Runner::new();
     let rt = tokio_rt();
-    let tokio = ns_per_op(n, rounds, || {
-        rt.block_on(async {
-            for i in 0..n {
-                let v = tokio::time::timeout(Duration::from_secs(1), async { i })
-                    .await
-                    .unwrap();
-                std::hint::black_box(v);
-            }
-        })
-    });
-    Row::new("timeout around a ready future", "ns/call", aio).peer("tokio::time::timeout", tokio)
+    let times = interleaved(
+        n,
+        rounds * 2,
+        &mut [
+            &mut || {
+                runner.run(async {
+                    for i in 0..n {
+                        let v = aio::timeout(ten, async { i }).await.unwrap();
+                        std::hint::black_box(v);
+                    }
+                })
+            },
+            &mut || {
+                futures_lite::future::block_on(async {
+                    for i in 0..n {
+                        // Made before the race starts, as a timeout's deadline is.
+                        let timer = async_io::Timer::after(ten);
+                        let timer = async move {
+                            timer.await;
+                            Err(())
+                        };
+                        let v = async { Ok(i) }.or(timer).await.unwrap();
+                        std::hint::black_box(v);
+                    }
+                })
+            },
+            &mut || {
+                rt.block_on(async {
+                    for i in 0..n {
+                        let v = tokio::time::timeout(ten, async { i }).await.unwrap();
+                        std::hint::black_box(v);
+                    }
+                })
+            },
+        ],
+    );
+    Row::new("timeout(10 s) around a ready future", "ns/call", times[0])
+        .peer("async-io Timer", times[1])
+        .peer("tokio::time::timeout", times[2])
+}
+
+/// `timeout(10 s)` around a future that yields once: the timeout is armed
+/// (its timer set) and dropped unfired.
+fn timeout_yield(rounds: usize) -> Row {
+    use futures_lite::FutureExt;
+    let n = scaled(100_000);
+    let ten = Duration::from_secs(10);
+    let runner = aio::Runner::new();
+    let rt = tokio_rt();
+    let times = interleaved(
+        n,
+        rounds * 2,
+        &mut [
+            &mut || {
+                runner.run(async {
+                    for i in 0..n {
+                        let body = async {
+                            aio::yield_now().await;
+                            i
+                        };
+                        std::hint::black_box(aio::timeout(ten, body).await.unwrap());
+                    }
+                })
+            },
+            &mut || {
+                futures_lite::future::block_on(async {
+                    for i in 0..n {
+                        let timer = async_io::Timer::after(ten);
+                        let timer = async move {
+                            timer.await;
+                            Err(())
+                        };
+                        let body = async {
+                            futures_lite::future::yield_now().await;
+                            Ok(i)
+                        };
+                        std::hint::black_box(body.or(timer).await.unwrap());
+                    }
+                })
+            },
+            &mut || {
+                rt.block_on(async {
+                    for i in 0..n {
+                        let body = async {
+                            tokio::task::yield_now().await;
+                            i
+                        };
+                        let v = tokio::time::timeout(ten, body).await.unwrap();
+                        std::hint::black_box(v);
+                    }
+                })
+            },
+        ],
+    );
+    Row::new(
+        "timeout(10 s) around a future that yields once",
+        "ns/call",
+        times[0],
+    )
+    .peer("async-io Timer", times[1])
+    .peer("tokio::time::timeout", times[2])
 }
 
 fn cancel_group(rounds: usize) -> Row {
@@ -192,6 +280,7 @@ fn main() {
     let rounds = if quick() { 2 } else { 5 };
     let mut rows = Vec::from(group_children(rounds));
     rows.push(timeout_ready(rounds));
+    rows.push(timeout_yield(rounds));
     rows.push(cancel_group(rounds));
     rows.push(cancel_with_cleanup(rounds));
     print_table("structured concurrency", &rows);

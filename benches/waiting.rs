@@ -4,36 +4,43 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
+use common::{interleaved, ns_per_op, print_table, quick, scaled, tokio_rt, Row};
 
 fn select(rounds: usize) -> Row {
     let n = scaled(1_000_000);
-    let aio = ns_per_op(n, rounds, || {
-        aio::run(async {
-            let mut sum = 0u64;
-            for i in 0..n as u64 {
-                sum += aio::select_first! {
-                    a = async { i } => a,
-                    b = std::future::pending::<u64>() => b,
-                };
-            }
-            std::hint::black_box(sum);
-        })
-    });
+    let runner = aio::Runner::new();
     let rt = tokio_rt();
-    let tokio = ns_per_op(n, rounds, || {
-        rt.block_on(async {
-            let mut sum = 0u64;
-            for i in 0..n as u64 {
-                sum += tokio::select! {
-                    a = async { i } => a,
-                    b = std::future::pending::<u64>() => b,
-                };
-            }
-            std::hint::black_box(sum);
-        })
-    });
-    Row::new("select of 2 branches", "ns/select", aio).peer("tokio::select!", tokio)
+    let times = interleaved(
+        n,
+        rounds * 2,
+        &mut [
+            &mut || {
+                runner.run(async {
+                    let mut sum = 0u64;
+                    for i in 0..n as u64 {
+                        sum += aio::select_first! {
+                            a = async { i } => a,
+                            b = std::future::pending::<u64>() => b,
+                        };
+                    }
+                    std::hint::black_box(sum);
+                })
+            },
+            &mut || {
+                rt.block_on(async {
+                    let mut sum = 0u64;
+                    for i in 0..n as u64 {
+                        sum += tokio::select! {
+                            a = async { i } => a,
+                            b = std::future::pending::<u64>() => b,
+                        };
+                    }
+                    std::hint::black_box(sum);
+                })
+            },
+        ],
+    );
+    Row::new("select of 2 branches", "ns/select", times[0]).peer("tokio::select!", times[1])
 }
 
 fn gather(rounds: usize) -> Row {

@@ -146,8 +146,8 @@ pub use task::{
     Promise, PromiseRef, PromiseWait, Task, TaskError, TaskJoin, TaskRef,
 };
 pub use threads::{
-    run_coroutine_threadsafe, run_in_executor, to_thread, Blocking, LoopClosed, LoopHandle,
-    PoolShutDown, ThreadPool, ThreadsafeCall, ThreadsafeFuture, WaitTimedOut,
+    run_coroutine_threadsafe, run_in_executor, run_per_core, to_thread, Blocking, LoopClosed,
+    LoopHandle, PerCore, PoolShutDown, ThreadPool, ThreadsafeCall, ThreadsafeFuture, WaitTimedOut,
 };
 pub use time::{
     interval, interval_at, now, sleep, sleep_until, yield_now, Interval, MissedTickBehavior, Sleep,

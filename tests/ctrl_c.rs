@@ -51,6 +51,22 @@ fn idle_with_cleanup(kind: &'static str) {
 fn child(kind: &str) {
     match kind {
         "main" => idle_with_cleanup("main"),
+        // Two loops of `run_per_core`: Ctrl-C cancels both main futures.
+        "per_core" => {
+            let ready = std::sync::Barrier::new(2);
+            aio::run_per_core(2, |core| {
+                let ready = &ready;
+                async move {
+                    let _cleanup = Cleanup(["loop 0", "loop 1"][core.index()]);
+                    ready.wait();
+                    if core.index() == 0 {
+                        say("ready");
+                    }
+                    aio::sleep(Duration::from_secs(3600)).await;
+                }
+            });
+            println!("run_per_core returned normally");
+        }
         "stuck" => idle_with_cleanup("stuck"),
         // A nested `aio::run` on the main thread is refused (a panic, caught);
         // Ctrl-C must still reach the outer run while it idles, also when the
@@ -268,6 +284,18 @@ fn sigterm_is_received_then_ends_the_process_once_nothing_listens() {
     assert_eq!(status.signal(), Some(SIGTERM), "{status:?}");
 }
 
+fn ctrl_c_cancels_every_loop_of_run_per_core() {
+    let (mut child, mut stdout) = spawn("per_core");
+    wait_for(&mut stdout, "ready");
+    interrupt(&child);
+    let status = exit_within_10s(&mut child);
+    let rest = rest_of(&mut stdout);
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(rest.contains("cleanup loop 0"), "{rest}");
+    assert!(rest.contains("cleanup loop 1"), "{rest}");
+    assert!(!rest.contains("returned normally"), "{rest}");
+}
+
 fn first_ctrl_c_runs_cleanup_and_exits_130() {
     let (mut child, mut stdout) = spawn("main");
     wait_for(&mut stdout, "ready");
@@ -355,7 +383,7 @@ fn main() {
         child(&kind);
         return;
     }
-    let tests: [(&str, fn()); 12] = [
+    let tests: [(&str, fn()); 13] = [
         (
             "main_attribute_graceful_sigterm_lets_cleanup_await_then_exits_143",
             main_attribute_graceful_sigterm_lets_cleanup_await_then_exits_143,
@@ -375,6 +403,10 @@ fn main() {
         (
             "graceful_sigterm_lets_cleanup_await_then_exits_143",
             graceful_sigterm_lets_cleanup_await_then_exits_143,
+        ),
+        (
+            "ctrl_c_cancels_every_loop_of_run_per_core",
+            ctrl_c_cancels_every_loop_of_run_per_core,
         ),
         (
             "first_ctrl_c_runs_cleanup_and_exits_130",

@@ -3,12 +3,25 @@
 //! sub-minute run).
 #![allow(dead_code)]
 
+mod chart;
+mod results;
+
+use std::fmt::Write;
 use std::time::Instant;
 
 /// tokio's current-thread runtime with its timer, the peer of every workload.
 pub fn tokio_rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_time()
+        .build()
+        .expect("tokio runtime")
+}
+
+/// tokio's current-thread runtime with its I/O driver, the peer of the
+/// socket workloads.
+pub fn tokio_io_rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .expect("tokio runtime")
 }
@@ -42,6 +55,24 @@ pub fn ns_per_op(ops: usize, rounds: usize, mut f: impl FnMut()) -> f64 {
     best
 }
 
+/// The best time per operation of each of `runs` (each doing `ops`
+/// operations per call), their rounds taken in turns so that all see the same
+/// load on a shared machine; one warm-up call each first.
+pub fn interleaved(ops: usize, rounds: usize, runs: &mut [&mut dyn FnMut()]) -> Vec<f64> {
+    for run in runs.iter_mut() {
+        run();
+    }
+    let mut best = vec![f64::INFINITY; runs.len()];
+    for _ in 0..rounds.max(1) {
+        for (run, best) in runs.iter_mut().zip(&mut best) {
+            let start = Instant::now();
+            run();
+            *best = best.min(start.elapsed().as_nanos() as f64 / ops as f64);
+        }
+    }
+    best
+}
+
 /// One measured workload: aio's number and the peers', in the same unit.
 pub struct Row {
     pub workload: String,
@@ -67,11 +98,12 @@ impl Row {
 }
 
 /// Prints the rows as a Markdown table: aio, each peer, and aio's ratio to the
-/// best peer (below 1.0 means aio is ahead).
+/// best peer (below 1.0 means aio is ahead); a full run (not `--quick`) also
+/// records it in `benches/RESULTS.md` and redraws `benches/results.svg`.
 pub fn print_table(title: &str, rows: &[Row]) {
-    println!("\n### {title}\n");
-    println!("| workload | unit | aio | peers | aio / best peer |");
-    println!("|---|---|---:|---|---:|");
+    let mut table = String::new();
+    let _ = writeln!(table, "| workload | unit | aio | peers | aio / best peer |");
+    let _ = writeln!(table, "|---|---|---:|---|---:|");
     for row in rows {
         let peers: Vec<String> = row
             .peers
@@ -88,7 +120,8 @@ pub fn print_table(title: &str, rows: &[Row]) {
         } else {
             "-".to_string()
         };
-        println!(
+        let _ = writeln!(
+            table,
             "| {} | {} | {:.1} | {} | {} |",
             row.workload,
             row.unit,
@@ -96,5 +129,11 @@ pub fn print_table(title: &str, rows: &[Row]) {
             peers.join(", "),
             ratio
         );
+    }
+    println!("\n### {title}\n\n{table}");
+    if !quick() {
+        if let Err(e) = results::record(title, &table) {
+            eprintln!("could not write benches/RESULTS.md: {e}");
+        }
     }
 }

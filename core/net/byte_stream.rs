@@ -154,8 +154,9 @@ macro_rules! byte_stream_api {
                 buf: &mut [u8],
             ) -> std::task::Poll<std::io::Result<usize>> {
                 use std::io::Read;
+                let read = $crate::runtime::Direction::Read;
                 self.source
-                    .poll_io(cx, $crate::runtime::Direction::Read, |mut s| s.read(buf))
+                    .poll_bytes(cx, read, buf.len(), |mut s| s.read(buf))
             }
 
             fn poll_write_bytes(
@@ -164,8 +165,9 @@ macro_rules! byte_stream_api {
                 buf: &[u8],
             ) -> std::task::Poll<std::io::Result<usize>> {
                 use std::io::Write;
+                let write = $crate::runtime::Direction::Write;
                 self.source
-                    .poll_io(cx, $crate::runtime::Direction::Write, |mut s| s.write(buf))
+                    .poll_bytes(cx, write, buf.len(), |mut s| s.write(buf))
             }
 
             fn shutdown(&self, how: std::net::Shutdown) -> std::io::Result<()> {

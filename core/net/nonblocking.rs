@@ -4,6 +4,21 @@
 
 pub(crate) use imp::{accept, tcp_socket};
 
+/// A listening TCP socket bound to `addr` with `SO_REUSEPORT`, so that other
+/// listeners (other loops) can bind the same port.
+#[cfg(unix)]
+pub(crate) fn reuseport_listener(
+    addr: std::net::SocketAddr,
+) -> std::io::Result<std::net::TcpListener> {
+    let socket = tcp_socket(addr)?;
+    socket.set_reuse_address(true)?;
+    socket.set_reuse_port(true)?;
+    socket.bind(&addr.into())?;
+    // The standard library's backlog.
+    socket.listen(128)?;
+    Ok(socket.into())
+}
+
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod imp {
     use socket2::{Domain, Protocol, SockRef, Socket, Type};

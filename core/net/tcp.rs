@@ -44,6 +44,34 @@ impl TcpListener {
         TcpListener::from_std(std::net::TcpListener::bind(&addrs[..])?)
     }
 
+    /// Binds to `addr` with `SO_REUSEPORT` (Unix), so that several listeners,
+    /// one per loop of [`run_per_core`](crate::run_per_core), accept on the
+    /// same port and the kernel spreads the connections among them. Every
+    /// listener of the port must be bound this way (by the same user).
+    /// Cancel-safe.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let a = aio::net::TcpListener::bind_reuseport("127.0.0.1:0").await.unwrap();
+    ///     let addr = a.local_addr().unwrap();
+    ///     let b = aio::net::TcpListener::bind_reuseport(addr).await.unwrap();
+    ///     assert_eq!(b.local_addr().unwrap(), addr);
+    /// });
+    /// ```
+    #[cfg(unix)]
+    pub async fn bind_reuseport(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        let mut last = None;
+        for addr in resolve(addr).await? {
+            match nonblocking::reuseport_listener(addr) {
+                Ok(listener) => return TcpListener::from_std(listener),
+                Err(e) => last = Some(io::Error::new(e.kind(), format!("{addr}: {e}"))),
+            }
+        }
+        Err(last.unwrap_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "no address to bind to")
+        }))
+    }
+
     /// Waits for the next connection; returns it and the peer's address.
     /// Cancel-safe: cut short, it accepted nothing.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {

@@ -82,16 +82,7 @@ fn on_interrupt(core: &LoopCore, sig: c_int, pressed: &Cell<Option<c_int>>) {
     if pressed.get().is_none() {
         pressed.set(Some(sig));
     }
-    let main = core.main.borrow().clone();
-    if let Some(main) = main {
-        let first = !main.meta.cancel_requested();
-        if main.meta.request_cancel() {
-            if first {
-                main.meta.set_cancel_code(CODE_CTRL_C);
-            }
-            main.wake();
-        }
-    }
+    core.cancel_main(CODE_CTRL_C);
 }
 
 /// Ctrl-C handling for one `aio::run`; uninstalled on drop.
@@ -109,9 +100,16 @@ impl CtrlC {
     /// not when the process started with SIGINT ignored (as CPython).
     /// With `sigterm`, SIGTERM is handled as Ctrl-C too.
     pub(crate) fn install(core: &LoopCore, sigterm: bool) -> Option<CtrlC> {
-        if std::thread::current().name() != Some("main")
-            || signal_hub::ignored_before(INTERRUPTS[0])
-        {
+        if std::thread::current().name() != Some("main") {
+            return None;
+        }
+        Self::install_any_thread(core, sigterm)
+    }
+
+    /// Installs the handling on a loop of any thread (the loops that
+    /// `run_per_core` runs for the main thread).
+    pub(crate) fn install_any_thread(core: &LoopCore, sigterm: bool) -> Option<CtrlC> {
+        if signal_hub::ignored_before(INTERRUPTS[0]) {
             return None;
         }
         let signals = if sigterm {

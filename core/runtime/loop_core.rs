@@ -7,6 +7,7 @@ use crate::runtime::current::Enter;
 use crate::runtime::inspect::{debug_from_env, Inspect};
 use crate::runtime::loop_locals::LoopLocals;
 use crate::runtime::main_task::MainTask;
+use crate::runtime::poller::{self, Wait};
 use crate::runtime::reactor::Reactor;
 use crate::runtime::registry::Registry;
 use crate::runtime::remote::{LoopId, Remote, RemoteItem};
@@ -93,16 +94,20 @@ pub(crate) struct LoopCore {
     pub(crate) locals: LoopLocals,
     /// Debug mode, and what is recorded to see inside the loop.
     pub(crate) inspect: Inspect,
-    pub(super) events: RefCell<polling::Events>,
+    /// The poller's waiting side (its shared side is `remote.poller`).
+    pub(super) wait: RefCell<Wait>,
 }
 
 impl LoopCore {
     pub(crate) fn new(clock: Clock) -> Rc<LoopCore> {
         let id = NEXT_LOOP_ID.fetch_add(1, Ordering::Relaxed);
+        let (wait, poller) = poller::new().unwrap_or_else(|e| {
+            panic!("aio could not create the OS poller (epoll/kqueue) for its event loop: {e}")
+        });
         let core = Rc::new_cyclic(|this| LoopCore {
             id,
             this: this.clone(),
-            remote: Remote::new(id),
+            remote: Remote::new(id, poller),
             ready: RefCell::new(RunQueue::new()),
             remote_buf: RefCell::new(Vec::new()),
             timers: RefCell::new(Timers::default()),
@@ -133,7 +138,7 @@ impl LoopCore {
                     nanos | 1
                 }
             }),
-            events: RefCell::new(polling::Events::new()),
+            wait: RefCell::new(wait),
         });
         if debug_from_env() {
             core.set_debug(true);
@@ -208,7 +213,7 @@ impl LoopCore {
 
     /// Wakes the registered task with this key (used to deliver cancellation).
     pub(crate) fn wake_task(&self, key: usize) {
-        let waker = self.registry.borrow().waker(key).cloned();
+        let waker = self.registry.borrow().waker(key);
         if let Some(waker) = waker {
             waker.wake();
         }
@@ -308,6 +313,7 @@ impl LoopCore {
         // Whatever happens (return or unwind), this run's main task is over.
         let _main_done = ClearMain(self);
         loop {
+            self.clock.start_entry();
             self.take_remote();
             // As asyncio's `_run_once`: what came due joins this turn.
             self.fire_timers();
@@ -317,6 +323,7 @@ impl LoopCore {
                 let Some(item) = self.ready.borrow_mut().pop() else {
                     break;
                 };
+                self.clock.start_entry();
                 match item {
                     Ready::Task(runnable) => {
                         self.current.set(runnable.metadata());
@@ -395,6 +402,12 @@ impl LoopCore {
 
     pub(crate) fn now(&self) -> Instant {
         self.clock.now()
+    }
+
+    /// The loop's time as last read in the entry being run (see
+    /// `LoopClock::poll_now`): for deadlines made on a hot path.
+    pub(crate) fn poll_now(&self) -> Instant {
+        self.clock.poll_now()
     }
 }
 

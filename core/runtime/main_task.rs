@@ -2,7 +2,7 @@
 //! that it may borrow from its caller. It still counts as a task: it has
 //! metadata, shows in `current_task()` and can be cancelled.
 
-use crate::runtime::loop_core::Ready;
+use crate::runtime::loop_core::{LoopCore, Ready};
 use crate::runtime::remote::Remote;
 use crate::runtime::task_meta::TaskMeta;
 use std::rc::Rc;
@@ -55,5 +55,22 @@ impl MainTask {
     /// Called as its queue entry is taken, so the next wake-up queues it again.
     pub(crate) fn unschedule(&self) {
         self.wake.scheduled.store(false, Ordering::Release);
+    }
+}
+
+impl LoopCore {
+    /// Cancels the main future of the run in progress, if any, with `code`
+    /// as its reason (the first request's code is kept).
+    pub(crate) fn cancel_main(&self, code: u8) {
+        let main = self.main.borrow().clone();
+        if let Some(main) = main {
+            let first = !main.meta.cancel_requested();
+            if main.meta.request_cancel() {
+                if first {
+                    main.meta.set_cancel_code(code);
+                }
+                main.wake();
+            }
+        }
     }
 }

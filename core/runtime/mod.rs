@@ -21,6 +21,7 @@ mod loop_locals;
 mod loop_signals;
 mod main_task;
 mod park;
+mod poller;
 mod reactor;
 mod recorded_poll;
 mod registry;

@@ -71,16 +71,12 @@ impl LoopCore {
     /// became ready; true if it woke any.
     pub(super) fn poll_io(&self, timeout: Option<Duration>) -> bool {
         self.run_since_io.set(0);
-        let mut events = self.events.borrow_mut();
-        events.clear();
+        let mut wait = self.wait.borrow_mut();
         // An interrupted wait (EINTR) just means "look again".
-        let _ = self.remote.poller.wait(&mut events, timeout);
-        if events.is_empty() {
-            return false;
-        }
+        let _ = wait.wait(&self.remote.poller, timeout);
         let mut wake = Vec::new();
-        self.reactor.borrow_mut().ready(&events, &mut wake);
-        drop(events);
+        self.reactor.borrow_mut().ready(wait.ready(), &mut wake);
+        drop(wait);
         let woke = !wake.is_empty();
         for waker in wake {
             waker.wake();

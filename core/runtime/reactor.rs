@@ -1,13 +1,17 @@
-//! Which task waits on which socket: the loop's side of I/O readiness.
+//! Which task waits on which socket, and what the poller last said about it:
+//! the loop's side of I/O readiness.
 //!
-//! Every I/O source is added to the loop's poller once, under a key. A task
-//! that finds its socket not ready leaves its waker here for that direction
-//! and arms the poller's interest; after the poller returns, the loop wakes the
-//! tasks waiting on that source. The poller is one-shot: an event disarms its
-//! source, so every task waiting on it is woken (a task whose direction is not
-//! ready yet finds its operation would block and arms the interest again).
+//! Every I/O source is registered with the loop's poller once, under a key,
+//! edge-triggered: each change of readiness is reported once. The reactor
+//! keeps, per source and direction, whether the source may be ready (an edge
+//! came, or nothing said otherwise yet) and the task waiting for it. An
+//! operation is tried only while its direction may be ready; one that would
+//! block (or a short read or write) clears it, and the task waits for the
+//! next edge, so no system call is made that is known to fail. A direction
+//! whose end was reported (end of stream, an error) stays ready for good: no
+//! edge comes after that one.
 
-use polling::{Event, Events};
+use crate::runtime::poller::Readiness;
 use std::task::Waker;
 
 /// Read or write readiness.
@@ -17,37 +21,59 @@ pub(crate) enum Direction {
     Write,
 }
 
-#[derive(Default)]
-struct Waiters {
-    read: Option<Waker>,
-    write: Option<Waker>,
+impl Direction {
+    fn bit(self) -> u8 {
+        match self {
+            Direction::Read => 1,
+            Direction::Write => 2,
+        }
+    }
+
+    /// The bit saying the direction's end was reported.
+    fn closed_bit(self) -> u8 {
+        self.bit() << 2
+    }
 }
 
-impl Waiters {
-    fn interest(&self, key: usize) -> Event {
-        Event::new(key, self.read.is_some(), self.write.is_some())
+struct Source {
+    read: Option<Waker>,
+    write: Option<Waker>,
+    /// The directions that may be ready (`Direction::bit`) and those whose
+    /// end was reported (`Direction::closed_bit`, never cleared).
+    ready: u8,
+}
+
+impl Source {
+    fn is_waiting(&self) -> bool {
+        self.read.is_some() || self.write.is_some()
     }
 }
 
 /// The sources of one loop, by key, with the tasks waiting on each.
 #[derive(Default)]
 pub(crate) struct Reactor {
-    sources: Vec<Option<Waiters>>,
+    sources: Vec<Option<Source>>,
     free: Vec<usize>,
     /// Sources with at least one waiting task.
     waiting: usize,
 }
 
 impl Reactor {
-    /// Makes room for a new source and returns its key.
+    /// Makes room for a new source (taken to be ready both ways until an
+    /// operation says otherwise) and returns its key.
     pub(crate) fn insert(&mut self) -> usize {
+        let source = Some(Source {
+            read: None,
+            write: None,
+            ready: 3,
+        });
         match self.free.pop() {
             Some(key) => {
-                self.sources[key] = Some(Waiters::default());
+                self.sources[key] = source;
                 key
             }
             None => {
-                self.sources.push(Some(Waiters::default()));
+                self.sources.push(source);
                 self.sources.len() - 1
             }
         }
@@ -56,8 +82,8 @@ impl Reactor {
     /// Forgets a source (it has been deleted from the poller).
     pub(crate) fn remove(&mut self, key: usize) {
         if let Some(slot) = self.sources.get_mut(key) {
-            if let Some(waiters) = slot.take() {
-                if waiters.read.is_some() || waiters.write.is_some() {
+            if let Some(source) = slot.take() {
+                if source.is_waiting() {
                     self.waiting -= 1;
                 }
                 self.free.push(key);
@@ -65,16 +91,33 @@ impl Reactor {
         }
     }
 
-    /// Leaves `waker` to be woken when the source is ready in `direction`;
-    /// returns the interest to arm in the poller.
-    pub(crate) fn wait(&mut self, key: usize, direction: Direction, waker: &Waker) -> Event {
-        let Some(Some(waiters)) = self.sources.get_mut(key) else {
-            return Event::none(key);
+    /// True unless the source is known not to be ready in `direction`.
+    pub(crate) fn may_be_ready(&self, key: usize, direction: Direction) -> bool {
+        match self.sources.get(key) {
+            Some(Some(source)) => source.ready & (direction.bit() | direction.closed_bit()) != 0,
+            _ => true,
+        }
+    }
+
+    /// The last operation in `direction` drained the source (a short read or
+    /// write): the next one waits for an edge first.
+    pub(crate) fn clear_ready(&mut self, key: usize, direction: Direction) {
+        if let Some(Some(source)) = self.sources.get_mut(key) {
+            source.ready &= !direction.bit();
+        }
+    }
+
+    /// The operation in `direction` would block: leaves `waker` to be woken
+    /// at the source's next edge that way.
+    pub(crate) fn wait(&mut self, key: usize, direction: Direction, waker: &Waker) {
+        let Some(Some(source)) = self.sources.get_mut(key) else {
+            return;
         };
-        let was_waiting = waiters.read.is_some() || waiters.write.is_some();
+        let was_waiting = source.is_waiting();
+        source.ready &= !direction.bit();
         let slot = match direction {
-            Direction::Read => &mut waiters.read,
-            Direction::Write => &mut waiters.write,
+            Direction::Read => &mut source.read,
+            Direction::Write => &mut source.write,
         };
         match slot {
             Some(old) if old.will_wake(waker) => {}
@@ -83,7 +126,6 @@ impl Reactor {
         if !was_waiting {
             self.waiting += 1;
         }
-        waiters.interest(key)
     }
 
     /// True when some task waits on a source.
@@ -91,16 +133,29 @@ impl Reactor {
         self.waiting > 0
     }
 
-    /// Takes the wakers of every task waiting on a source that had an event.
-    pub(crate) fn ready(&mut self, events: &Events, wake: &mut Vec<Waker>) {
-        for event in events.iter() {
-            let Some(Some(waiters)) = self.sources.get_mut(event.key) else {
+    /// Records what a wait of the poller reported and takes the wakers of the
+    /// tasks waiting for it.
+    pub(crate) fn ready(&mut self, events: impl Iterator<Item = Readiness>, wake: &mut Vec<Waker>) {
+        for event in events {
+            let Some(Some(source)) = self.sources.get_mut(event.key) else {
                 continue;
             };
-            let was_waiting = waiters.read.is_some() || waiters.write.is_some();
-            wake.extend(waiters.read.take());
-            wake.extend(waiters.write.take());
-            if was_waiting {
+            let was_waiting = source.is_waiting();
+            if event.read_closed {
+                source.ready |= Direction::Read.closed_bit();
+            }
+            if event.write_closed {
+                source.ready |= Direction::Write.closed_bit();
+            }
+            if event.read || event.read_closed {
+                source.ready |= Direction::Read.bit();
+                wake.extend(source.read.take());
+            }
+            if event.write || event.write_closed {
+                source.ready |= Direction::Write.bit();
+                wake.extend(source.write.take());
+            }
+            if was_waiting && !source.is_waiting() {
                 self.waiting -= 1;
             }
         }

@@ -3,9 +3,9 @@
 
 use crate::runtime::current::with_current;
 use crate::runtime::loop_core::{LoopCore, Ready};
+use crate::runtime::poller::Poller;
 use crate::runtime::task_meta::TaskMeta;
 use async_task::Runnable;
-use polling::Poller;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
@@ -49,10 +49,7 @@ pub(crate) struct Remote {
 }
 
 impl Remote {
-    pub(crate) fn new(loop_id: LoopId) -> Arc<Remote> {
-        let poller = Poller::new().unwrap_or_else(|e| {
-            panic!("aio could not create the OS poller (epoll/kqueue) for its event loop: {e}")
-        });
+    pub(crate) fn new(loop_id: LoopId, poller: Poller) -> Arc<Remote> {
         let remote = Arc::new(Remote {
             queue: Mutex::new(Vec::new()),
             pending: AtomicBool::new(false),
@@ -141,7 +138,8 @@ impl Remote {
             return;
         }
         self.lock().push(item);
-        self.pending.store(true, Ordering::Release);
+        // SeqCst: ordered with the poller's wake-up flag (see `Poller`).
+        self.pending.store(true, Ordering::SeqCst);
         let _ = self.poller.notify();
     }
 
@@ -157,7 +155,7 @@ impl Remote {
 
     /// True when other threads handed over something since the last `take`.
     pub(crate) fn has_pending(&self) -> bool {
-        self.pending.load(Ordering::Acquire)
+        self.pending.load(Ordering::SeqCst)
     }
 
     /// Takes everything queued; only the loop's own thread calls this.

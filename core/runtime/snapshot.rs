@@ -3,7 +3,7 @@
 //! name, state, spawn location and age. Plain data (`Send`), so another
 //! thread can receive it; `snapshot_text.rs` draws it.
 
-use crate::runtime::loop_core::{LoopCore, Ready};
+use crate::runtime::loop_core::LoopCore;
 use crate::runtime::scope_nodes::{ChildNode, GroupNode, Polling};
 use crate::runtime::task_meta::TaskMeta;
 use crate::runtime::wait_reason::Wait;
@@ -132,15 +132,7 @@ impl LoopCore {
     /// The ids of the tasks in the run queue.
     fn ready_ids(&self) -> Vec<u64> {
         let main_id = self.main.borrow().as_ref().map(|m| m.meta.id());
-        self.ready
-            .borrow()
-            .iter()
-            .filter_map(|item| match item {
-                Ready::Task(runnable) => Some(runnable.metadata().id()),
-                Ready::Main => main_id,
-                Ready::Call(_) => None,
-            })
-            .collect()
+        self.ready.borrow().task_ids(main_id)
     }
 }
 

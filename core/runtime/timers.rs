@@ -101,7 +101,17 @@ impl Timers {
         }
         slot.seq = 0;
         self.free.push(key.slot);
-        match slot.fire.take() {
+        let fire = slot.fire.take();
+        // Timers removed long before their deadline (a timeout whose body
+        // finished) would pile up in the heap until their deadlines surface:
+        // once dead entries outnumber live ones, they are swept out, which
+        // costs O(1) per removal, amortised.
+        if self.heap.len() > 64 && self.heap.len() > 2 * self.armed() {
+            let slots = &self.slots;
+            self.heap
+                .retain(|Reverse((_, seq, slot))| slots[*slot as usize].seq == *seq);
+        }
+        match fire {
             Some(Fire::Wake(waker)) => Some(waker),
             _ => None,
         }

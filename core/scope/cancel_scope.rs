@@ -87,12 +87,24 @@ impl CancelScope {
         timeout: bool,
         deadline: Option<Instant>,
     ) -> Self {
+        Self::with_state(location, Self::new_state(timeout, deadline))
+    }
+
+    /// The state of a scope: edge-triggered for a timeout (asyncio),
+    /// level-triggered otherwise (Trio).
+    pub(crate) fn new_state(timeout: bool, deadline: Option<Instant>) -> CancelState {
         let state = if timeout {
             CancelState::default()
         } else {
             CancelState::level()
         };
         state.deadline.set(deadline);
+        state
+    }
+
+    /// A scope around a state its body already ran in (a function form's
+    /// scope, made whole when its body first suspends).
+    pub(crate) fn with_state(location: &'static Location<'static>, state: CancelState) -> Self {
         CancelScope {
             state,
             location,

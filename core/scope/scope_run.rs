@@ -5,24 +5,48 @@
 use crate::cancel::{enter, find_scope, CancelRegistry, CancelState, Cancelled, CatcherSlot};
 use crate::runtime::{expect_current, with_current, LoopCore};
 use crate::scope::cancel_scope::CancelScope;
-use crate::time::{sleep_until, Sleep};
+use crate::time::{deadline_after, sleep_until, Sleep};
 use std::future::{Future, IntoFuture};
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The scope a run uses: its own, or one the caller holds.
 pub(crate) enum ScopeHold<'s> {
+    /// A function form's own scope (`timeout`, `move_on_after`), not made
+    /// yet: a body that finishes in its first poll never needs more than its
+    /// state, and that only while it runs.
+    Fresh(FreshScope),
     Owned(CancelScope),
     Borrowed(&'s CancelScope),
 }
 
-impl ScopeHold<'_> {
-    pub(crate) fn get(&self) -> &CancelScope {
-        match self {
-            ScopeHold::Owned(scope) => scope,
-            ScopeHold::Borrowed(scope) => scope,
-        }
+/// What a function form's scope is made of, until its body suspends.
+pub(crate) struct FreshScope {
+    pub(crate) location: &'static Location<'static>,
+    /// A timeout (edge-triggered) rather than `move_on_*` (level-triggered).
+    pub(crate) timeout: bool,
+    pub(crate) deadline: FreshDeadline,
+}
+
+/// A fresh scope's deadline, as given.
+#[derive(Clone, Copy)]
+pub(crate) enum FreshDeadline {
+    /// This long after the loop's time when the body first runs.
+    After(Duration),
+    At(Instant),
+}
+
+impl FreshScope {
+    /// The scope's state, its deadline counted from the loop's time in the
+    /// entry being run.
+    fn state(&self, core: &LoopCore) -> CancelState {
+        let deadline = match self.deadline {
+            FreshDeadline::After(delay) => deadline_after(core.poll_now(), delay),
+            FreshDeadline::At(deadline) => Some(deadline),
+        };
+        CancelScope::new_state(self.timeout, deadline)
     }
 }
 
@@ -49,8 +73,19 @@ impl<'s, F> ScopeRun<'s, F> {
         }
     }
 
-    pub(crate) fn scope(&self) -> &CancelScope {
-        self.scope.get()
+    /// The scope, once made (always, after a `Ready(None)`).
+    pub(crate) fn scope(&self) -> Option<&CancelScope> {
+        self.scope.made()
+    }
+}
+
+impl ScopeHold<'_> {
+    fn made(&self) -> Option<&CancelScope> {
+        match self {
+            ScopeHold::Fresh(_) => None,
+            ScopeHold::Owned(scope) => Some(scope),
+            ScopeHold::Borrowed(scope) => Some(scope),
+        }
     }
 }
 
@@ -162,8 +197,26 @@ impl<F: Future> Future for ScopeRun<'_, F> {
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: as above: the `Option` holding the body is never moved.
         let mut body = unsafe { Pin::new_unchecked(&mut this.body) };
-        let scope = this.scope.get();
         expect_current("a cancel scope (cancel_scope!, timeout!)", |core| {
+            if let ScopeHold::Fresh(fresh) = &this.scope {
+                // First poll of a function form's scope: nothing can have
+                // cancelled it yet, so the body runs in a bare state, and the
+                // scope is made only if the body suspends.
+                let state = fresh.state(core);
+                let Some(running) = body.as_mut().as_pin_mut() else {
+                    panic!("a cancel scope was polled after it completed; await it once");
+                };
+                if let Poll::Ready(value) = enter(core, &state, || running.poll(cx)) {
+                    body.set(None);
+                    finish(core, &state);
+                    return Poll::Ready(Some(value));
+                }
+                let location = fresh.location;
+                this.scope = ScopeHold::Owned(CancelScope::with_state(location, state));
+                let scope = this.scope.made().expect("made just above");
+                return suspended(core, scope, &mut this.sleep, body, cx);
+            }
+            let scope = this.scope.made().expect("a fresh scope is handled above");
             let state = &scope.state;
             if scope.is_shielded() || this.shield.is_registered() {
                 hold_shield(core, scope, &mut this.shield, cx.waker());
@@ -188,51 +241,66 @@ impl<F: Future> Future for ScopeRun<'_, F> {
                 finish(core, state);
                 return Poll::Ready(Some(value));
             }
-            scope.set_waker(cx.waker());
-            if !state.is_requested() {
-                if let Some(cancelled) = scope.own_cancellation(core.now()) {
-                    let by_deadline =
-                        matches!(cancelled.reason(), crate::CancelReason::Timeout { .. });
-                    if !(by_deadline && outer_cancelled(core, core.now())) {
-                        request(core, scope, cancelled);
-                    }
-                }
-            }
-            if must_end(core, state, cx.waker()) {
-                body.set(None);
-                finish(core, state);
-                return Poll::Ready(None);
-            }
-            match state.deadline.get() {
-                // Passed, and left for an outer scope to report.
-                Some(deadline) if deadline <= core.now() => this.sleep = None,
-                Some(deadline) if !state.is_requested() => {
-                    let sleep = match &mut this.sleep {
-                        Some(sleep) if sleep.deadline() == Some(deadline) => sleep,
-                        Some(sleep) => {
-                            sleep.reset(deadline);
-                            sleep
-                        }
-                        None => this.sleep.insert(sleep_until(deadline)),
-                    };
-                    if Pin::new(sleep).poll(cx).is_ready() {
-                        // Passed while polling: look again at once.
-                        cx.waker().wake_by_ref();
-                    }
-                }
-                _ => this.sleep = None,
-            }
-            Poll::Pending
+            suspended(core, scope, &mut this.sleep, body, cx)
         })
     }
+}
+
+/// After the body suspended: the scope's own cancellation if it came (its
+/// deadline passed), and the timer that wakes the task at the deadline.
+fn suspended<F: Future>(
+    core: &LoopCore,
+    scope: &CancelScope,
+    sleep: &mut Option<Sleep>,
+    mut body: Pin<&mut Option<F>>,
+    cx: &mut Context<'_>,
+) -> Poll<Option<F::Output>> {
+    let state = &scope.state;
+    scope.set_waker(cx.waker());
+    if !state.is_requested() {
+        if let Some(cancelled) = scope.own_cancellation(core.now()) {
+            let by_deadline = matches!(cancelled.reason(), crate::CancelReason::Timeout { .. });
+            if !(by_deadline && outer_cancelled(core, core.now())) {
+                request(core, scope, cancelled);
+            }
+        }
+    }
+    if must_end(core, state, cx.waker()) {
+        body.set(None);
+        finish(core, state);
+        return Poll::Ready(None);
+    }
+    match state.deadline.get() {
+        // Passed, and left for an outer scope to report.
+        Some(deadline) if deadline <= core.now() => *sleep = None,
+        Some(deadline) if !state.is_requested() => {
+            let sleep = match sleep {
+                Some(sleep) if sleep.deadline() == Some(deadline) => sleep,
+                Some(sleep) => {
+                    sleep.reset(deadline);
+                    sleep
+                }
+                None => sleep.insert(sleep_until(deadline)),
+            };
+            if Pin::new(sleep).poll(cx).is_ready() {
+                // Passed while polling: look again at once.
+                cx.waker().wake_by_ref();
+            }
+        }
+        _ => *sleep = None,
+    }
+    Poll::Pending
 }
 
 impl<F> Drop for ScopeRun<'_, F> {
     fn drop(&mut self) {
         // Cancelled from outside: the body's cleanup runs first.
         self.body = None;
-        let state = &self.scope.get().state;
-        with_current(|core| finish(core, state));
+        // A fresh scope has nothing recorded anywhere.
+        if let Some(scope) = self.scope() {
+            let state = &scope.state;
+            with_current(|core| finish(core, state));
+        }
     }
 }
 

@@ -3,8 +3,8 @@
 
 use crate::runtime::with_current;
 use crate::scope::cancel_scope::CancelScope;
-use crate::scope::scope_run::{ScopeHold, ScopeRun};
-use crate::time::{deadline_after, now};
+use crate::scope::scope_run::{FreshDeadline, FreshScope, ScopeHold, ScopeRun};
+use crate::time::now;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::panic::Location;
@@ -87,15 +87,15 @@ impl<F: Future> Future for Timeout<'_, F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // SAFETY: `run` is structurally pinned: it is only polled in place.
-        let run = unsafe { self.map_unchecked_mut(|t| &mut t.run) };
-        let scope_deadline = run.as_ref().get_ref().scope().deadline();
-        let location = run.as_ref().get_ref().scope().location();
-        match run.poll(cx) {
+        let mut run = unsafe { self.map_unchecked_mut(|t| &mut t.run) };
+        match run.as_mut().poll(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Some(value)) => Poll::Ready(Ok(value)),
             Poll::Ready(None) => {
-                let deadline = scope_deadline.unwrap_or_else(now);
-                Poll::Ready(Err(Elapsed::new(deadline, location)))
+                let scope = run.as_ref().get_ref().scope();
+                let scope = scope.expect("a scope that ended cancelled was made");
+                let deadline = scope.deadline().unwrap_or_else(now);
+                Poll::Ready(Err(Elapsed::new(deadline, scope.location())))
             }
         }
     }
@@ -105,6 +105,19 @@ fn timeout_scope<'s, F>(scope: ScopeHold<'s>, future: F) -> Timeout<'s, F> {
     Timeout {
         run: ScopeRun::new(scope, future),
     }
+}
+
+/// A function form's scope: made whole only if its body suspends.
+fn fresh(
+    location: &'static Location<'static>,
+    timeout: bool,
+    deadline: FreshDeadline,
+) -> ScopeHold<'static> {
+    ScopeHold::Fresh(FreshScope {
+        location,
+        timeout,
+        deadline,
+    })
 }
 
 /// Runs `future` until it finishes or `delay` passes, then cancels it:
@@ -117,8 +130,11 @@ fn timeout_scope<'s, F>(scope: ScopeHold<'s>, future: F) -> Timeout<'s, F> {
 /// suspension. A [`Task`](crate::Task) awaited inside is cancelled with it,
 /// and its cleanup has run before `Err(Elapsed)` is returned.
 ///
-/// Cancel-safe: dropping the timeout drops `future`. Panics when no loop runs
-/// on this thread.
+/// The deadline counts from the loop's time when the timeout is first
+/// polled, as last read while the task runs (the clock is read at most once
+/// per poll of a task, or again by [`now`](crate::now)).
+/// Cancel-safe: dropping the timeout drops `future`. Panics, when polled, if
+/// no loop runs on this thread.
 ///
 /// ```
 /// use std::time::Duration;
@@ -131,9 +147,8 @@ fn timeout_scope<'s, F>(scope: ScopeHold<'s>, future: F) -> Timeout<'s, F> {
 #[track_caller]
 pub fn timeout<F: IntoFuture>(delay: Duration, future: F) -> Timeout<'static, F::IntoFuture> {
     let location = Location::caller();
-    let deadline = deadline_after(now(), delay);
     timeout_scope(
-        ScopeHold::Owned(CancelScope::make(location, true, deadline)),
+        fresh(location, true, FreshDeadline::After(delay)),
         future.into_future(),
     )
 }
@@ -150,8 +165,9 @@ pub fn timeout<F: IntoFuture>(delay: Duration, future: F) -> Timeout<'static, F:
 /// ```
 #[track_caller]
 pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<'static, F::IntoFuture> {
+    let location = Location::caller();
     timeout_scope(
-        ScopeHold::Owned(CancelScope::make(Location::caller(), true, Some(deadline))),
+        fresh(location, true, FreshDeadline::At(deadline)),
         future.into_future(),
     )
 }
@@ -197,9 +213,8 @@ pub fn move_on_after<F: IntoFuture>(
     future: F,
 ) -> ScopeRun<'static, F::IntoFuture> {
     let location = Location::caller();
-    let deadline = deadline_after(now(), delay);
     ScopeRun::new(
-        ScopeHold::Owned(CancelScope::make(location, false, deadline)),
+        fresh(location, false, FreshDeadline::After(delay)),
         future.into_future(),
     )
 }
@@ -216,8 +231,9 @@ pub fn move_on_after<F: IntoFuture>(
 /// ```
 #[track_caller]
 pub fn move_on_at<F: IntoFuture>(deadline: Instant, future: F) -> ScopeRun<'static, F::IntoFuture> {
+    let location = Location::caller();
     ScopeRun::new(
-        ScopeHold::Owned(CancelScope::make(Location::caller(), false, Some(deadline))),
+        fresh(location, false, FreshDeadline::At(deadline)),
         future.into_future(),
     )
 }

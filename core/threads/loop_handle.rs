@@ -1,7 +1,7 @@
 //! `LoopHandle`: what other threads hold to reach a loop.
 
 use crate::runtime::with_current;
-use crate::runtime::{Remote, RemoteItem};
+use crate::runtime::{Remote, RemoteItem, CODE_LOOP_SHUTDOWN};
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
@@ -76,6 +76,15 @@ impl LoopHandle {
     pub fn stop(&self) {
         let _ = self.call_soon_threadsafe(|| {
             with_current(|core| core.stop());
+        });
+    }
+
+    /// Cancels the main future of the loop's run in progress (a loop of
+    /// `run_per_core` whose sibling panicked).
+    pub(crate) fn cancel_main(&self) {
+        // A loop that closed already has nothing left to cancel.
+        let _ = self.call_soon_threadsafe(|| {
+            with_current(|core| core.cancel_main(CODE_LOOP_SHUTDOWN));
         });
     }
 

@@ -1,15 +1,18 @@
 //! The loop and other threads: a bounded thread pool, `to_thread` and
 //! `run_in_executor` for blocking work, `run_coroutine_threadsafe` for work
-//! submitted from outside, and the `Send` `LoopHandle`.
+//! submitted from outside, the `Send` `LoopHandle`, and `run_per_core` (one
+//! loop per core, each on its own thread).
 //!
 //! Imports the kernel and `task`.
 
 mod loop_handle;
+mod per_core;
 mod thread_pool;
 mod threadsafe_future;
 mod to_thread;
 
 pub use loop_handle::{LoopClosed, LoopHandle, ThreadsafeCall};
+pub use per_core::{run_per_core, PerCore};
 pub use thread_pool::{PoolShutDown, ThreadPool};
 pub use threadsafe_future::{run_coroutine_threadsafe, ThreadsafeFuture, WaitTimedOut};
 pub use to_thread::{run_in_executor, to_thread, Blocking};

@@ -180,10 +180,11 @@ impl LoopLocal for DefaultPool {
 
 /// The default pool of `core`, made on first use.
 pub(crate) fn default_pool(core: &LoopCore) -> ThreadPool {
-    let size = ThreadPool::default_size();
+    // The size is worked out only when the pool is made: it reads the
+    // machine's CPU count, which costs a dozen system calls (cgroup files).
     let pool = core
         .locals
-        .get_or_insert(|| DefaultPool(ThreadPool::new(size, "aio-worker")));
+        .get_or_insert(|| DefaultPool(ThreadPool::new(ThreadPool::default_size(), "aio-worker")));
     pool.0.clone()
 }
 

@@ -1,0 +1,231 @@
+//! One loop per core: `run_per_core` starts share-nothing loops on their own
+//! threads, each running its own copy of the main future, for servers that
+//! outgrow one core (sockets bound with `TcpListener::bind_reuseport` let
+//! every loop accept on the same port).
+
+use crate::runtime::{Clock, CtrlC, LoopCore};
+use crate::task::{shutdown_tasks, MainFuture, DEFAULT_SHUTDOWN_GRACE};
+use crate::threads::LoopHandle;
+use std::future::Future;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::pin::pin;
+use std::sync::{Arc, Barrier, OnceLock};
+use std::thread;
+
+/// What each loop of [`run_per_core`] is told: which one it is, and a
+/// [`LoopHandle`] to every loop, for the rare message between them
+/// (`call_soon_threadsafe`, `run_coroutine_threadsafe`).
+///
+/// ```
+/// let sums = aio::run_per_core(2, |core| async move {
+///     assert_eq!(core.count(), 2);
+///     core.index() * 10
+/// });
+/// assert_eq!(sums, [0, 10]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct PerCore {
+    index: usize,
+    loops: Arc<[LoopHandle]>,
+}
+
+impl PerCore {
+    /// This loop's place, from 0 to `count() - 1`.
+    ///
+    /// ```
+    /// let ids = aio::run_per_core(3, |core| async move { core.index() });
+    /// assert_eq!(ids, [0, 1, 2]);
+    /// ```
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// How many loops run.
+    ///
+    /// ```
+    /// assert_eq!(aio::run_per_core(2, |core| async move { core.count() }), [2, 2]);
+    /// ```
+    pub fn count(&self) -> usize {
+        self.loops.len()
+    }
+
+    /// The handle of loop `index` (this one's too); panics past `count()`.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use std::time::Duration;
+    /// let asked = AtomicBool::new(false);
+    /// let answers = aio::run_per_core(2, |core| {
+    ///     let asked = &asked;
+    ///     async move {
+    ///         if core.index() == 0 {
+    ///             // Work sent to the other loop, run on its thread.
+    ///             let answer = aio::run_coroutine_threadsafe(core.handle(1), async { 6 * 7 });
+    ///             let answer = answer.await.unwrap();
+    ///             asked.store(true, Ordering::Release);
+    ///             answer
+    ///         } else {
+    ///             // Stays up until loop 0 has its answer.
+    ///             while !asked.load(Ordering::Acquire) {
+    ///                 aio::sleep(Duration::from_millis(1)).await;
+    ///             }
+    ///             0
+    ///         }
+    ///     }
+    /// });
+    /// assert_eq!(answers, [42, 0]);
+    /// ```
+    pub fn handle(&self, index: usize) -> &LoopHandle {
+        assert!(
+            index < self.loops.len(),
+            "PerCore::handle({index}): there are only {} loops (indices 0 to {})",
+            self.loops.len(),
+            self.loops.len() - 1
+        );
+        &self.loops[index]
+    }
+}
+
+/// How a loop's run ended.
+enum Ended<T> {
+    Done(T),
+    /// Ctrl-C cancelled the main future; cleanup ran.
+    Interrupted,
+    /// Cancelled because another loop panicked.
+    Cancelled,
+}
+
+/// Runs `n` share-nothing event loops, each on its own thread with its own
+/// copy of the main future (`main(core)`), and returns each loop's result in
+/// loop order. `n == 0` means one loop per core. Futures need not be `Send`:
+/// each is made on the thread that runs it; only the results cross threads.
+///
+/// Each loop is as [`run`](crate::run) makes it: tasks left when its main
+/// future returns are cancelled. Ctrl-C cancels every loop's main future and,
+/// once every loop's cleanup ran, exits with status 130, as `run` does. A
+/// panic in one loop's main future cancels the other loops' and is then
+/// raised here.
+///
+/// ```
+/// use aio::net::{TcpListener, TcpStream};
+/// let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+/// let served = aio::run_per_core(2, |core| async move {
+///     // Every loop accepts on the same port; the kernel spreads connections.
+///     let listener = TcpListener::bind_reuseport(("127.0.0.1", port)).await.unwrap();
+///     if core.index() == 0 {
+///         aio::create_task(async move {
+///             TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+///         })
+///         .detach();
+///     }
+///     let _ = aio::timeout(std::time::Duration::from_millis(200), listener.accept()).await;
+/// });
+/// assert_eq!(served.len(), 2);
+/// ```
+pub fn run_per_core<T, Fut, F>(n: usize, main: F) -> Vec<T>
+where
+    F: Fn(PerCore) -> Fut + Sync,
+    Fut: Future<Output = T>,
+    T: Send,
+{
+    let n = match n {
+        0 => thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    // Ctrl-C reaches the loops only when the program's main thread waits here,
+    // as `run` takes it only there.
+    let ctrl_c = thread::current().name() == Some("main");
+    let loops: OnceLock<Arc<[LoopHandle]>> = OnceLock::new();
+    let made: std::sync::Mutex<Vec<Option<LoopHandle>>> = std::sync::Mutex::new(vec![None; n]);
+    let all_made = Barrier::new(n);
+    let ended: Vec<thread::Result<Ended<T>>> = thread::scope(|s| {
+        let threads: Vec<_> = (0..n)
+            .map(|index| {
+                let (main, loops, made, all_made) = (&main, &loops, &made, &all_made);
+                thread::Builder::new()
+                    .name(format!("aio-loop-{index}"))
+                    .spawn_scoped(s, move || {
+                        let core = LoopCore::new(Clock::Real);
+                        lock(made)[index] = Some(LoopHandle::new(core.remote.clone()));
+                        all_made.wait();
+                        let loops = loops
+                            .get_or_init(|| lock(made).iter().flatten().cloned().collect())
+                            .clone();
+                        let this = PerCore { index, loops };
+                        let others = this.loops.clone();
+                        let ended =
+                            catch_unwind(AssertUnwindSafe(|| run_one(&core, ctrl_c, main(this))));
+                        if ended.is_err() {
+                            // The other loops' main futures are cancelled, so
+                            // that the panic can be raised once they ended.
+                            for (i, handle) in others.iter().enumerate() {
+                                if i != index {
+                                    handle.cancel_main();
+                                }
+                            }
+                        }
+                        ended
+                    })
+                    .unwrap_or_else(|e| {
+                        panic!("aio::run_per_core: could not start a loop thread: {e}")
+                    })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(Err))
+            .collect()
+    });
+    let mut results = Vec::with_capacity(n);
+    let mut interrupted = false;
+    let mut panic = None;
+    let mut cancelled = false;
+    for ended in ended {
+        match ended {
+            Ok(Ended::Done(value)) => results.push(value),
+            Ok(Ended::Interrupted) => interrupted = true,
+            // Raised below unless a panic elsewhere caused it.
+            Ok(Ended::Cancelled) => cancelled = true,
+            Err(payload) => {
+                panic.get_or_insert(payload);
+            }
+        }
+    }
+    if let Some(payload) = panic {
+        resume_unwind(payload);
+    }
+    if interrupted {
+        CtrlC::exit_interrupted(signal_hook::consts::SIGINT);
+    }
+    if cancelled {
+        panic!("aio::run_per_core: a loop's main task was cancelled");
+    }
+    results
+}
+
+/// Runs one loop's main future to its end and closes the loop.
+fn run_one<Fut: Future>(core: &LoopCore, ctrl_c: bool, main: Fut) -> Ended<Fut::Output> {
+    let ctrl_c = ctrl_c
+        .then(|| CtrlC::install_any_thread(core, false))
+        .flatten();
+    let main = MainFuture::new(main, Some(DEFAULT_SHUTDOWN_GRACE));
+    let outcome = core.block_on(Some(pin!(main)), "aio::run_per_core");
+    let pressed = ctrl_c.as_ref().is_some_and(|c| c.pressed().is_some());
+    drop(ctrl_c);
+    core.wait_shielded();
+    shutdown_tasks(core, DEFAULT_SHUTDOWN_GRACE);
+    core.close();
+    match outcome {
+        _ if pressed => Ended::Interrupted,
+        Ok(Ok(value)) => Ended::Done(value),
+        Ok(Err(_cancelled)) => Ended::Cancelled,
+        Err(_stopped) => {
+            panic!("aio::run_per_core: a loop was stopped before its main future completed")
+        }
+    }
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Nothing panics while these locks are held.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}

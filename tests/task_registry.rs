@@ -1,0 +1,108 @@
+//! The loop's registry of tasks keeps each task's waker packed in one word:
+//! the tasks it holds the last reference to must still be listed, woken and
+//! freed exactly once, whatever their future's type.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// Counts its drops: each task's cleanup must run once.
+struct Guard(Rc<Cell<usize>>);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() + 1);
+    }
+}
+
+#[test]
+fn detached_tasks_of_many_future_types_are_listed_cancelled_and_freed_once_at_shutdown() {
+    let dropped = Rc::new(Cell::new(0));
+    let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    let spawned = runner.run({
+        let dropped = dropped.clone();
+        async move {
+            let mut spawned = 0;
+            for i in 0..300 {
+                let guard = Guard(dropped.clone());
+                // Three future types, interleaved: the registry tells their
+                // wakers apart by vtable.
+                let task = match i % 3 {
+                    0 => aio::create_task(async move {
+                        let _guard = guard;
+                        std::future::pending::<()>().await;
+                    }),
+                    1 => aio::create_task(async move {
+                        let _guard = guard;
+                        aio::sleep(Duration::from_secs(3600)).await;
+                    }),
+                    _ => aio::create_task(async move {
+                        let _guard = guard;
+                        aio::Event::new().wait().await;
+                    }),
+                };
+                task.set_name(format!("t{i}"));
+                // Only the loop holds the task now.
+                task.detach();
+                spawned += 1;
+            }
+            aio::yield_now().await;
+            let names: Vec<String> = aio::all_tasks().iter().map(|t| t.name()).collect();
+            assert_eq!(names.len(), 301);
+            for i in 0..300 {
+                assert!(names.contains(&format!("t{i}")), "t{i} is not listed");
+            }
+            spawned
+        }
+    });
+    assert_eq!(spawned, 300);
+    assert_eq!(dropped.get(), 0);
+    drop(runner);
+    assert_eq!(dropped.get(), 300);
+}
+
+#[aio::test]
+async fn a_detached_task_that_finishes_is_freed_and_leaves_the_list() {
+    let dropped = Rc::new(Cell::new(0));
+    for _ in 0..100 {
+        let guard = Guard(dropped.clone());
+        aio::create_task(async move {
+            let _guard = guard;
+            aio::sleep(Duration::from_secs(1)).await;
+        })
+        .detach();
+    }
+    aio::yield_now().await;
+    assert_eq!(aio::all_tasks().len(), 101);
+    aio::sleep(Duration::from_secs(2)).await;
+    assert_eq!(dropped.get(), 100);
+    assert_eq!(aio::all_tasks().len(), 1);
+    // Their slots are reused by new tasks.
+    let again: Vec<_> = (0..100)
+        .map(|i| aio::create_task(async move { i }))
+        .collect();
+    let mut sum = 0;
+    for task in again {
+        sum += task.await.unwrap();
+    }
+    assert_eq!(sum, 4950);
+}
+
+#[aio::test]
+async fn cancelling_a_task_through_its_listing_wakes_it() {
+    let dropped = Rc::new(Cell::new(0));
+    let guard = Guard(dropped.clone());
+    let task = aio::create_task(async move {
+        let _guard = guard;
+        std::future::pending::<()>().await;
+    });
+    aio::yield_now().await;
+    let listed = aio::all_tasks();
+    let other = listed
+        .iter()
+        .find(|t| t.name() == task.name())
+        .expect("listed");
+    assert!(other.cancel());
+    assert!(task.await.unwrap_err().is_cancelled());
+    assert_eq!(dropped.get(), 1);
+}

@@ -91,7 +91,8 @@ impl Runner {
 
     /// Handles SIGTERM as Ctrl-C (`#[aio::main(ctrl_c = "graceful")]`): the
     /// first SIGINT or SIGTERM delivers a catchable cancellation (reason
-    /// [`CancelReason::CtrlC`](crate::CancelReason::CtrlC)) to the main task,
+    /// [`CancelReason::CtrlC`](crate::CancelReason::CtrlC) or
+    /// [`Terminated`](crate::CancelReason::Terminated)) to the main task,
     /// which may await its cleanup within the shutdown grace; then the process
     /// exits with 130 (SIGINT) or 143 (SIGTERM). A second signal exits at once.
     ///

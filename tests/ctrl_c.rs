@@ -340,9 +340,14 @@ fn graceful_exit(role: &str, sig: i32, code: i32) {
     let status = exit_within_10s(&mut child);
     let rest = rest_of(&mut stdout);
     assert_eq!(status.code(), Some(code), "{rest}");
+    let reason = if sig == SIGTERM {
+        "terminated (SIGTERM)"
+    } else {
+        "interrupted (Ctrl-C)"
+    };
     assert!(
-        rest.contains("main said goodbye (interrupted (Ctrl-C))"),
-        "the main task awaited its cleanup: {rest}"
+        rest.contains(&format!("main said goodbye ({reason})")),
+        "the main task awaited its cleanup and knows why: {rest}"
     );
     assert!(
         rest.contains("worker said goodbye (the event loop shut down)"),

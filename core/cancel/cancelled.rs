@@ -78,8 +78,12 @@ pub enum CancelReason {
     /// `select_first!` branch that lost, a scope that ended for good), or an
     /// `abort_on_drop` handle was dropped.
     AwaitAbandoned,
-    /// Ctrl-C (SIGINT) or SIGTERM ended the program's main task.
+    /// Ctrl-C (SIGINT) ended the program's main task.
     CtrlC,
+    /// SIGTERM ended the program's main task (`Runner::graceful_signals`,
+    /// `#[aio::main(ctrl_c = "graceful")]`), as a service manager stops a
+    /// service.
+    Terminated,
     /// The loop is shutting down (the end of `aio::run`, or `Runner` dropped)
     /// and the task was still running.
     LoopShutdown,
@@ -113,6 +117,7 @@ impl fmt::Display for CancelReason {
             }
             CancelReason::AwaitAbandoned => f.write_str("the code awaiting the task was dropped"),
             CancelReason::CtrlC => f.write_str("interrupted (Ctrl-C)"),
+            CancelReason::Terminated => f.write_str("terminated (SIGTERM)"),
             CancelReason::LoopShutdown => f.write_str("the event loop shut down"),
         }
     }

@@ -5,7 +5,7 @@
 //! are numbered per thread.
 
 use crate::cancel::cancelled::{CancelReason, Cancelled};
-use crate::runtime::{CODE_CTRL_C, CODE_LOOP_SHUTDOWN, MAX_CANCEL_CODE};
+use crate::runtime::{CODE_CTRL_C, CODE_LOOP_SHUTDOWN, CODE_TERMINATED, MAX_CANCEL_CODE};
 use std::cell::RefCell;
 use std::panic::Location;
 
@@ -17,8 +17,10 @@ pub(crate) const LOOP_SHUTDOWN: u8 = CODE_LOOP_SHUTDOWN;
 pub(crate) const CTRL_C: u8 = CODE_CTRL_C;
 /// The reason is kept in full with the task's cancellation state.
 pub(crate) const IN_STATE: u8 = 3;
+/// SIGTERM, in the graceful mode (set by the kernel too).
+pub(crate) const TERMINATED: u8 = CODE_TERMINATED;
 /// Codes from here name `Explicit` cancels by their call site.
-const FIRST_SITE: u8 = 4;
+const FIRST_SITE: u8 = 5;
 
 thread_local! {
     static SITES: RefCell<Vec<&'static Location<'static>>> = const { RefCell::new(Vec::new()) };
@@ -29,6 +31,7 @@ pub(crate) fn encode(reason: &CancelReason) -> Option<u8> {
     match reason {
         CancelReason::LoopShutdown => Some(LOOP_SHUTDOWN),
         CancelReason::CtrlC => Some(CTRL_C),
+        CancelReason::Terminated => Some(TERMINATED),
         CancelReason::Explicit {
             message: None,
             location,
@@ -58,6 +61,7 @@ pub(crate) fn decode(code: u8) -> Option<Cancelled> {
     let reason = match code {
         LOOP_SHUTDOWN => CancelReason::LoopShutdown,
         CTRL_C => CancelReason::CtrlC,
+        TERMINATED => CancelReason::Terminated,
         NONE | IN_STATE => return None,
         site => {
             let location = SITES

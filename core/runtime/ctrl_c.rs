@@ -11,7 +11,7 @@
 use crate::runtime::loop_core::LoopCore;
 use crate::runtime::loop_signals::SignalListener;
 use crate::runtime::signal_hub;
-use crate::runtime::task_meta::CODE_CTRL_C;
+use crate::runtime::task_meta::{CODE_CTRL_C, CODE_TERMINATED};
 use std::cell::Cell;
 use std::os::raw::c_int;
 use std::rc::Rc;
@@ -82,7 +82,11 @@ fn on_interrupt(core: &LoopCore, sig: c_int, pressed: &Cell<Option<c_int>>) {
     if pressed.get().is_none() {
         pressed.set(Some(sig));
     }
-    core.cancel_main(CODE_CTRL_C);
+    core.cancel_main(if sig == signal_hook::consts::SIGTERM {
+        CODE_TERMINATED
+    } else {
+        CODE_CTRL_C
+    });
 }
 
 /// Ctrl-C handling for one `aio::run`; uninstalled on drop.

@@ -49,7 +49,9 @@ pub(crate) use loop_signals::SignalListener;
 pub(crate) use main_task::MainTask;
 pub(crate) use reactor::Direction;
 pub(crate) use remote::{LoopId, Remote, RemoteItem};
-pub(crate) use task_meta::{TaskMeta, CODE_CTRL_C, CODE_LOOP_SHUTDOWN, MAX_CANCEL_CODE};
+pub(crate) use task_meta::{
+    TaskMeta, CODE_CTRL_C, CODE_LOOP_SHUTDOWN, CODE_TERMINATED, MAX_CANCEL_CODE,
+};
 pub(crate) use timers::{Call as TimerCall, TimerKey};
 
 pub(crate) use report::{emit as report, spawned_at, Level as ReportLevel};

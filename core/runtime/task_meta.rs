@@ -65,9 +65,10 @@ const CODE_MASK: u32 = 0x3f << CODE_SHIFT;
 /// The largest cancel code.
 pub(crate) const MAX_CANCEL_CODE: u8 = 0x3f;
 /// Cancel codes the kernel sets itself (the cancellation machinery gives the
-/// others their meaning): the loop shut down, and Ctrl-C.
+/// others their meaning): the loop shut down, Ctrl-C, and SIGTERM.
 pub(crate) const CODE_LOOP_SHUTDOWN: u8 = 1;
 pub(crate) const CODE_CTRL_C: u8 = 2;
+pub(crate) const CODE_TERMINATED: u8 = 4;
 /// Set once the cancellation machinery keeps state for this task (catchers
 /// wait in it): it must be told when the task ends.
 const HAS_SCOPE: u32 = 1 << 30;

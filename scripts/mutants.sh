@@ -7,13 +7,18 @@
 #
 # Usage:  scripts/mutants.sh FILE..
 #   e.g.  scripts/mutants.sh core/sync/lock.rs core/sync/waiters.rs
+#         scripts/mutants.sh core/scope/group.rs core/scope/group_run.rs
 # Needs:  cargo install cargo-mutants
 # Env:    MUTANTS_TIMEOUT  seconds one test run may take before the mutant
-#                          counts as caught by a hang (default 30)
+#                          counts as caught by a hang (default: 3 times the
+#                          unmutated run, at least 20 s)
 #         MUTANTS_OUT      where the reports go (default target/mutants)
 #         MUTANTS_JOBS     mutants built and tested at once (default 1)
+#         MUTANTS_TARGET   a target dir kept between runs (default: a fresh
+#                          one in each scratch copy; only with one job)
 #         MUTANTS_ARGS     more cargo-mutants options, e.g. "--iterate" to test
-#                          again only what the last run did not catch
+#                          again only what the last run did not catch, or
+#                          "-E REGEX" to leave mutants out
 # Prints cargo-mutants' summary and the survivors per file; they are listed
 # in $MUTANTS_OUT/mutants.out/missed.txt. Exits non-zero if any survive.
 set -euo pipefail
@@ -41,12 +46,26 @@ tests_for() {
     core/sync/event.rs) echo sync_event prop_event ;;
     core/sync/errors.rs) echo sync_queue sync_barrier ;;
     core/task/promise.rs) echo promise ;;
+    core/cancel/*.rs) echo cancel_semantics catch_cancel cancel_graceful task_group \
+        timeout shield ;;
+    core/scope/group.rs | core/scope/group_run.rs | core/scope/child.rs)
+        echo task_group cancel_semantics catch_cancel cancel_graceful reliability \
+            prop_task_group debug_tree ;;
+    core/scope/timeout.rs | core/scope/scope_run.rs | core/scope/cancel_scope.rs)
+        echo timeout cancel_semantics catch_cancel cancel_graceful infinite_deadlines ;;
+    core/scope/shield.rs) echo shield cancel_semantics catch_cancel timeout ;;
+    core/task/root.rs | core/task/body.rs | core/task/task_await.rs | core/task/shutdown.rs)
+        echo event_loop cancel_semantics catch_cancel cancel_graceful reliability \
+            loop_shutdown task_group ;;
     *) echo "" ;;
     esac
 }
 
-# Mutated builds get a scratch copy of the tree and a target dir of their own.
+# Mutated builds get a scratch copy of the tree and a target dir of their own
+# (or MUTANTS_TARGET), without debug info: linking is most of a rebuild.
 unset CARGO_TARGET_DIR
+[ -n "${MUTANTS_TARGET:-}" ] && export CARGO_TARGET_DIR="$MUTANTS_TARGET"
+export CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0
 out=${MUTANTS_OUT:-target/mutants}
 files=()
 tests=()
@@ -67,8 +86,14 @@ done
 echo "mutating: $* | tests: ${cargo_args[*]}"
 mkdir -p "$out"
 status=0
-cargo mutants "${files[@]}" "${cargo_args[@]}" --timeout "${MUTANTS_TIMEOUT:-30}" --jobs "${MUTANTS_JOBS:-1}" \
-    --output "$out" --colors never --no-times ${MUTANTS_ARGS:-} || status=$?
+if [ -n "${MUTANTS_TIMEOUT:-}" ]; then
+    timeout=(--timeout "$MUTANTS_TIMEOUT")
+else
+    timeout=(--timeout-multiplier 3 --minimum-test-timeout 20)
+fi
+cargo mutants "${files[@]}" "${cargo_args[@]}" --test-tool cargo "${timeout[@]}" \
+    --jobs "${MUTANTS_JOBS:-1}" --output "$out" --colors never --no-times \
+    ${MUTANTS_ARGS:-} || status=$?
 # Survivors per file.
 for file in "$@"; do
     n=$(grep -c "^$file:" "$out/mutants.out/missed.txt" 2>/dev/null || true)

@@ -4,23 +4,42 @@
 # thread than the loop's), with the standard library rebuilt instrumented
 # (-Zbuild-std) so that races through std are seen too.
 #
-# Usage:  scripts/sanitizers.sh [address|thread]..   (default: both)
+# Usage:  scripts/sanitizers.sh [address|thread].. [TEST..]
+#         (default: both sanitizers; every tests/*.rs but ui, which drives
+#         rustc itself, and examples, which runs the uninstrumented example
+#         binaries)
+#   e.g.  scripts/sanitizers.sh thread to_thread run_coroutine_threadsafe
+#         scripts/sanitizers.sh --threads   (the tests where values, wakers
+#         and tasks cross threads: the quick check after a change there)
 # Needs:  nightly with its sources:  rustup component add rust-src --toolchain nightly
-# Runs every tests/*.rs but ui (it drives rustc itself) and examples (it
-# runs the uninstrumented example binaries). Builds go to
-# target/sanitizers/<name> (or under $CARGO_TARGET_DIR).
+# Builds go to target/sanitizers/<name> (or under $CARGO_TARGET_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Wakers, results and jobs handed between threads, loops woken from other
+# threads, signals and child processes.
+threads=(event_loop to_thread run_coroutine_threadsafe per_core reliability
+    task_registry promise testing deadlock loop_shutdown process signal ctrl_c stress)
 target=$(rustc +nightly -vV | sed -n 's/^host: //p')
-tests=()
-for f in tests/*.rs; do
-    name=$(basename "$f" .rs)
-    case "$name" in ui | examples) continue ;; esac
-    tests+=(--test "$name")
+sanitizers=()
+names=()
+for arg in "$@"; do
+    case "$arg" in
+    address | thread) sanitizers+=("$arg") ;;
+    --threads) names+=("${threads[@]}") ;;
+    *) names+=("$arg") ;;
+    esac
 done
-sanitizers=("$@")
 [ ${#sanitizers[@]} -eq 0 ] && sanitizers=(address thread)
+if [ ${#names[@]} -eq 0 ]; then
+    for f in tests/*.rs; do
+        name=$(basename "$f" .rs)
+        case "$name" in ui | examples) continue ;; esac
+        names+=("$name")
+    done
+fi
+tests=()
+for name in "${names[@]}"; do tests+=(--test "$name"); done
 base=${CARGO_TARGET_DIR:-target}
 for san in "${sanitizers[@]}"; do
     echo "== $san sanitizer"

@@ -78,6 +78,31 @@ fn a_slow_poll_is_reported_with_the_task_and_where_it_was_spawned() {
 }
 
 #[test]
+fn a_slow_poll_that_ends_a_detached_task_is_reported() {
+    let runner = debug_runner();
+    runner
+        .get_loop()
+        .set_slow_callback_duration(Duration::from_millis(25));
+    runner.run(async {
+        // Nothing but the poll in progress holds the task when it ends.
+        let hog = aio::create_task(async {
+            std::thread::sleep(Duration::from_millis(100)); // blocks the loop
+        });
+        hog.set_name("hog-5e1c");
+        hog.detach();
+        aio::sleep(Duration::from_millis(1)).await;
+        assert_eq!(aio::all_tasks().len(), 1, "the detached task ended");
+    });
+    let reports = reports_about("5e1c");
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(
+        reports[0].starts_with("WARN slow task poll: hog-5e1c (spawned at tests/debug_reports.rs:"),
+        "{}",
+        reports[0]
+    );
+}
+
+#[test]
 fn a_slow_callback_is_reported_where_it_was_scheduled() {
     let runner = debug_runner();
     let lp = runner.get_loop();

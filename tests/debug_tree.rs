@@ -214,6 +214,39 @@ async fn a_group_opened_in_a_body_nests_under_its_group() {
 }
 
 #[aio::test]
+async fn a_running_child_is_listed_and_a_group_it_opens_nests_under_it() {
+    aio::task_group!(|tg| {
+        tg.create_task_named("looker", async {
+            let names: Vec<String> = aio::all_tasks().iter().map(|t| t.name()).collect();
+            assert_eq!(names, ["Task-1", "looker"]);
+            aio::task_group!(|inner| {
+                inner.create_task_named("deep", aio::sleep(Duration::from_secs(1)));
+                aio::yield_now().await;
+                let tree = aio::task_tree();
+                assert_eq!(
+                    outline(&tree),
+                    [
+                        row(0, "Task-1", NodeKind::Task, "running"),
+                        row(1, "Task-1/group", NodeKind::Group, "running"),
+                        row(2, "looker", NodeKind::Child, "running"),
+                        row(3, "looker/group", NodeKind::Group, "running"),
+                        row(
+                            4,
+                            "deep",
+                            NodeKind::Child,
+                            "waiting on a timer (due in 1.000 s)"
+                        ),
+                    ],
+                    "{tree}"
+                );
+            })
+            .unwrap();
+        });
+    })
+    .unwrap();
+}
+
+#[aio::test]
 async fn a_leaked_group_is_listed_without_touching_what_its_children_borrow() {
     {
         let local = String::from("dropped before the listing");

@@ -143,6 +143,26 @@ async fn a_panicking_task_is_reported_and_others_finish() {
 }
 
 #[aio::test]
+async fn a_task_panic_is_read_from_other_threads_and_its_payload_taken_once() {
+    let bad = aio::create_task(async {
+        std::panic::panic_any(String::from("shared boom"));
+    });
+    let err = bad.await.unwrap_err();
+    // `TaskError` is `Sync`: readers on other threads see the message only.
+    std::thread::scope(|s| {
+        let readers: Vec<_> = (0..2).map(|_| s.spawn(|| err.panic_message())).collect();
+        for reader in readers {
+            assert_eq!(reader.join().unwrap(), Some("shared boom"));
+        }
+    });
+    // Its owner moves it to a thread, which takes the payload out.
+    let payload = std::thread::spawn(move || err.into_panic().unwrap())
+        .join()
+        .unwrap();
+    assert_eq!(payload.downcast_ref::<String>().unwrap(), "shared boom");
+}
+
+#[aio::test]
 async fn a_task_created_inside_a_task_starts_at_the_next_turn() {
     let log = log();
     let l = log.clone();

@@ -106,3 +106,33 @@ async fn cancelling_a_task_through_its_listing_wakes_it() {
     assert!(task.await.unwrap_err().is_cancelled());
     assert_eq!(dropped.get(), 1);
 }
+
+#[aio::test]
+async fn a_listed_task_can_be_asked_about_after_it_finished_and_left_the_loop() {
+    let dropped = Rc::new(Cell::new(0));
+    let guard = Guard(dropped.clone());
+    aio::create_task(async move {
+        let _guard = guard;
+        aio::sleep(Duration::from_secs(1)).await;
+    })
+    .detach();
+    aio::yield_now().await;
+    let listed = aio::all_tasks();
+    let me = aio::current_task().unwrap();
+    let task = listed.into_iter().find(|t| *t != me).expect("listed");
+    task.set_name("short-lived");
+    aio::sleep(Duration::from_secs(2)).await;
+    // The loop let go of the finished task: the reference alone keeps what
+    // it reads alive.
+    assert_eq!(dropped.get(), 1);
+    assert_eq!(aio::all_tasks().len(), 1);
+    assert!(task.is_done());
+    assert_eq!(task.name(), "short-lived");
+    assert!(!task.cancel(), "a finished task cannot be cancelled");
+    drop(task);
+    assert_eq!(
+        dropped.get(),
+        1,
+        "its future was dropped once, when it ended"
+    );
+}

@@ -11,7 +11,7 @@
 
 use crate::cancel::{CancelReason, CancelRegistry, CancelState, Cancelled};
 use crate::runtime::{begin_poll, end_poll, recording, with_current, ChildWake, GroupNode};
-use crate::runtime::{LoopCore, Polling, ReadyList};
+use crate::runtime::{ChildNode, LoopCore, Polling, ReadyList};
 use crate::scope::child::{Child, ChildCell, ChildId, ChildRun};
 use crate::scope::child_handle::ChildHandle;
 use crate::scope::child_outcome::ChildOutcome;
@@ -25,7 +25,6 @@ use std::future::IntoFuture;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::pin::Pin;
-use std::ptr::NonNull;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -66,8 +65,9 @@ pub(crate) struct GroupState<'g> {
     pub(crate) body: CancelState,
     /// The group as the loop lists it (name, place, children).
     pub(crate) node: Rc<GroupNode>,
-    /// The child being polled (out of `slots` meanwhile), with its slot.
-    pub(crate) polling_child: Cell<Option<(usize, NonNull<dyn Child + 'g>)>>,
+    /// The child being polled (out of `slots` meanwhile), with its slot: its
+    /// node, not the child, which the poll borrows mutably.
+    pub(crate) polling_child: RefCell<Option<(usize, Rc<dyn ChildNode>)>>,
     /// The body's waker: it marks the body woken and wakes the group's task,
     /// so that the body is polled only when something it waits on woke it,
     /// not at every wake-up of a child.
@@ -341,7 +341,7 @@ impl<'g> TaskGroup<'g> {
                 scope: CancelState::default(),
                 body: CancelState::default(),
                 node,
-                polling_child: Cell::new(None),
+                polling_child: RefCell::new(None),
                 body_wake,
                 body_waker,
             }),

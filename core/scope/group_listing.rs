@@ -37,18 +37,14 @@ impl ChildSource for GroupState<'_> {
                 }
             }
         }
-        if let Some((index, child)) = self.polling_child.get() {
-            // SAFETY: set only while that child is polled (its slot, which
-            // owns it, is held by the poll), and cleared by `PollingChild`
-            // when the poll ends or unwinds.
-            out.push((index, unsafe { child.as_ref() }.node_rc()));
+        if let Some((index, child)) = &*self.polling_child.borrow() {
+            out.push((*index, child.clone()));
         }
     }
 
     fn polling_child(&self) -> Option<Rc<dyn ChildNode>> {
-        let (_, child) = self.polling_child.get()?;
-        // SAFETY: as in `children`.
-        Some(unsafe { child.as_ref() }.node_rc())
+        let polling = self.polling_child.borrow();
+        polling.as_ref().map(|(_, child)| child.clone())
     }
 }
 
@@ -58,13 +54,15 @@ pub(crate) struct PollingChild<'s, 'g>(&'s GroupState<'g>);
 
 impl<'s, 'g> PollingChild<'s, 'g> {
     pub(crate) fn new(state: &'s GroupState<'g>, index: usize, child: &(dyn Child + 'g)) -> Self {
-        state.polling_child.set(Some((index, NonNull::from(child))));
+        // The node is its own allocation: reading it while the poll holds
+        // the child mutably aliases nothing.
+        *state.polling_child.borrow_mut() = Some((index, child.node_rc()));
         PollingChild(state)
     }
 }
 
 impl Drop for PollingChild<'_, '_> {
     fn drop(&mut self) {
-        self.0.polling_child.set(None);
+        self.0.polling_child.take();
     }
 }

@@ -154,8 +154,8 @@ pub use time::{
     YieldNow,
 };
 pub use waiting::{
-    as_completed, gather, gather_all, select_first, wait, AsCompleted, FailFast, Gather, ReturnAll,
-    ReturnWhen, SelectFirst, Wait,
+    as_completed, gather, gather_all, wait, AsCompleted, FailFast, Gather, ReturnAll, ReturnWhen,
+    Wait,
 };
 
 /// Items the macros expand to. Not part of the public API.
@@ -169,4 +169,5 @@ pub mod __private {
     pub use crate::stream::{__yielder as yielder, Yielder};
     pub use crate::waiting::{__branch_future as branch_future, __poll_branch as poll_branch};
     pub use crate::waiting::{__gather_poll as gather_poll, GatherSlot};
+    pub use crate::waiting::{select_first, SelectFirst};
 }

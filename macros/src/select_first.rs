@@ -157,7 +157,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             enum __SelectOut<#(#types),*> { #(#variants(#types)),* }
             let __won = {
                 #(#pins)*
-                ::aio::select_first(#n, #biased, |__i, __cx| match __i {
+                ::aio::__private::select_first(#n, #biased, |__i, __cx| match __i {
                     #(#polls)*
                     _ => ::core::task::Poll::Ready(::core::option::Option::None),
                 })

@@ -171,3 +171,17 @@ pub mod __private {
     pub use crate::waiting::{__gather_poll as gather_poll, GatherSlot};
     pub use crate::waiting::{select_first, SelectFirst};
 }
+
+/// Awaits a macro's future. The macros that await (`task_group!`,
+/// `timeout!`, `cancel_scope!`, `select_first!`, `gather!`) go through it so
+/// that, used outside async code, rustc's error ("`await` is only allowed
+/// inside `async` functions and blocks", at the macro call) ends with a
+/// note naming this macro: "this error originates in the macro
+/// `::aio::must_be_inside_async_code`".
+#[doc(hidden)]
+#[macro_export]
+macro_rules! must_be_inside_async_code {
+    ($future:expr) => {
+        $future.await
+    };
+}

@@ -123,7 +123,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     quote! {
         {
             let #anchor = ::aio::__private::GroupAnchor;
-            ::aio::__private::#runner(
+            ::aio::must_be_inside_async_code!(::aio::__private::#runner(
                 &#anchor,
                 ::core::panic::Location::caller(),
                 #grace,
@@ -136,8 +136,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
                     )))
                     .__classify()
                 },
-            )
-            .await
+            ))
         }
     }
 }

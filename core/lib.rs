@@ -147,7 +147,8 @@ pub use task::{
 };
 pub use threads::{
     run_coroutine_threadsafe, run_in_executor, run_per_core, to_thread, Blocking, LoopClosed,
-    LoopHandle, PerCore, PoolShutDown, ThreadPool, ThreadsafeCall, ThreadsafeFuture, WaitTimedOut,
+    LoopHandle, LoopWork, PerCore, PoolShutDown, ThreadPool, ThreadsafeCall, ThreadsafeFuture,
+    WaitTimedOut,
 };
 pub use time::{
     interval, interval_at, now, sleep, sleep_until, yield_now, Interval, MissedTickBehavior, Sleep,
@@ -167,6 +168,7 @@ pub mod __private {
     pub use crate::scope::{__run_group as run_group, __run_supervised as run_supervised};
     pub use crate::scope::{BodyOut, GroupAnchor, PlainBody, ResultBody};
     pub use crate::stream::{__yielder as yielder, Yielder};
+    pub use crate::threads::{BuildOnLoop, SendFuture};
     pub use crate::waiting::{__branch_future as branch_future, __poll_branch as poll_branch};
     pub use crate::waiting::{__gather_poll as gather_poll, GatherSlot};
     pub use crate::waiting::{select_first, SelectFirst};

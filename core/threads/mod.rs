@@ -6,12 +6,14 @@
 //! Imports the kernel and `task`.
 
 mod loop_handle;
+mod loop_work;
 mod per_core;
 mod thread_pool;
 mod threadsafe_future;
 mod to_thread;
 
 pub use loop_handle::{LoopClosed, LoopHandle, ThreadsafeCall};
+pub use loop_work::{BuildOnLoop, LoopWork, SendFuture};
 pub use per_core::{run_per_core, PerCore};
 pub use thread_pool::{PoolShutDown, ThreadPool};
 pub use threadsafe_future::{run_coroutine_threadsafe, ThreadsafeFuture, WaitTimedOut};

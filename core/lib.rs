@@ -143,12 +143,12 @@ pub use sync::{
 };
 pub use task::{
     all_tasks, create_task, current_task, AbortOnDrop, InvalidStateError, JoinTarget, Panic,
-    Promise, PromiseRef, PromiseWait, Task, TaskError, TaskJoin, TaskRef,
+    Promise, PromiseRef, PromiseWait, Task, TaskError, TaskJoin, TaskRef, DEFAULT_SHUTDOWN_GRACE,
 };
 pub use threads::{
     run_coroutine_threadsafe, run_in_executor, run_per_core, to_thread, Blocking, LoopClosed,
     LoopHandle, LoopWork, PerCore, PoolShutDown, ThreadPool, ThreadsafeCall, ThreadsafeFuture,
-    WaitTimedOut,
+    WaitTimedOut, DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT,
 };
 pub use time::{
     interval, interval_at, now, sleep, sleep_until, yield_now, Interval, MissedTickBehavior, Sleep,

@@ -19,4 +19,5 @@ pub use thread_pool::{PoolShutDown, ThreadPool};
 pub use threadsafe_future::{run_coroutine_threadsafe, ThreadsafeFuture, WaitTimedOut};
 pub use to_thread::{run_in_executor, to_thread, Blocking};
 
-pub(crate) use thread_pool::set_default_pool;
+pub use thread_pool::DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT;
+pub(crate) use thread_pool::{set_default_pool, shutdown_default_pool};

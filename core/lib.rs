@@ -143,19 +143,20 @@ pub use sync::{
 };
 pub use task::{
     all_tasks, create_task, current_task, AbortOnDrop, InvalidStateError, JoinTarget, Panic,
-    Promise, PromiseRef, PromiseWait, Task, TaskError, TaskJoin, TaskRef,
+    Promise, PromiseRef, PromiseWait, Task, TaskError, TaskJoin, TaskRef, DEFAULT_SHUTDOWN_GRACE,
 };
 pub use threads::{
     run_coroutine_threadsafe, run_in_executor, run_per_core, to_thread, Blocking, LoopClosed,
-    LoopHandle, PerCore, PoolShutDown, ThreadPool, ThreadsafeCall, ThreadsafeFuture, WaitTimedOut,
+    LoopHandle, LoopWork, PerCore, PoolShutDown, ThreadPool, ThreadsafeCall, ThreadsafeFuture,
+    WaitTimedOut, DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT,
 };
 pub use time::{
     interval, interval_at, now, sleep, sleep_until, yield_now, Interval, MissedTickBehavior, Sleep,
     YieldNow,
 };
 pub use waiting::{
-    as_completed, gather, gather_all, select_first, wait, AsCompleted, FailFast, Gather, ReturnAll,
-    ReturnWhen, SelectFirst, Wait,
+    as_completed, gather, gather_all, wait, AsCompleted, FailFast, Gather, ReturnAll, ReturnWhen,
+    Wait,
 };
 
 /// Items the macros expand to. Not part of the public API.
@@ -167,6 +168,22 @@ pub mod __private {
     pub use crate::scope::{__run_group as run_group, __run_supervised as run_supervised};
     pub use crate::scope::{BodyOut, GroupAnchor, PlainBody, ResultBody};
     pub use crate::stream::{__yielder as yielder, Yielder};
+    pub use crate::threads::{BuildOnLoop, SendFuture};
     pub use crate::waiting::{__branch_future as branch_future, __poll_branch as poll_branch};
     pub use crate::waiting::{__gather_poll as gather_poll, GatherSlot};
+    pub use crate::waiting::{select_first, SelectFirst};
+}
+
+/// Awaits a macro's future. The macros that await (`task_group!`,
+/// `timeout!`, `cancel_scope!`, `select_first!`, `gather!`) go through it so
+/// that, used outside async code, rustc's error ("`await` is only allowed
+/// inside `async` functions and blocks", at the macro call) ends with a
+/// note naming this macro: "this error originates in the macro
+/// `::aio::must_be_inside_async_code`".
+#[doc(hidden)]
+#[macro_export]
+macro_rules! must_be_inside_async_code {
+    ($future:expr) => {
+        $future.await
+    };
 }

@@ -6,6 +6,7 @@ use crate::runtime::Clock;
 use crate::runtime::CtrlC;
 use crate::runtime::Interrupted;
 use crate::task::{shutdown_tasks, MainFuture, DEFAULT_SHUTDOWN_GRACE};
+use crate::threads::{shutdown_default_pool, DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT};
 use std::future::IntoFuture;
 use std::pin::pin;
 use std::time::Duration;
@@ -17,7 +18,10 @@ use std::time::Duration;
 /// cleanup runs before `run` returns: `Drop` at once, and a task that catches
 /// its cancellation ([`catch_cancel`](crate::catch_cancel)) may await its
 /// cleanup for up to [`DEFAULT_SHUTDOWN_GRACE`](crate::DEFAULT_SHUTDOWN_GRACE)
-/// (5 s) before it is dropped; then the loop is closed.
+/// (5 s) before it is dropped; then `run` waits for the jobs still running
+/// on the loop's default executor ([`to_thread`](crate::to_thread)), as
+/// asyncio does, for at most 300 s (see
+/// [`Runner::shutdown_default_executor_timeout`]), and closes the loop.
 /// Calling it while a loop is running on this thread panics with a message
 /// saying to `.await` instead.
 ///
@@ -48,6 +52,8 @@ pub struct Runner {
     grace: Duration,
     /// SIGTERM is handled as Ctrl-C.
     graceful_signals: bool,
+    /// How long closing waits for the default executor's jobs.
+    executor_timeout: Duration,
 }
 
 impl Runner {
@@ -62,6 +68,7 @@ impl Runner {
             event_loop: EventLoop::with_clock(clock),
             grace: DEFAULT_SHUTDOWN_GRACE,
             graceful_signals: false,
+            executor_timeout: DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT,
         }
     }
 
@@ -86,6 +93,37 @@ impl Runner {
     /// ```
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
         self.grace = grace;
+        self
+    }
+
+    /// Sets how long closing the runner waits for the jobs still running on
+    /// the loop's default executor ([`to_thread`](crate::to_thread), or the
+    /// pool set with [`EventLoop::set_default_executor`]): asyncio's
+    /// `shutdown_default_executor(timeout)`, with the same default of
+    /// [300 s](crate::DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT).
+    ///
+    /// A thread cannot be stopped, so [`run`](crate::run) waits for a job that
+    /// is still running when the program's future returns (one whose `await`
+    /// was cancelled by a timeout, say). Past this bound the loop stops
+    /// waiting, says so (a warning through `log`, or on stderr with no
+    /// logger), and closes; the job runs on, on its thread, and ends with the
+    /// process. The bound is on the machine's clock, also for a loop on a
+    /// virtual clock.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let (release, blocked) = std::sync::mpsc::channel::<()>();
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual)
+    ///     .shutdown_default_executor_timeout(Duration::from_millis(5));
+    /// runner.run(async {
+    ///     // A job stuck on something that never comes; nobody awaits it.
+    ///     drop(aio::to_thread(move || blocked.recv()));
+    /// });
+    /// runner.close(); // waits 5 ms for the job, warns, and closes
+    /// release.send(()).unwrap();
+    /// ```
+    pub fn shutdown_default_executor_timeout(mut self, timeout: Duration) -> Self {
+        self.executor_timeout = timeout;
         self
     }
 
@@ -169,6 +207,7 @@ impl Runner {
         if !std::thread::panicking() && !core.is_closed() && !crate::runtime::in_a_loop() {
             core.wait_shielded();
             shutdown_tasks(core, self.grace);
+            shutdown_default_pool(core, self.executor_timeout);
         }
         self.event_loop.close();
     }

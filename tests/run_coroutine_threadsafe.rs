@@ -92,3 +92,100 @@ fn result_timeout_gives_the_handle_back_and_it_can_be_awaited_from_another_loop(
     handle.stop();
     lp.join().unwrap();
 }
+
+#[test]
+fn a_closure_builds_on_the_loop_a_future_that_is_not_send() {
+    let (handle, lp) = loop_thread();
+    let future = aio::run_coroutine_threadsafe(&handle, move || async move {
+        // `Rc` and `RefCell` are not `Send`: this future never leaves the loop.
+        let log = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        aio::task_group!(|tg| {
+            for i in 0..3u64 {
+                let log = log.clone();
+                tg.create_task(async move {
+                    aio::sleep(Duration::from_secs(3 - i)).await;
+                    log.borrow_mut().push(i);
+                });
+            }
+        })
+        .unwrap();
+        let order = log.borrow().clone();
+        order
+    });
+    assert_eq!(future.result().unwrap(), vec![2, 1, 0]);
+    handle.stop();
+    lp.join().unwrap();
+}
+
+#[test]
+fn work_submitted_to_a_closed_loop_is_refused_with_the_reason_and_never_built() {
+    let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
+    let handle = lp.handle();
+    lp.close();
+    let built = Arc::new(AtomicBool::new(false));
+    let b = built.clone();
+    let future = aio::run_coroutine_threadsafe(&handle, move || {
+        b.store(true, Ordering::SeqCst);
+        async { 1 }
+    });
+    assert!(future.is_done(), "the outcome is known at once");
+    let err = future.result().unwrap_err();
+    match &err {
+        TaskError::Cancelled(c) => assert_eq!(*c.reason(), aio::CancelReason::LoopShutdown),
+        other => panic!("expected a cancellation, got {other:?}"),
+    }
+    assert!(
+        err.to_string().contains("the event loop shut down"),
+        "{err}"
+    );
+    assert!(!built.load(Ordering::SeqCst));
+}
+
+#[test]
+fn work_queued_when_the_loop_closes_is_dropped_unbuilt_and_reported() {
+    let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
+    let handle = lp.handle();
+    let built = Arc::new(AtomicBool::new(false));
+    let dropped = Arc::new(AtomicBool::new(false));
+    let (b, guard) = (built.clone(), SetOnDrop(dropped.clone()));
+    let future = aio::run_coroutine_threadsafe(&handle, move || {
+        let _guard = &guard;
+        b.store(true, Ordering::SeqCst);
+        async { 1 }
+    });
+    // The loop never ran a turn: the work is still queued.
+    lp.close();
+    assert!(
+        matches!(future.result(), Err(TaskError::Cancelled(c)) if *c.reason() == aio::CancelReason::LoopShutdown)
+    );
+    assert!(!built.load(Ordering::SeqCst));
+    assert!(dropped.load(Ordering::SeqCst), "the closure was dropped");
+}
+
+#[test]
+fn a_panic_building_or_running_the_future_comes_back_as_panicked() {
+    let (handle, lp) = loop_thread();
+    let in_closure = aio::run_coroutine_threadsafe(&handle, || -> std::future::Ready<u8> {
+        panic!("no configuration")
+    });
+    let in_future = aio::run_coroutine_threadsafe(&handle, || async {
+        let local = std::rc::Rc::new(());
+        aio::yield_now().await;
+        drop(local);
+        panic!("lost the connection")
+    });
+    for (future, message) in [
+        (in_closure, "no configuration"),
+        (in_future, "lost the connection"),
+    ] {
+        match future.result() {
+            Err(TaskError::Panicked(p)) => assert_eq!(p.message(), Some(message)),
+            other => panic!("expected a panic, got {other:?}"),
+        }
+    }
+    // The loop goes on serving.
+    let after = aio::run_coroutine_threadsafe(&handle, async { 5 });
+    assert_eq!(after.result().unwrap(), 5);
+    handle.stop();
+    lp.join().unwrap();
+}

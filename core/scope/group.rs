@@ -281,8 +281,9 @@ impl<'g> GroupState<'g> {
     }
 }
 
-/// Ties a group to the block that opened it, so nothing that names the
-/// group (`tg`, a [`GroupHandle`]) can leave that block.
+/// Ties a group to the block that opened it: a [`GroupHandle`] (or a
+/// `TaskGroup`) kept outside that block is a compile error, even if unused,
+/// since dropping it needs the anchor's borrow alive.
 #[doc(hidden)]
 pub struct GroupAnchor;
 
@@ -311,10 +312,13 @@ pub struct TaskGroup<'g> {
 }
 
 impl<'g> TaskGroup<'g> {
-    #[doc(hidden)]
-    #[track_caller]
-    pub fn __new(_anchor: &'g GroupAnchor, supervise: bool, grace: Option<Duration>) -> Self {
-        let location = Location::caller();
+    /// A group opened at `location` (the `task_group!` call).
+    pub(crate) fn new(
+        _anchor: &'g GroupAnchor,
+        supervise: bool,
+        grace: Option<Duration>,
+        location: &'static Location<'static>,
+    ) -> Self {
         let node = with_current(|core| core.open_group(location))
             .unwrap_or_else(|| Rc::new(GroupNode::new(0, "group".into(), 0, location, None)));
         let ready = Arc::new(ReadyList::default());

@@ -6,12 +6,13 @@ use crate::cancel::{
 };
 use crate::runtime::{begin_poll, end_poll, expect_current, note_wait, with_current};
 use crate::runtime::{LoopCore, Polling, Wait};
-use crate::scope::group::{GroupState, TaskGroup};
+use crate::scope::group::{GroupAnchor, GroupState, TaskGroup};
 use crate::scope::group_error::{Failure, GroupError};
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 /// Marks the end of a group poll, also when something panics through it.
 struct ClearPolling<'s, 'g>(&'s GroupState<'g>);
@@ -315,13 +316,25 @@ where
     }
 }
 
-/// Runs a fail-fast group; what `task_group!(|tg| ..)` expands to.
+/// Opens a group at `location` and runs `body` in it; what
+/// `task_group!(|tg| ..)` expands to.
+///
+/// The body is a closure for any `'t`: `tg` (`&'t TaskGroup`) cannot be kept
+/// outside the body, and an attempt names `tg` in the error. Children may
+/// borrow what lives for `'g`, which the anchor's borrow ends with the
+/// macro's block.
 #[doc(hidden)]
-pub async fn __run_group<'a, 'g, B, T>(group: &'a TaskGroup<'g>, body: B) -> Result<T, GroupError>
+pub async fn __run_group<'g, B, T>(
+    anchor: &'g GroupAnchor,
+    location: &'static Location<'static>,
+    grace: Option<Duration>,
+    body: B,
+) -> Result<T, GroupError>
 where
-    B: Future<Output = Result<T, Failure>> + 'a,
+    B: for<'t> AsyncFnOnce(&'t TaskGroup<'g>) -> Result<T, Failure>,
 {
-    let ended = run(group, body).await;
+    let group = TaskGroup::new(anchor, false, grace, location);
+    let ended = run(&group, body(&group)).await;
     let Bad {
         failures,
         cancelled,
@@ -337,18 +350,21 @@ where
     })))
 }
 
-/// Runs a supervising group; what `task_group!(supervise |tg| ..)` expands
-/// to. Children's failures do not cancel anything; they are returned beside
-/// the body's value.
+/// Runs a supervising group, as [`__run_group`]; what
+/// `task_group!(supervise |tg| ..)` expands to. Children's failures do not
+/// cancel anything; they are returned beside the body's value.
 #[doc(hidden)]
-pub async fn __run_supervised<'a, 'g, B, T>(
-    group: &'a TaskGroup<'g>,
+pub async fn __run_supervised<'g, B, T>(
+    anchor: &'g GroupAnchor,
+    location: &'static Location<'static>,
+    grace: Option<Duration>,
     body: B,
 ) -> Result<(T, Vec<Failure>), GroupError>
 where
-    B: Future<Output = Result<T, Failure>> + 'a,
+    B: for<'t> AsyncFnOnce(&'t TaskGroup<'g>) -> Result<T, Failure>,
 {
-    let ended = run(group, body).await;
+    let group = TaskGroup::new(anchor, true, grace, location);
+    let ended = run(&group, body(&group)).await;
     let Bad {
         failures,
         cancelled,

@@ -6,15 +6,18 @@
 //! Imports the kernel and `task`.
 
 mod loop_handle;
+mod loop_work;
 mod per_core;
 mod thread_pool;
 mod threadsafe_future;
 mod to_thread;
 
 pub use loop_handle::{LoopClosed, LoopHandle, ThreadsafeCall};
+pub use loop_work::{BuildOnLoop, LoopWork, SendFuture};
 pub use per_core::{run_per_core, PerCore};
 pub use thread_pool::{PoolShutDown, ThreadPool};
 pub use threadsafe_future::{run_coroutine_threadsafe, ThreadsafeFuture, WaitTimedOut};
 pub use to_thread::{run_in_executor, to_thread, Blocking};
 
-pub(crate) use thread_pool::set_default_pool;
+pub use thread_pool::DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT;
+pub(crate) use thread_pool::{set_default_pool, shutdown_default_pool};

@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -37,6 +38,8 @@ struct PoolInner {
     name: String,
     state: Mutex<PoolState>,
     work: Condvar,
+    /// Notified when a thread ends.
+    exited: Condvar,
 }
 
 #[derive(Default)]
@@ -70,6 +73,7 @@ impl ThreadPool {
                 name: name.to_string(),
                 state: Mutex::new(PoolState::default()),
                 work: Condvar::new(),
+                exited: Condvar::new(),
             }),
         }
     }
@@ -131,6 +135,53 @@ impl ThreadPool {
             }
         }
     }
+
+    /// Like [`shutdown`](Self::shutdown), but waits at most `timeout` (on
+    /// the machine's clock) for the jobs to finish. Returns `false` if some
+    /// were still running then: their threads are left to finish on their
+    /// own (nothing can stop a thread), detached from the pool.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let pool = aio::ThreadPool::new(1, "worker");
+    /// let (release, blocked) = std::sync::mpsc::channel::<()>();
+    /// pool.submit(move || drop(blocked.recv())).unwrap();
+    /// assert!(!pool.shutdown_timeout(Duration::from_millis(5)), "the job is stuck");
+    /// release.send(()).unwrap(); // it ends on its own
+    /// ```
+    pub fn shutdown_timeout(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now().checked_add(timeout);
+        let me = thread::current().id();
+        let mut state = self.inner.lock();
+        state.shut_down = true;
+        let handles = std::mem::take(&mut state.handles);
+        self.inner.work.notify_all();
+        // A job that shuts its own pool down does not wait for itself.
+        let own = usize::from(handles.iter().any(|h| h.thread().id() == me));
+        while state.live > own {
+            let left = match deadline {
+                Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+                None => Duration::MAX,
+            };
+            if left.is_zero() {
+                // Dropping the rest of the handles detaches their threads.
+                return false;
+            }
+            state = self
+                .inner
+                .exited
+                .wait_timeout(state, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        drop(state);
+        for handle in handles {
+            if handle.thread().id() != me {
+                let _ = handle.join();
+            }
+        }
+        true
+    }
 }
 
 impl PoolInner {
@@ -148,6 +199,7 @@ impl PoolInner {
                 state = self.lock();
             } else if state.shut_down {
                 state.live -= 1;
+                self.exited.notify_all();
                 return;
             } else {
                 state.idle += 1;
@@ -186,6 +238,36 @@ pub(crate) fn default_pool(core: &LoopCore) -> ThreadPool {
         .locals
         .get_or_insert(|| DefaultPool(ThreadPool::new(ThreadPool::default_size(), "aio-worker")));
     pool.0.clone()
+}
+
+/// How long a [`Runner`](crate::Runner) (and [`run`](crate::run)) waits for
+/// the jobs of its loop's default pool when it closes: asyncio's
+/// `THREAD_JOIN_TIMEOUT` (300 s). Change it with
+/// [`Runner::shutdown_default_executor_timeout`](crate::Runner::shutdown_default_executor_timeout).
+///
+/// ```
+/// assert_eq!(aio::DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT.as_secs(), 300);
+/// ```
+pub const DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Shuts the default pool of `core` (if it was made) down, waiting at most
+/// `timeout` for its jobs, as asyncio's `loop.shutdown_default_executor`;
+/// past it, says so and leaves them running.
+pub(crate) fn shutdown_default_pool(core: &LoopCore, timeout: Duration) {
+    let Some(pool) = core.locals.get::<DefaultPool>() else {
+        return;
+    };
+    if !pool.0.shutdown_timeout(timeout) {
+        crate::runtime::report(
+            crate::runtime::ReportLevel::Warn,
+            &format!(
+                "the default executor did not finish its jobs within {:.3} s of the loop's \
+                 shutdown; the loop stops waiting for them and closes (they run on, on their \
+                 own threads; Runner::shutdown_default_executor_timeout sets the bound)",
+                timeout.as_secs_f64()
+            ),
+        );
+    }
 }
 
 /// Replaces the default pool of `core`; the old one is shut down once idle.

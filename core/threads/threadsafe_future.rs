@@ -6,6 +6,7 @@ use crate::runtime::with_current;
 use crate::runtime::Remote;
 use crate::task::{Panic, TaskError};
 use crate::threads::loop_handle::LoopHandle;
+use crate::threads::loop_work::LoopWork;
 use crate::threads::to_thread::outside_job_of;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -76,12 +77,22 @@ impl<T> Shared<T> {
     }
 }
 
-/// Schedules `future` on the loop behind `handle` from any thread and returns
+/// Schedules `work` on the loop behind `handle` from any thread and returns
 /// a handle to its outcome, as asyncio's `run_coroutine_threadsafe`.
+///
+/// `work` is a `Send` future, or a `Send` closure that the loop calls on its
+/// own thread to build the future (`move || async move { .. }`): that future
+/// need not be `Send`, so it may hold `Rc` and other values of the loop's
+/// thread (see [`LoopWork`]). One function takes both forms; the compiler
+/// tells them apart.
 ///
 /// The calling thread can block on the handle ([`result`](ThreadsafeFuture::result),
 /// [`result_timeout`](ThreadsafeFuture::result_timeout)), cancel it (the task is
 /// cancelled in its loop and its cleanup runs), or await it from another loop.
+/// A panic in the future, or in the closure building it, comes back as
+/// `Err(TaskError::Panicked)`; a loop that closed before running the work
+/// (or closes while it runs) gives `Err(TaskError::Cancelled)` with reason
+/// [`CancelReason::LoopShutdown`].
 ///
 /// ```
 /// let (tx, rx) = std::sync::mpsc::channel();
@@ -94,13 +105,28 @@ impl<T> Shared<T> {
 /// let handle = rx.recv().unwrap();
 /// let answer = aio::run_coroutine_threadsafe(&handle, async { 6 * 7 });
 /// assert_eq!(answer.result().unwrap(), 42);
+/// // Built on the loop: the future may hold an `Rc`.
+/// let counted = aio::run_coroutine_threadsafe(&handle, || async {
+///     let count = std::rc::Rc::new(std::cell::Cell::new(0));
+///     aio::task_group!(|tg| {
+///         for _ in 0..3 {
+///             let count = count.clone();
+///             tg.create_task(async move { count.set(count.get() + 1) });
+///         }
+///     })
+///     .unwrap();
+///     count.get()
+/// });
+/// assert_eq!(counted.result().unwrap(), 3);
 /// handle.stop();
 /// loop_thread.join().unwrap();
 /// ```
-pub fn run_coroutine_threadsafe<F>(handle: &LoopHandle, future: F) -> ThreadsafeFuture<F::Output>
+pub fn run_coroutine_threadsafe<W, Marker>(
+    handle: &LoopHandle,
+    work: W,
+) -> ThreadsafeFuture<W::Output>
 where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
+    W: LoopWork<Marker>,
 {
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
@@ -116,15 +142,44 @@ where
         remote: handle.remote.clone(),
     });
     // If the loop has closed (the call is refused) or closes before running
-    // it, dropping `run` reports the future cancelled.
-    let run = Submitted {
-        future: Some(future),
+    // it, dropping `unstarted` reports the work cancelled.
+    let mut unstarted = Unstarted {
+        work: Some(work),
         shared: shared.clone(),
     };
     let _ = handle.call_soon_threadsafe(move || {
-        with_current(|core| crate::task::spawn_on(core, run).detach());
+        let Some(work) = unstarted.work.take() else {
+            return;
+        };
+        let shared = unstarted.shared.clone();
+        match catch_unwind(AssertUnwindSafe(|| work.into_loop_future())) {
+            Ok(future) => {
+                let run = Submitted {
+                    future: Some(future),
+                    shared,
+                };
+                with_current(|core| crate::task::spawn_on(core, run).detach());
+            }
+            Err(payload) => shared.finish(Err(TaskError::Panicked(Panic::new(payload)))),
+        }
     });
     ThreadsafeFuture { shared }
+}
+
+/// Work on its way to the loop; dropped there unstarted (the loop closed),
+/// it reports the work cancelled.
+struct Unstarted<W, T> {
+    work: Option<W>,
+    shared: Arc<Shared<T>>,
+}
+
+impl<W, T> Drop for Unstarted<W, T> {
+    fn drop(&mut self) {
+        if self.work.take().is_some() {
+            let shutdown = Cancelled::new(CancelReason::LoopShutdown);
+            self.shared.finish(Err(TaskError::Cancelled(shutdown)));
+        }
+    }
 }
 
 /// Runs the submitted future on the loop, watching for a cancel request.

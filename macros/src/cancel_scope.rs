@@ -93,7 +93,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         {
             let __aio_scope = ::aio::CancelScope::new() #deadline #grace;
             let #scope = &__aio_scope;
-            #scope.run(#async_body).await
+            ::aio::must_be_inside_async_code!(#scope.run(#async_body))
         }
     }
 }

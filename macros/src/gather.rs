@@ -74,7 +74,7 @@ pub(crate) fn expand(input: TokenStream, fail_fast: bool) -> TokenStream {
     quote! {
         {
             #(#pins)*
-            ::aio::__private::gather_poll(|__cx| {
+            ::aio::must_be_inside_async_code!(::aio::__private::gather_poll(|__cx| {
                 let mut __all = true;
                 #(#polls)*
                 if __all {
@@ -82,8 +82,7 @@ pub(crate) fn expand(input: TokenStream, fail_fast: bool) -> TokenStream {
                 } else {
                     ::core::task::Poll::Pending
                 }
-            })
-            .await
+            }))
         }
     }
 }

@@ -157,11 +157,14 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             enum __SelectOut<#(#types),*> { #(#variants(#types)),* }
             let __won = {
                 #(#pins)*
-                ::aio::select_first(#n, #biased, |__i, __cx| match __i {
-                    #(#polls)*
-                    _ => ::core::task::Poll::Ready(::core::option::Option::None),
-                })
-                .await
+                ::aio::must_be_inside_async_code!(::aio::__private::select_first(
+                    #n,
+                    #biased,
+                    |__i, __cx| match __i {
+                        #(#polls)*
+                        _ => ::core::task::Poll::Ready(::core::option::Option::None),
+                    },
+                ))
             };
             #[allow(unreachable_patterns)]
             match __won {

@@ -112,27 +112,31 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
-    // The group's state is named with the user's `tg` span, so that borrow
-    // errors (a child borrowing too short a local, `tg` escaping) point there.
-    let state = quote_spanned!(tg.span()=> __aio_task_group);
-    // The anchor bounds what names the group (`tg`, its handles) to this
-    // block. The body's output is classified: an `Err` fails the group, any
-    // other value is the group's.
+    // `tg` is the parameter of an async closure that must accept any
+    // lifetime, so keeping it outside the body is an error naming `tg`. The
+    // anchor (named like `tg`, so that an error about it names `tg` too)
+    // ends with this block, and with it what children and handles may
+    // borrow: a handle kept outside is an error, even if unused.
+    let anchor = Ident::new(&tg.to_string(), tg.span());
+    // The body's output is classified: an `Err` fails the group, any other
+    // value is the group's.
     quote! {
         {
-            let __aio_anchor = ::aio::__private::GroupAnchor;
-            let #state = ::aio::TaskGroup::__new(&__aio_anchor, #supervise, #grace);
-            let #tg = &#state;
-            ::aio::__private::#runner(#tg, async {
-                #[allow(unused_imports)]
-                use ::aio::__private::{PlainBody as _, ResultBody as _};
-                let __aio_body = #async_body.await;
-                (&::aio::__private::BodyOut(::core::cell::Cell::new(
-                    ::core::option::Option::Some(__aio_body),
-                )))
-                .__classify()
-            })
-            .await
+            let #anchor = ::aio::__private::GroupAnchor;
+            ::aio::must_be_inside_async_code!(::aio::__private::#runner(
+                &#anchor,
+                ::core::panic::Location::caller(),
+                #grace,
+                async |#tg| {
+                    #[allow(unused_imports)]
+                    use ::aio::__private::{PlainBody as _, ResultBody as _};
+                    let __aio_body = #async_body.await;
+                    (&::aio::__private::BodyOut(::core::cell::Cell::new(
+                        ::core::option::Option::Some(__aio_body),
+                    )))
+                    .__classify()
+                },
+            ))
         }
     }
 }

@@ -71,13 +71,13 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let duration = quote_spanned!(duration.span()=> ::aio::__private::duration(#duration));
     match scope {
         None => quote! {
-            ::aio::timeout(#duration, #async_body).await
+            ::aio::must_be_inside_async_code!(::aio::timeout(#duration, #async_body))
         },
         Some(scope) => quote! {
             {
                 let #scope = ::aio::CancelScope::__timeout(#duration);
                 let #scope = &#scope;
-                ::aio::__private::with_scope(#scope, #async_body).await
+                ::aio::must_be_inside_async_code!(::aio::__private::with_scope(#scope, #async_body))
             }
         },
     }

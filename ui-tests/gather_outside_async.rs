@@ -1,0 +1,3 @@
+fn main() {
+    let _ = aio::gather!(async { Ok::<_, ()>(1) }, async { Ok::<_, ()>(2) });
+}

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, Row};
+use common::{Row, ns_per_op, print_table, quick, scaled};
 
 fn runner(debug: bool) -> aio::Runner {
     let runner = aio::Runner::new();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{interleaved, ns_per_op, print_table, quick, scaled, tokio_rt, Row};
+use common::{Row, interleaved, ns_per_op, print_table, quick, scaled, tokio_rt};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};

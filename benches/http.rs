@@ -12,7 +12,7 @@
 mod common;
 
 use bytes::Bytes;
-use common::{print_table, quick, scaled, Row};
+use common::{Row, print_table, quick, scaled};
 use http_body_util::{BodyExt, Empty, Full};
 use hyper::{Request, Response};
 use std::convert::Infallible;

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{interleaved, print_table, quick, scaled, tokio_io_rt, Row};
+use common::{Row, interleaved, print_table, quick, scaled, tokio_io_rt};
 
 const MESSAGE: usize = 64;
 

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{print_table, quick, scaled, Row};
+use common::{Row, print_table, quick, scaled};
 use std::time::Instant;
 
 /// tokio's current-thread runtime with its I/O and signal drivers.

@@ -7,8 +7,8 @@
 mod common;
 
 use aio::{Stream, StreamExt};
-use common::{ns_per_op, print_table, quick, scaled, Row};
-use std::pin::{pin, Pin};
+use common::{Row, ns_per_op, print_table, quick, scaled};
+use std::pin::{Pin, pin};
 use std::task::{Context, Poll};
 
 /// The baseline: the same sequence as a state machine written by hand.

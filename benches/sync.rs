@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ns_per_op, print_table, quick, scaled, tokio_rt, Row};
+use common::{Row, ns_per_op, print_table, quick, scaled, tokio_rt};
 use std::rc::Rc;
 use std::sync::Arc;
 

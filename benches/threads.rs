@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{interleaved, print_table, quick, scaled, tokio_rt, Row};
+use common::{Row, interleaved, print_table, quick, scaled, tokio_rt};
 
 fn main() {
     let rounds = if quick() { 2 } else { 5 };

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{interleaved, ns_per_op, print_table, quick, scaled, tokio_rt, Row};
+use common::{Row, interleaved, ns_per_op, print_table, quick, scaled, tokio_rt};
 
 fn select(rounds: usize) -> Row {
     let n = scaled(1_000_000);

@@ -1,13 +1,13 @@
 //! `EventLoop`: asyncio's loop object and its low-level methods.
 
 use crate::runtime::Clock;
-use crate::runtime::{expect_current, with_current};
 use crate::runtime::{Interrupted, LoopCore, LoopId, Ready, TimerCall, TimerKey};
+use crate::runtime::{expect_current, with_current};
 use crate::task::Promise;
 use crate::task::Task;
-use crate::task::{spawn_on, MainFuture};
+use crate::task::{MainFuture, spawn_on};
 use crate::threads::LoopHandle;
-use crate::threads::{set_default_pool, ThreadPool};
+use crate::threads::{ThreadPool, set_default_pool};
 use crate::time::{deadline_after, deadline_at_seconds};
 use std::cell::Cell;
 use std::fmt;
@@ -74,7 +74,9 @@ impl EventLoop {
         {
             Ok(Ok(output)) => output,
             Err(Interrupted::Stopped) => {
-                panic!("EventLoop::run_until_complete: the event loop stopped before the future completed")
+                panic!(
+                    "EventLoop::run_until_complete: the event loop stopped before the future completed"
+                )
             }
             Ok(Err(cancelled)) => {
                 panic!("EventLoop::run_until_complete: the main task was cancelled ({cancelled})")

@@ -124,39 +124,39 @@ pub use aio_macros::{
     cancel_scope, gather, gather_all, main, select_first, task_group, test, timeout,
 };
 pub use cancel::{
-    cancelled, catch_cancel, CancelReason, Cancelled, CancelledFuture, CatchCancel, Reraise,
+    CancelReason, Cancelled, CancelledFuture, CatchCancel, Reraise, cancelled, catch_cancel,
 };
 pub use debug::testing;
-pub use debug::{task_tree, NodeKind, TaskTree, TreeNode};
-pub use event_loop::{get_running_loop, CallbackHandle, EventLoop};
-pub use runner::{run, Runner};
+pub use debug::{NodeKind, TaskTree, TreeNode, task_tree};
+pub use event_loop::{CallbackHandle, EventLoop, get_running_loop};
+pub use runner::{Runner, run};
 pub use runtime::Clock;
 pub use scope::{
-    current_effective_deadline, move_on_after, move_on_at, shield, timeout, timeout_at, wait_for,
     CancelHandle, CancelScope, ChildError, ChildHandle, ChildOutcome, Elapsed, Failure, GroupError,
     GroupHandle, ScopeRun, Shield, Start, StartError, Started, TaskGroup, Timeout, TimeoutDuration,
-    TimeoutScope,
+    TimeoutScope, current_effective_deadline, move_on_after, move_on_at, shield, timeout,
+    timeout_at, wait_for,
 };
 pub use stream::{Generator, Stream, StreamExt};
 pub use sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
 };
 pub use task::{
-    all_tasks, create_task, current_task, AbortOnDrop, InvalidStateError, JoinTarget, Panic,
-    Promise, PromiseRef, PromiseWait, Task, TaskError, TaskJoin, TaskRef, DEFAULT_SHUTDOWN_GRACE,
+    AbortOnDrop, DEFAULT_SHUTDOWN_GRACE, InvalidStateError, JoinTarget, Panic, Promise, PromiseRef,
+    PromiseWait, Task, TaskError, TaskJoin, TaskRef, all_tasks, create_task, current_task,
 };
 pub use threads::{
-    run_coroutine_threadsafe, run_in_executor, run_per_core, to_thread, Blocking, LoopClosed,
-    LoopHandle, LoopWork, PerCore, PoolShutDown, ThreadPool, ThreadsafeCall, ThreadsafeFuture,
-    WaitTimedOut, DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT,
+    Blocking, DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT, LoopClosed, LoopHandle, LoopWork, PerCore,
+    PoolShutDown, ThreadPool, ThreadsafeCall, ThreadsafeFuture, WaitTimedOut,
+    run_coroutine_threadsafe, run_in_executor, run_per_core, to_thread,
 };
 pub use time::{
-    interval, interval_at, now, sleep, sleep_until, yield_now, Interval, MissedTickBehavior, Sleep,
-    YieldNow,
+    Interval, MissedTickBehavior, Sleep, YieldNow, interval, interval_at, now, sleep, sleep_until,
+    yield_now,
 };
 pub use waiting::{
-    as_completed, gather, gather_all, wait, AsCompleted, FailFast, Gather, ReturnAll, ReturnWhen,
-    Wait,
+    AsCompleted, FailFast, Gather, ReturnAll, ReturnWhen, Wait, as_completed, gather, gather_all,
+    wait,
 };
 
 /// Items the macros expand to. Not part of the public API.
@@ -171,7 +171,7 @@ pub mod __private {
     pub use crate::threads::{BuildOnLoop, SendFuture};
     pub use crate::waiting::{__branch_future as branch_future, __poll_branch as poll_branch};
     pub use crate::waiting::{__gather_poll as gather_poll, GatherSlot};
-    pub use crate::waiting::{select_first, SelectFirst};
+    pub use crate::waiting::{SelectFirst, select_first};
 }
 
 /// Awaits a macro's future. The macros that await (`task_group!`,

@@ -5,7 +5,7 @@
 //!
 //! `cargo run --example async_iteration`
 
-use aio::net::{open_connection, start_server, StreamError, StreamReader, StreamWriter};
+use aio::net::{StreamError, StreamReader, StreamWriter, open_connection, start_server};
 use aio::{Stream, StreamExt};
 use std::fmt;
 use std::net::SocketAddr;

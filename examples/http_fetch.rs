@@ -5,7 +5,7 @@
 //!
 //! `cargo run --example http_fetch --features hyper`
 
-use aio::http::{respond, serve, Client, HttpError, Request, Response, StatusCode};
+use aio::http::{Client, HttpError, Request, Response, StatusCode, respond, serve};
 use aio::net::TcpListener;
 use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};

@@ -4,7 +4,7 @@
 //!
 //! `cargo run --example subprocess_pipeline`
 
-use aio::process::{shell, Command, Stdio};
+use aio::process::{Command, Stdio, shell};
 use std::time::{Duration, Instant};
 
 /// Runs `cmd` in a shell with a time limit and describes how it went.

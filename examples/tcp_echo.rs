@@ -4,7 +4,7 @@
 //!
 //! `cargo run --example tcp_echo`
 
-use aio::net::{open_connection, start_server, StreamReader, StreamWriter};
+use aio::net::{StreamReader, StreamWriter, open_connection, start_server};
 
 async fn handle_echo(mut reader: StreamReader, mut writer: StreamWriter) {
     let data = match reader.read(100).await {

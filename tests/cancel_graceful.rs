@@ -6,7 +6,7 @@
 // A task that only awaits another is what some tests are about.
 #![allow(clippy::redundant_async_block)]
 
-use aio::{catch_cancel, task_group, CancelReason, ChildError, StartError};
+use aio::{CancelReason, ChildError, StartError, catch_cancel, task_group};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;

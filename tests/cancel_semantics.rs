@@ -5,7 +5,7 @@
 // A task that only awaits another is what several tests are about.
 #![allow(clippy::redundant_async_block)]
 
-use aio::{task_group, CancelReason, GroupError, TaskError};
+use aio::{CancelReason, GroupError, TaskError, task_group};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
@@ -314,9 +314,11 @@ async fn a_shielded_promise_is_not_cancelled_with_its_awaiter() {
 
 #[aio::test]
 async fn a_zero_timeout_interrupts_at_the_first_suspension() {
-    assert!(aio::timeout(Duration::ZERO, aio::yield_now())
-        .await
-        .is_err());
+    assert!(
+        aio::timeout(Duration::ZERO, aio::yield_now())
+            .await
+            .is_err()
+    );
     assert_eq!(
         aio::move_on_after(Duration::ZERO, aio::sleep(Duration::ZERO)).await,
         None

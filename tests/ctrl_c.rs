@@ -7,7 +7,7 @@
 //! by `aio::run` on a process's main thread: this binary runs itself again as
 //! the child that receives the signals.
 
-use aio::signal::{Signals, SIGINT, SIGTERM};
+use aio::signal::{SIGINT, SIGTERM, Signals};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, ExitStatus, Stdio};

@@ -1,7 +1,7 @@
 //! A program that can never make progress fails at once on the virtual
 //! clock, with the task tree showing who waits on what, instead of hanging.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 use std::time::Duration;
 

@@ -163,8 +163,12 @@ fn a_failure_nobody_retrieves_is_reported_when_its_handle_goes() {
     assert_eq!(
         reports,
         [
-            format!("ERROR task failure never retrieved: detached-1c2d (spawned at tests/debug_reports.rs:{detached}:24) panicked: lost-1c2d"),
-            format!("ERROR task failure never retrieved: kept-1c2d (spawned at tests/debug_reports.rs:{kept}:20) panicked: kept-1c2d"),
+            format!(
+                "ERROR task failure never retrieved: detached-1c2d (spawned at tests/debug_reports.rs:{detached}:24) panicked: lost-1c2d"
+            ),
+            format!(
+                "ERROR task failure never retrieved: kept-1c2d (spawned at tests/debug_reports.rs:{kept}:20) panicked: kept-1c2d"
+            ),
         ]
     );
 }

@@ -3,8 +3,8 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use aio::{Clock, EventLoop, TaskError};
@@ -373,9 +373,11 @@ async fn all_tasks_follows_thousands_of_tasks_as_they_come_and_go() {
     expected.sort();
     let ids: Vec<u64> = listed.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, expected);
-    assert!(listed
-        .iter()
-        .all(|(id, name)| *name == format!("Task-{id}")));
+    assert!(
+        listed
+            .iter()
+            .all(|(id, name)| *name == format!("Task-{id}"))
+    );
     for task in &second {
         task.cancel();
     }

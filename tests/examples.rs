@@ -16,13 +16,24 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "async_iteration",
         &["item 1.1", "item 4.2", "stopped: page 3 timed out"],
     ),
-    ("barrier_pipeline", &["-- everyone finished step 1", "-- everyone finished step 2"]),
+    (
+        "barrier_pipeline",
+        &["-- everyone finished step 1", "-- everyone finished step 2"],
+    ),
     ("blocking", &["result 1", "result 1"]),
-    ("cancel_cleanup", &["background cleanup", "main observed cancellation"]),
+    (
+        "cancel_cleanup",
+        &["background cleanup", "main observed cancellation"],
+    ),
     ("cpu_fan_out", &["8 jobs: sequential", "speed-up"]),
     (
         "create_task_order",
-        &["Both tasks started...", "Task Two Complete", "Task One Complete", "All tasks done!"],
+        &[
+            "Both tasks started...",
+            "Task Two Complete",
+            "Task One Complete",
+            "All tasks done!",
+        ],
     ),
     (
         "debug_tour",
@@ -52,16 +63,33 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "Data from site3.com",
         ],
     ),
-    ("future_call_later", &["Waiting for future...", "Future done, result: done"]),
+    (
+        "future_call_later",
+        &["Waiting for future...", "Future done, result: done"],
+    ),
     ("future_from_thread", &["from thread"]),
-    ("gather_as_completed", &["gather: [0, 1, 2, 3, 4]", "one done:"]),
+    (
+        "gather_as_completed",
+        &["gather: [0, 1, 2, 3, 4]", "one done:"],
+    ),
     (
         "graceful_server",
-        &["listening on 127.0.0.1:", "said bye", "said bye", "got \"bye\"", "stopped:"],
+        &[
+            "listening on 127.0.0.1:",
+            "said bye",
+            "said bye",
+            "got \"bye\"",
+            "stopped:",
+        ],
     ),
     (
         "graceful_shutdown",
-        &["sending SIGTERM to myself", "stopping:", "saved progress:", "bye"],
+        &[
+            "sending SIGTERM to myself",
+            "stopping:",
+            "saved progress:",
+            "bye",
+        ],
     ),
     ("greet", &["Hello...", "...World!", "Done!"]),
     (
@@ -74,39 +102,78 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     (
         "http_fetch",
-        &["20 responses", "the second batch stopped at its first failure"],
+        &[
+            "20 responses",
+            "the second batch stopped at its first failure",
+        ],
     ),
-    ("limit_downloads", &["downloading a.example (1 in flight)", "downloaded 54 bytes"]),
-    ("loop_callbacks", &["Callback says: soon", "Callback says: after 1 second"]),
+    (
+        "limit_downloads",
+        &["downloading a.example (1 in flight)", "downloaded 54 bytes"],
+    ),
+    (
+        "loop_callbacks",
+        &["Callback says: soon", "Callback says: after 1 second"],
+    ),
     (
         "loop_in_thread",
-        &["job 1 done on Some(\"loop\")", "job 3 done on Some(\"loop\")", "cancelled from the main thread: Err(Cancelled("],
+        &[
+            "job 1 done on Some(\"loop\")",
+            "job 3 done on Some(\"loop\")",
+            "cancelled from the main thread: Err(Cancelled(",
+        ],
     ),
     (
         "loop_tasks_futures",
         &["gathered: [\"T1 done\", \"waiter got future-result\", \"from-thread\"]"],
     ),
-    ("producer_consumer", &["finished a 10 ms job", "all jobs done"]),
+    (
+        "producer_consumer",
+        &["finished a 10 ms job", "all jobs done"],
+    ),
     ("run_forever", &["Hi!"]),
     ("runner", &["hello", "hello"]),
     ("say_after", &["One", "Two"]),
     ("set_future", &["Future Result Ready!"]),
     (
         "subprocess_pipeline",
-        &["timed out after 1s", "seq 1 5 | sort -rn through aio: 5 4 3 2 1"],
+        &[
+            "timed out after 1s",
+            "seq 1 5 | sort -rn through aio: 5 4 3 2 1",
+        ],
     ),
-    ("task_cancel_callback", &["t2 was cancelled", "Callback result: A done", "res1: A done"]),
+    (
+        "task_cancel_callback",
+        &[
+            "t2 was cancelled",
+            "Callback result: A done",
+            "res1: A done",
+        ],
+    ),
     (
         "task_group",
-        &["children may borrow this", "task2 finished", "task1 finished", "Both tasks have completed now."],
+        &[
+            "children may borrow this",
+            "task2 finished",
+            "task1 finished",
+            "Both tasks have completed now.",
+        ],
     ),
     (
         "tcp_echo",
-        &["Serving on 127.0.0.1:", "Send: \"Hello World!\"", "Received: \"Hello World!\"", "Close the connection"],
+        &[
+            "Serving on 127.0.0.1:",
+            "Send: \"Hello World!\"",
+            "Received: \"Hello World!\"",
+            "Close the connection",
+        ],
     ),
     (
         "timeout",
-        &["The long operation timed out, but we've handled it.", "This statement will run regardless."],
+        &[
+            "The long operation timed out, but we've handled it.",
+            "This statement will run regardless.",
+        ],
     ),
     (
         "tour",

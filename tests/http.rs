@@ -4,7 +4,7 @@
 #![cfg(feature = "hyper")]
 
 use aio::http::{
-    get, respond, serve, Bytes, Client, Full, HttpError, Listener, Response, StatusCode,
+    Bytes, Client, Full, HttpError, Listener, Response, StatusCode, get, respond, serve,
 };
 use aio::net::{TcpListener, TcpStream};
 use std::cell::Cell;

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use aio::{interval, interval_at, MissedTickBehavior};
+use aio::{MissedTickBehavior, interval, interval_at};
 use futures::StreamExt;
 
 fn ms(n: u64) -> Duration {

@@ -6,8 +6,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use aio::net::{
-    open_connection, start_server, StreamError, StreamReader, StreamWriter, TcpListener, TcpStream,
-    UdpSocket,
+    StreamError, StreamReader, StreamWriter, TcpListener, TcpStream, UdpSocket, open_connection,
+    start_server,
 };
 
 async fn connected_pair() -> (TcpStream, TcpStream) {

@@ -5,7 +5,7 @@
 use std::os::unix::process::ExitStatusExt;
 use std::time::Duration;
 
-use aio::process::{shell, Command, Stdio};
+use aio::process::{Command, Stdio, shell};
 use aio::signal::{SIGKILL, SIGTERM, SIGUSR1};
 
 fn secs(s: u64) -> Duration {

@@ -41,9 +41,11 @@ async fn a_result_is_set_once() {
     assert_eq!(promise.set_result(2), Err(InvalidStateError));
     assert!(!promise.cancel(), "too late to cancel");
     assert_eq!(promise.result(), Some(Ok(1)));
-    assert!(InvalidStateError
-        .to_string()
-        .contains("can be set only once"));
+    assert!(
+        InvalidStateError
+            .to_string()
+            .contains("can be set only once")
+    );
 }
 
 #[aio::test]
@@ -60,9 +62,11 @@ async fn cancel_fails_the_awaiters_and_ends_the_promise() {
     ));
     assert!(promise.is_done() && promise.is_cancelled());
     let cancelled = promise.result().unwrap().unwrap_err();
-    assert!(cancelled
-        .to_string()
-        .starts_with("cancelled at tests/promise.rs:"));
+    assert!(
+        cancelled
+            .to_string()
+            .starts_with("cancelled at tests/promise.rs:")
+    );
     assert_eq!(promise.set_result(1), Err(InvalidStateError));
 }
 

@@ -1,7 +1,7 @@
 //! run_coroutine_threadsafe: threads submitting futures to a loop.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -109,8 +109,7 @@ fn a_closure_builds_on_the_loop_a_future_that_is_not_send() {
             }
         })
         .unwrap();
-        let order = log.borrow().clone();
-        order
+        log.borrow().clone()
     });
     assert_eq!(future.result().unwrap(), vec![2, 1, 0]);
     handle.stop();

@@ -8,7 +8,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use aio::signal::{raise_signal, Signals, SIGALRM, SIGHUP, SIGINT, SIGKILL, SIGSTOP, SIGUSR1};
+use aio::signal::{SIGALRM, SIGHUP, SIGINT, SIGKILL, SIGSTOP, SIGUSR1, Signals, raise_signal};
 use aio::signal::{SIGUSR2, SIGWINCH};
 use futures::StreamExt;
 

@@ -10,7 +10,7 @@ use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Once};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -221,9 +221,11 @@ async fn a_supervised_group_reports_every_panicking_child() {
     )
     .unwrap();
     assert_eq!(failures.len(), n.div_ceil(10), "every panic reported");
-    assert!(failures
-        .iter()
-        .all(|f| f.is_panic() && f.message().contains("stress: child panics")));
+    assert!(
+        failures
+            .iter()
+            .all(|f| f.is_panic() && f.message().contains("stress: child panics"))
+    );
     assert_eq!(
         finished.get(),
         n - n.div_ceil(10),

@@ -3,8 +3,8 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use aio::sync::BrokenBarrier;
 use aio::Barrier;
+use aio::sync::BrokenBarrier;
 
 fn parties(barrier: &Rc<Barrier>, n: usize) -> Vec<aio::Task<Result<usize, BrokenBarrier>>> {
     (0..n)
@@ -154,10 +154,12 @@ async fn a_released_waiter_cancelled_before_it_left_still_lets_the_barrier_drain
     tasks[0].cancel(); // released, dropped before it ran
     let again = parties(&barrier, 1);
     assert_eq!(finishes(barrier.wait()).await.map(|_| ()), Ok(()));
-    assert!(finishes(again.into_iter().next().unwrap())
-        .await
-        .unwrap()
-        .is_ok());
+    assert!(
+        finishes(again.into_iter().next().unwrap())
+            .await
+            .unwrap()
+            .is_ok()
+    );
 }
 
 #[aio::test]

@@ -201,9 +201,11 @@ async fn debug_and_the_errors_describe_the_queue() {
         format!("{q:?}"),
         "Queue { qsize: 1, maxsize: 2, shut_down: true }"
     );
-    assert!(aio::sync::QueueFull(1)
-        .to_string()
-        .contains("the queue is full"));
+    assert!(
+        aio::sync::QueueFull(1)
+            .to_string()
+            .contains("the queue is full")
+    );
     assert!(QueueEmpty.to_string().contains("the queue is empty"));
     assert_eq!(QueueShutDown(()).to_string(), "the queue was shut down");
     assert!(TooManyTaskDone.to_string().contains("once per get()"));

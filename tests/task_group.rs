@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use aio::{task_group, ChildError, GroupError, TaskError};
+use aio::{ChildError, GroupError, TaskError, task_group};
 
 type Log = Rc<RefCell<Vec<String>>>;
 

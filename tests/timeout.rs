@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use aio::{timeout, TaskError};
+use aio::{TaskError, timeout};
 
 fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
@@ -97,9 +97,11 @@ async fn a_body_finishing_on_the_deadline_tick_returns_its_value() {
 #[aio::test]
 async fn timeout_at_wait_for_and_move_on_after() {
     let deadline = aio::now() + secs(3);
-    assert!(aio::timeout_at(deadline, aio::sleep(secs(4)))
-        .await
-        .is_err());
+    assert!(
+        aio::timeout_at(deadline, aio::sleep(secs(4)))
+            .await
+            .is_err()
+    );
     assert_eq!(aio::wait_for(async { 7 }, secs(1)).await, Ok(7));
     assert_eq!(aio::move_on_after(secs(1), aio::sleep(secs(2))).await, None);
     assert_eq!(aio::move_on_after(secs(2), async { "v" }).await, Some("v"));

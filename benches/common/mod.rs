@@ -34,11 +34,7 @@ pub fn quick() -> bool {
 
 /// `full` normally, `full / 10` (at least 1) in quick mode.
 pub fn scaled(full: usize) -> usize {
-    if quick() {
-        (full / 10).max(1)
-    } else {
-        full
-    }
+    if quick() { (full / 10).max(1) } else { full }
 }
 
 /// Runs `f` (which performs `ops` operations) `rounds` times after one warm-up
@@ -131,9 +127,9 @@ pub fn print_table(title: &str, rows: &[Row]) {
         );
     }
     println!("\n### {title}\n\n{table}");
-    if !quick() {
-        if let Err(e) = results::record(title, &table) {
-            eprintln!("could not write benches/RESULTS.md: {e}");
-        }
+    if !quick()
+        && let Err(e) = results::record(title, &table)
+    {
+        eprintln!("could not write benches/RESULTS.md: {e}");
     }
 }

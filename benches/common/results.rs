@@ -2,7 +2,7 @@
 //! the table it printed, and `benches/results.svg` is drawn again from every
 //! section.
 
-use super::chart::{svg, Bar};
+use super::chart::{Bar, svg};
 
 const BEGIN: &str = "<!-- section: ";
 const END: &str = "<!-- end -->";

@@ -1,7 +1,7 @@
 //! `cancelled()`: waiting for the current task or scope to be cancelled.
 
 use crate::cancel::cancelled::Cancelled;
-use crate::cancel::catcher::{take_catchable, CatcherSlot};
+use crate::cancel::catcher::{CatcherSlot, take_catchable};
 use crate::cancel::registry::CancelRegistry;
 use crate::runtime::{expect_current, with_current};
 use std::future::Future;

@@ -2,7 +2,7 @@
 //! where a cancellation becomes a value that cleanup code can act on.
 
 use crate::cancel::cancelled::Cancelled;
-use crate::cancel::catcher::{take_catchable, CatcherSlot};
+use crate::cancel::catcher::{CatcherSlot, take_catchable};
 use crate::cancel::frames::enter;
 use crate::cancel::registry::CancelRegistry;
 use crate::cancel::state::CancelState;

@@ -7,7 +7,7 @@ use crate::cancel::cancelled::Cancelled;
 use crate::cancel::codes;
 use crate::cancel::frames::find_scope;
 use crate::cancel::registry::CancelRegistry;
-use crate::cancel::state::{any_requested, CancelState};
+use crate::cancel::state::{CancelState, any_requested};
 use crate::cancel::tree::ScopeKey;
 use crate::runtime::{LoopCore, TaskMeta};
 use std::rc::Rc;

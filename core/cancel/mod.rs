@@ -19,12 +19,12 @@ mod state;
 mod tree;
 
 pub use cancelled::{CancelReason, Cancelled};
-pub use cancelled_future::{cancelled, CancelledFuture};
-pub use catch_cancel::{catch_cancel, CatchCancel};
+pub use cancelled_future::{CancelledFuture, cancelled};
+pub use catch_cancel::{CatchCancel, catch_cancel};
 pub use reraise::Reraise;
 
-pub(crate) use catcher::{current_root_of, request_of, reraise, take_catchable, CatcherSlot};
-pub(crate) use codes::{encode as encode_code, IN_STATE};
+pub(crate) use catcher::{CatcherSlot, current_root_of, request_of, reraise, take_catchable};
+pub(crate) use codes::{IN_STATE, encode as encode_code};
 pub(crate) use frames::{enter, find_scope};
 pub(crate) use registry::CancelRegistry;
 pub(crate) use state::CancelState;

@@ -12,4 +12,4 @@ mod mode;
 pub mod testing;
 mod tree;
 
-pub use tree::{task_tree, NodeKind, TaskTree, TreeNode};
+pub use tree::{NodeKind, TaskTree, TreeNode, task_tree};

@@ -1,7 +1,7 @@
 //! The task tree: every task of a loop, the task groups it opened, their
 //! children and the groups those opened, with what each waits on.
 
-use crate::runtime::{expect_current, with_current, Node, RemoteItem, Snapshot};
+use crate::runtime::{Node, RemoteItem, Snapshot, expect_current, with_current};
 use crate::threads::{LoopHandle, WaitTimedOut};
 use std::fmt;
 use std::panic::Location;

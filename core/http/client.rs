@@ -1,9 +1,9 @@
 //! [`Client`] and [`get`]: HTTP/1.1 requests with the whole response read
 //! into memory, over connections kept for reuse.
 
-use super::connection::Connection;
-use super::target::{parse_url, Outgoing, Target};
 use super::HttpError;
+use super::connection::Connection;
+use super::target::{Outgoing, Target, parse_url};
 use bytes::Bytes;
 use hyper::{Request, Response};
 use std::cell::RefCell;

@@ -7,8 +7,8 @@ use crate::net::TcpStream;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::client::conn::http1;
-use std::future::{poll_fn, Future};
-use std::pin::{pin, Pin};
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
 use std::task::Poll;
 
 type Driver = http1::Connection<Io<TcpStream>, Full<Bytes>>;

@@ -4,7 +4,7 @@
 use futures_io::{AsyncRead, AsyncWrite};
 use std::io;
 use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll, ready};
 
 /// A byte stream as hyper's I/O: wraps anything with the `futures` I/O
 /// traits, such as [`TcpStream`](crate::net::TcpStream),

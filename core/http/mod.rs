@@ -81,7 +81,7 @@ mod target;
 mod timer;
 
 pub use body::read_body;
-pub use client::{get, Client, DEFAULT_MAX_RESPONSE_SIZE};
+pub use client::{Client, DEFAULT_MAX_RESPONSE_SIZE, get};
 pub use error::HttpError;
 pub use executor::LoopExecutor;
 pub use io::Io;
@@ -93,4 +93,4 @@ pub use bytes::Bytes;
 pub use http_body_util::{BodyExt, Empty, Full};
 pub use hyper;
 pub use hyper::body::Incoming;
-pub use hyper::{header, Method, Request, Response, StatusCode, Uri};
+pub use hyper::{Method, Request, Response, StatusCode, Uri, header};

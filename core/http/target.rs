@@ -4,7 +4,7 @@
 use super::HttpError;
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::header::{HeaderValue, HOST};
+use hyper::header::{HOST, HeaderValue};
 use hyper::{Request, Uri};
 
 /// The server a request is for.
@@ -25,19 +25,19 @@ impl Target {
                 return Err(HttpError::invalid_url(
                     url,
                     "https needs TLS, which aio::http does not include (the aio::http docs say how to add it)",
-                ))
+                ));
             }
             Some(other) => {
                 return Err(HttpError::invalid_url(
                     url,
                     format!("the scheme {other:?} is not supported; use http://"),
-                ))
+                ));
             }
             None => {
                 return Err(HttpError::invalid_url(
                     url,
                     "no scheme: write a full URL such as http://example.com/path",
-                ))
+                ));
             }
         }
         let host = match uri.host() {

@@ -41,9 +41,9 @@ pub(crate) use open_connection::split;
 pub use resolve::lookup_host;
 #[cfg(unix)]
 pub use server::start_unix_server;
-pub use server::{start_server, Server};
+pub use server::{Server, start_server};
 pub use stream_error::StreamError;
-pub use stream_reader::{StreamReader, DEFAULT_LIMIT};
+pub use stream_reader::{DEFAULT_LIMIT, StreamReader};
 pub use stream_writer::StreamWriter;
 pub use tcp::{TcpListener, TcpStream};
 pub use to_socket_addrs::ToSocketAddrs;

@@ -1,7 +1,7 @@
 //! asyncio's `start_server`: accept connections and run a handler for each.
 
-use crate::net::split;
 use crate::net::ToSocketAddrs;
+use crate::net::split;
 use crate::net::{StreamReader, StreamWriter, TcpListener};
 use crate::task::Task;
 use std::fmt;

@@ -1,14 +1,14 @@
 //! asyncio's `StreamReader`: buffered reading of a connection by lines,
 //! separators and exact sizes, and the `futures` read traits.
 
+use crate::net::StreamError;
 use crate::net::byte_stream::ByteStream;
 use crate::net::read_buffer::ReadBuffer;
-use crate::net::StreamError;
 use std::fmt;
 use std::io;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll, ready};
 
 /// How much a reader buffers while looking for a separator (asyncio's
 /// default `limit`, 64 KiB).

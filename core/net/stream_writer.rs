@@ -7,7 +7,7 @@ use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll, ready};
 
 /// The writing side of a connection from
 /// [`open_connection`](crate::net::open_connection) or a

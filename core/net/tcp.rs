@@ -1,11 +1,11 @@
 //! TCP: [`TcpListener`] (asyncio's `loop.create_server`) and [`TcpStream`]
 //! (`loop.create_connection`).
 
+use crate::net::ToSocketAddrs;
 use crate::net::byte_stream::byte_stream_api;
 use crate::net::nonblocking;
 use crate::net::resolve::resolve;
 use crate::net::std_conversions::std_conversions;
-use crate::net::ToSocketAddrs;
 use crate::runtime::Direction;
 use crate::runtime::IoSource;
 use std::fmt;

@@ -1,8 +1,8 @@
 //! UDP: [`UdpSocket`], asyncio's `loop.create_datagram_endpoint`.
 
+use crate::net::ToSocketAddrs;
 use crate::net::resolve::resolve;
 use crate::net::std_conversions::std_conversions;
-use crate::net::ToSocketAddrs;
 use crate::runtime::Direction;
 use crate::runtime::IoSource;
 use std::fmt;

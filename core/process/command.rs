@@ -7,7 +7,7 @@ use crate::process::child::{Child, Process};
 use crate::process::exit_watch::ExitWatch;
 use crate::process::orphans;
 use crate::process::pipe::Pipe;
-use crate::runtime::{expect_current, Direction};
+use crate::runtime::{Direction, expect_current};
 use std::ffi::OsStr;
 use std::fmt;
 use std::io;

@@ -2,8 +2,8 @@
 //! `communicate`, and std's `wait_with_output`.
 
 use crate::net::{StreamReader, StreamWriter};
-use crate::process::child::hold_virtual_clock;
 use crate::process::Child;
+use crate::process::child::hold_virtual_clock;
 use std::io;
 use std::process::Output;
 

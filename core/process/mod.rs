@@ -46,5 +46,5 @@ mod orphans;
 mod pipe;
 
 pub use child::Child;
-pub use command::{shell, Command};
+pub use command::{Command, shell};
 pub use std::process::{ExitStatus, Output, Stdio};

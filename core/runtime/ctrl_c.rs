@@ -15,8 +15,8 @@ use crate::runtime::task_meta::{CODE_CTRL_C, CODE_TERMINATED};
 use std::cell::Cell;
 use std::os::raw::c_int;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The exit status of a process ended by SIGINT, by shell convention.
 pub(crate) const INTERRUPTED_STATUS: i32 = 130;

@@ -7,7 +7,7 @@ use crate::runtime::current::{expect_current, with_current};
 use crate::runtime::loop_core::LoopCore;
 use crate::runtime::reactor::Direction;
 use crate::runtime::remote::{LoopId, Remote};
-use crate::runtime::wait_reason::{note_wait, Wait};
+use crate::runtime::wait_reason::{Wait, note_wait};
 use std::cell::Cell;
 use std::io;
 use std::marker::PhantomData;

@@ -4,7 +4,7 @@
 
 use crate::runtime::clock::{Clock, LoopClock};
 use crate::runtime::current::Enter;
-use crate::runtime::inspect::{debug_from_env, Inspect};
+use crate::runtime::inspect::{Inspect, debug_from_env};
 use crate::runtime::loop_locals::LoopLocals;
 use crate::runtime::main_task::MainTask;
 use crate::runtime::poller::{self, Wait};
@@ -18,12 +18,12 @@ use async_task::{Builder, Runnable};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::panic::Location;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::ptr::{self, NonNull};
 use std::rc::{Rc, Weak};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 

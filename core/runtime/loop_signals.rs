@@ -16,8 +16,8 @@ use std::cell::{Cell, RefCell};
 use std::io;
 use std::os::raw::c_int;
 use std::rc::{Rc, Weak};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What a listener does when its signal arrived, on the loop's thread, with
 /// the number of deliveries since it last ran.

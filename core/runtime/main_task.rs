@@ -6,8 +6,8 @@ use crate::runtime::loop_core::{LoopCore, Ready};
 use crate::runtime::remote::Remote;
 use crate::runtime::task_meta::TaskMeta;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Wake, Waker};
 
 pub(crate) struct MainTask {

@@ -50,12 +50,12 @@ pub(crate) use main_task::MainTask;
 pub(crate) use reactor::Direction;
 pub(crate) use remote::{LoopId, Remote, RemoteItem};
 pub(crate) use task_meta::{
-    TaskMeta, CODE_CTRL_C, CODE_LOOP_SHUTDOWN, CODE_TERMINATED, MAX_CANCEL_CODE,
+    CODE_CTRL_C, CODE_LOOP_SHUTDOWN, CODE_TERMINATED, MAX_CANCEL_CODE, TaskMeta,
 };
 pub(crate) use timers::{Call as TimerCall, TimerKey};
 
-pub(crate) use report::{emit as report, spawned_at, Level as ReportLevel};
+pub(crate) use report::{Level as ReportLevel, emit as report, spawned_at};
 pub(crate) use scope_nodes::{ChildNode, ChildSource, GroupNode, Polling};
 pub(crate) use snapshot::{Node, NodeKind, Snapshot};
 pub(crate) use snapshot_text::line as draw_node;
-pub(crate) use wait_reason::{begin_poll, end_poll, note_wait, recording, Wait};
+pub(crate) use wait_reason::{Wait, begin_poll, end_poll, note_wait, recording};

@@ -143,8 +143,8 @@ mod precise {
     use mio::unix::SourceFd;
     use mio::{Interest, Registry, Token};
     use rustix::time::{
-        timerfd_create, timerfd_settime, Itimerspec, TimerfdClockId, TimerfdFlags,
-        TimerfdTimerFlags, Timespec,
+        Itimerspec, TimerfdClockId, TimerfdFlags, TimerfdTimerFlags, Timespec, timerfd_create,
+        timerfd_settime,
     };
     use std::os::fd::{AsRawFd, OwnedFd};
     use std::time::Duration;

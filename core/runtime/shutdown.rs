@@ -1,7 +1,7 @@
 //! The end of a loop: shielded work finishes, every task still alive is
 //! cancelled and its cleanup runs, then the loop refuses further work.
 
-use crate::runtime::current::{with_current, Enter};
+use crate::runtime::current::{Enter, with_current};
 use crate::runtime::loop_core::{LoopCore, Ready};
 use crate::runtime::task_meta::CODE_LOOP_SHUTDOWN;
 use std::ptr;

@@ -14,8 +14,8 @@
 use signal_hook::consts::FORBIDDEN;
 use std::io;
 use std::os::raw::c_int;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
 /// Signal numbers aio accepts: 1 to 64 (Linux's real-time signals included).
 const SLOTS: usize = 65;

@@ -1,15 +1,15 @@
 //! One child of a task group: the future that runs it (a cancel scope of its
 //! own) and the handle the body holds.
 
-use crate::cancel::{enter, CancelReason, CancelRegistry, CancelState, Cancelled};
-use crate::runtime::{with_current, ChildNode, GroupNode, LoopCore};
+use crate::cancel::{CancelReason, CancelRegistry, CancelState, Cancelled, enter};
+use crate::runtime::{ChildNode, GroupNode, LoopCore, with_current};
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::{ChildError, Failure};
 use crate::task::panic_message;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe, Location};
+use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};

@@ -2,7 +2,7 @@
 //! alone.
 
 use crate::cancel::Cancelled;
-use crate::runtime::{note_wait, recording, Wait};
+use crate::runtime::{Wait, note_wait, recording};
 use crate::scope::child::ChildCell;
 use crate::scope::group_error::ChildError;
 use std::borrow::Cow;

@@ -10,8 +10,8 @@
 //! can only be reached through values bounded by `'g`).
 
 use crate::cancel::{CancelReason, CancelRegistry, CancelState, Cancelled};
-use crate::runtime::{begin_poll, end_poll, recording, with_current, ChildWake, GroupNode};
 use crate::runtime::{ChildNode, LoopCore, Polling, ReadyList};
+use crate::runtime::{ChildWake, GroupNode, begin_poll, end_poll, recording, with_current};
 use crate::scope::child::{Child, ChildCell, ChildId, ChildRun};
 use crate::scope::child_handle::ChildHandle;
 use crate::scope::child_outcome::ChildOutcome;
@@ -26,8 +26,8 @@ use std::marker::PhantomData;
 use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 

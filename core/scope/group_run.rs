@@ -2,14 +2,14 @@
 //! have ended; then the group's outcome.
 
 use crate::cancel::{
-    enter, reraise, take_catchable, CancelReason, CancelRegistry, Cancelled, CatcherSlot,
+    CancelReason, CancelRegistry, Cancelled, CatcherSlot, enter, reraise, take_catchable,
 };
-use crate::runtime::{begin_poll, end_poll, expect_current, note_wait, with_current};
 use crate::runtime::{LoopCore, Polling, Wait};
+use crate::runtime::{begin_poll, end_poll, expect_current, note_wait, with_current};
 use crate::scope::group::{GroupAnchor, GroupState, TaskGroup};
 use crate::scope::group_error::{Failure, GroupError};
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe, Location};
+use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;

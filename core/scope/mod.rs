@@ -29,11 +29,11 @@ pub use group::TaskGroup;
 pub use group_error::{ChildError, Failure, GroupError};
 pub use group_handle::GroupHandle;
 pub use group_start::{Start, StartError, Started};
-pub use scope_run::{current_effective_deadline, ScopeRun};
-pub use shield::{shield, Shield};
+pub use scope_run::{ScopeRun, current_effective_deadline};
+pub use shield::{Shield, shield};
 pub use timeout::{
-    move_on_after, move_on_at, timeout, timeout_at, wait_for, Elapsed, Timeout, TimeoutDuration,
-    TimeoutScope,
+    Elapsed, Timeout, TimeoutDuration, TimeoutScope, move_on_after, move_on_at, timeout,
+    timeout_at, wait_for,
 };
 
 pub use group::GroupAnchor;

@@ -2,10 +2,10 @@
 //! `cancel_scope!`, `CancelScope::run`, `timeout!` and the timeout functions
 //! await.
 
-use crate::cancel::{enter, find_scope, CancelRegistry, CancelState, Cancelled, CatcherSlot};
-use crate::runtime::{expect_current, with_current, LoopCore};
+use crate::cancel::{CancelRegistry, CancelState, Cancelled, CatcherSlot, enter, find_scope};
+use crate::runtime::{LoopCore, expect_current, with_current};
 use crate::scope::cancel_scope::CancelScope;
-use crate::time::{deadline_after, sleep_until, Sleep};
+use crate::time::{Sleep, deadline_after, sleep_until};
 use std::future::{Future, IntoFuture};
 use std::panic::Location;
 use std::pin::Pin;

@@ -2,7 +2,7 @@
 
 use crate::cancel::Cancelled;
 use crate::runtime::expect_current;
-use crate::task::{spawn_at, Task, TaskError};
+use crate::task::{Task, TaskError, spawn_at};
 use std::cell::RefCell;
 use std::fmt;
 use std::future::{Future, IntoFuture};

@@ -1,6 +1,6 @@
 //! `ctrl_c()`: waiting for Ctrl-C.
 
-use crate::signal::{Signals, SIGINT};
+use crate::signal::{SIGINT, Signals};
 use std::io;
 
 /// Completes at the next Ctrl-C (SIGINT) after it is first polled (tokio's

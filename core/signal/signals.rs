@@ -1,6 +1,6 @@
 //! `Signals`: the signals a program listens to, as a stream.
 
-use crate::runtime::{expect_current, LoopCore, SignalListener};
+use crate::runtime::{LoopCore, SignalListener, expect_current};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;

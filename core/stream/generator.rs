@@ -7,8 +7,8 @@
 //! single-threaded loop can afford, and the body is boxed so that the stream
 //! is `Unpin` and `.next().await` needs no pinning by the user.
 
-use futures_core::stream::FusedStream;
 use futures_core::Stream;
+use futures_core::stream::FusedStream;
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;

@@ -1,7 +1,7 @@
 //! `Barrier`: asyncio's meeting point for a fixed number of tasks.
 
 use super::errors::BrokenBarrier;
-use crate::runtime::{note_wait, Wait};
+use crate::runtime::{Wait, note_wait};
 use event_listener::{Event as Listeners, EventListener};
 use std::cell::{Cell, RefCell};
 use std::fmt;

@@ -1,6 +1,6 @@
 //! `Event`: asyncio's flag that tasks wait for.
 
-use crate::runtime::{note_wait, Wait};
+use crate::runtime::{Wait, note_wait};
 use event_listener::{Event as Listeners, EventListener};
 use std::cell::Cell;
 use std::fmt;

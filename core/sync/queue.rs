@@ -3,7 +3,7 @@
 
 use super::errors::{QueueEmpty, QueueFull, QueueShutDown, TooManyTaskDone};
 use super::waiters::{WaiterKey, Waiters};
-use crate::runtime::{note_wait, Wait};
+use crate::runtime::{Wait, note_wait};
 use event_listener::{Event as Listeners, EventListener};
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;

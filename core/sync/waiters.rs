@@ -6,7 +6,7 @@
 //! (cancelled) after being notified reports it, so the owner can pass the
 //! hand-off on to the next waiter: nothing is ever lost.
 
-use crate::runtime::{note_wait, Wait};
+use crate::runtime::{Wait, note_wait};
 use std::collections::VecDeque;
 use std::task::{Poll, Waker};
 

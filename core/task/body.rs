@@ -1,12 +1,12 @@
 //! The future a spawned task really runs: the user's future plus
 //! cancellation, panic capture, done callbacks and deregistration.
 
-use crate::runtime::{with_current, TaskMeta};
+use crate::runtime::{TaskMeta, with_current};
 use crate::task::error::{Panic, TaskError};
 use crate::task::{lost_failure, root};
 use std::future::Future;
 use std::mem::ManuallyDrop;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 

@@ -9,7 +9,7 @@
 //! Other cancellations are what someone asked for, and are not reported.
 
 use crate::cancel::CancelReason;
-use crate::runtime::{report, with_current, LoopCore, ReportLevel, TaskMeta};
+use crate::runtime::{LoopCore, ReportLevel, TaskMeta, report, with_current};
 use crate::task::error::TaskError;
 use crate::task::{panic_message, root};
 

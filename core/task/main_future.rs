@@ -2,7 +2,7 @@
 //! loop's main task: cancelling it follows the same rules as any task's.
 
 use crate::cancel::Cancelled;
-use crate::runtime::{with_current, TaskMeta};
+use crate::runtime::{TaskMeta, with_current};
 use crate::task::root;
 use std::future::Future;
 use std::pin::Pin;

@@ -24,10 +24,10 @@ pub use handle::Task;
 pub use promise::{InvalidStateError, Promise, PromiseRef, PromiseWait};
 pub use spawn::create_task;
 pub use task_await::{JoinTarget, TaskJoin};
-pub use task_ref::{all_tasks, current_task, TaskRef};
+pub use task_ref::{TaskRef, all_tasks, current_task};
 
 pub(crate) use error::panic_message;
 pub(crate) use main_future::MainFuture;
-pub(crate) use shutdown::shutdown_tasks;
 pub use shutdown::DEFAULT_SHUTDOWN_GRACE;
+pub(crate) use shutdown::shutdown_tasks;
 pub(crate) use spawn::{spawn_at, spawn_on};

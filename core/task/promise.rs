@@ -1,6 +1,6 @@
 //! `Promise<T>`: asyncio's `Future`, a placeholder whose result is set later.
 
-use crate::cancel::{reraise, take_catchable, CancelRegistry, Cancelled, CatcherSlot};
+use crate::cancel::{CancelRegistry, Cancelled, CatcherSlot, reraise, take_catchable};
 use crate::runtime::{expect_current, with_current};
 use event_listener::{Event, EventListener};
 use std::fmt;

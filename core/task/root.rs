@@ -4,8 +4,8 @@
 //! catcher passed it on) or lets it run to deliver the cancellation; and,
 //! when the future finished, whether the task counts as cancelled.
 
-use crate::cancel::{encode_code, request_of, CancelRegistry, Cancelled, IN_STATE};
-use crate::runtime::{with_current, LoopCore, TaskMeta};
+use crate::cancel::{CancelRegistry, Cancelled, IN_STATE, encode_code, request_of};
+use crate::runtime::{LoopCore, TaskMeta, with_current};
 use std::task::Waker;
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Starting tasks: asyncio's `create_task`, on the running loop or a given one.
 
-use crate::runtime::expect_current;
 use crate::runtime::LoopCore;
+use crate::runtime::expect_current;
 use crate::task::body::TaskFuture;
 use crate::task::handle::Task;
 use std::future::{Future, IntoFuture};

@@ -3,7 +3,7 @@
 //! goes on waiting for the task's outcome.
 
 use crate::cancel::{
-    reraise, take_catchable, CancelReason, CancelRegistry, Cancelled, CatcherSlot,
+    CancelReason, CancelRegistry, Cancelled, CatcherSlot, reraise, take_catchable,
 };
 use crate::runtime::with_current;
 use crate::task::abort_on_drop::AbortOnDrop;

@@ -2,8 +2,8 @@
 //! `all_tasks()`.
 
 use crate::cancel::{CancelReason, Cancelled};
-use crate::runtime::{expect_current, with_current};
 use crate::runtime::{ChildNode, MainTask, TaskMeta};
+use crate::runtime::{expect_current, with_current};
 use crate::task::root;
 use std::borrow::Cow;
 use std::fmt;

@@ -1,10 +1,10 @@
 //! `LoopHandle`: what other threads hold to reach a loop.
 
 use crate::runtime::with_current;
-use crate::runtime::{Remote, RemoteItem, CODE_LOOP_SHUTDOWN};
+use crate::runtime::{CODE_LOOP_SHUTDOWN, Remote, RemoteItem};
 use std::fmt;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// A `Send + Sync + Clone` handle to an event loop, for other threads.
 ///

@@ -14,10 +14,10 @@ mod to_thread;
 
 pub use loop_handle::{LoopClosed, LoopHandle, ThreadsafeCall};
 pub use loop_work::{BuildOnLoop, LoopWork, SendFuture};
-pub use per_core::{run_per_core, PerCore};
+pub use per_core::{PerCore, run_per_core};
 pub use thread_pool::{PoolShutDown, ThreadPool};
-pub use threadsafe_future::{run_coroutine_threadsafe, ThreadsafeFuture, WaitTimedOut};
-pub use to_thread::{run_in_executor, to_thread, Blocking};
+pub use threadsafe_future::{ThreadsafeFuture, WaitTimedOut, run_coroutine_threadsafe};
+pub use to_thread::{Blocking, run_in_executor, to_thread};
 
 pub use thread_pool::DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT;
 pub(crate) use thread_pool::{set_default_pool, shutdown_default_pool};

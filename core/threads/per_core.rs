@@ -4,10 +4,10 @@
 //! every loop accept on the same port).
 
 use crate::runtime::{Clock, CtrlC, LoopCore};
-use crate::task::{shutdown_tasks, MainFuture, DEFAULT_SHUTDOWN_GRACE};
+use crate::task::{DEFAULT_SHUTDOWN_GRACE, MainFuture, shutdown_tasks};
 use crate::threads::LoopHandle;
 use std::future::Future;
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::pin;
 use std::sync::{Arc, Barrier, OnceLock};
 use std::thread;

@@ -2,14 +2,14 @@
 //! `run_coroutine_threadsafe` and the `concurrent.futures.Future` it returns.
 
 use crate::cancel::{CancelReason, Cancelled};
-use crate::runtime::with_current;
 use crate::runtime::Remote;
+use crate::runtime::with_current;
 use crate::task::{Panic, TaskError};
 use crate::threads::loop_handle::LoopHandle;
 use crate::threads::loop_work::LoopWork;
 use crate::threads::to_thread::outside_job_of;
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};

@@ -2,7 +2,7 @@
 //! it missed (tokio's `Interval`, on the loop's clock).
 
 use crate::runtime::expect_current;
-use crate::time::sleep::{sleep_until, Sleep};
+use crate::time::sleep::{Sleep, sleep_until};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -9,6 +9,6 @@ mod sleep;
 mod yield_now;
 
 pub(crate) use deadline::{deadline_after, deadline_at_seconds};
-pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
-pub use sleep::{now, sleep, sleep_until, Sleep};
-pub use yield_now::{yield_now, YieldNow};
+pub use interval::{Interval, MissedTickBehavior, interval, interval_at};
+pub use sleep::{Sleep, now, sleep, sleep_until};
+pub use yield_now::{YieldNow, yield_now};

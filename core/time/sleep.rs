@@ -2,7 +2,7 @@
 
 use crate::runtime::LoopId;
 use crate::runtime::TimerKey;
-use crate::runtime::{expect_current, note_wait, with_current, Wait};
+use crate::runtime::{Wait, expect_current, note_wait, with_current};
 use crate::time::deadline_after;
 use std::future::Future;
 use std::pin::Pin;

@@ -3,7 +3,7 @@
 
 use crate::runtime::{ChildWake, ReadyList};
 use crate::scope::Elapsed;
-use crate::time::{sleep, Sleep};
+use crate::time::{Sleep, sleep};
 use futures_core::Stream;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;

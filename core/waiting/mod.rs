@@ -9,10 +9,10 @@ mod select;
 mod tuple_gather;
 mod wait;
 
-pub use as_completed::{as_completed, AsCompleted};
-pub use gather::{gather, gather_all, FailFast, Gather, ReturnAll};
-pub use select::{select_first, SelectFirst};
-pub use wait::{wait, ReturnWhen, Wait};
+pub use as_completed::{AsCompleted, as_completed};
+pub use gather::{FailFast, Gather, ReturnAll, gather, gather_all};
+pub use select::{SelectFirst, select_first};
+pub use wait::{ReturnWhen, Wait, wait};
 
 pub use select::{__branch_future, __poll_branch};
 pub use tuple_gather::{__gather_poll, GatherSlot};

@@ -3,7 +3,7 @@
 
 use crate::task::Task;
 use crate::task::TaskError;
-use crate::time::{sleep, Sleep};
+use crate::time::{Sleep, sleep};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};

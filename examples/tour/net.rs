@@ -1,6 +1,6 @@
 //! Networking: a line server and its client on one loop, and a datagram.
 
-use aio::net::{open_connection, start_server, StreamReader, StreamWriter, UdpSocket};
+use aio::net::{StreamReader, StreamWriter, UdpSocket, open_connection, start_server};
 
 async fn shout(mut reader: StreamReader, mut writer: StreamWriter) {
     while let Ok(line) = reader.readline().await {

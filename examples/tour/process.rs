@@ -1,8 +1,8 @@
 //! Child processes and signals: a command's output, a conversation through
 //! pipes, and a signal received by the program itself.
 
-use aio::process::{shell, Command, Stdio};
-use aio::signal::{raise_signal, Signals, SIGUSR1};
+use aio::process::{Command, Stdio, shell};
+use aio::signal::{SIGUSR1, Signals, raise_signal};
 
 pub async fn tour() -> std::io::Result<()> {
     println!("\n== processes and signals ==");

@@ -37,7 +37,7 @@ impl Parse for ScopeInput {
                             "unknown cancel_scope! option `{name}`: the options are `deadline` \
                              and `grace`; {USAGE}"
                         ),
-                    ))
+                    ));
                 }
             };
             if slot.is_some() {

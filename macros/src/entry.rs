@@ -2,7 +2,7 @@
 //! runs it on a new event loop.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -97,14 +97,16 @@ fn try_expand(kind: Kind, args: TokenStream, item: TokenStream) -> syn::Result<T
         Ok(other) => {
             return Err(syn::Error::new(
                 first_token_span(&other),
-                format!("{attr} goes on an `async fn`, not on this item: write it above `async fn ...() {{ ... }}`"),
-            ))
+                format!(
+                    "{attr} goes on an `async fn`, not on this item: write it above `async fn ...() {{ ... }}`"
+                ),
+            ));
         }
         Err(_) => {
             return Err(syn::Error::new(
                 Span::call_site(),
                 format!("{attr} goes on an `async fn`: write it above `async fn ...() {{ ... }}`"),
-            ))
+            ));
         }
     };
     check_signature(kind, &func)?;
@@ -184,14 +186,14 @@ fn parse_options(kind: Kind, args: TokenStream) -> syn::Result<Options> {
                 return Err(syn::Error::new(
                     opt.key.span(),
                     "write `clock = real` or `clock = virtual`",
-                ))
+                ));
             }
             ("debug", None) => options.debug = true,
             ("debug", Some(_)) => {
                 return Err(syn::Error::new(
                     opt.key.span(),
                     "`debug` takes no value: write `debug`",
-                ))
+                ));
             }
             ("seed", Some(Value::Number(n))) => {
                 n.base10_parse::<u64>()?;
@@ -201,13 +203,13 @@ fn parse_options(kind: Kind, args: TokenStream) -> syn::Result<Options> {
                 return Err(syn::Error::new(
                     opt.key.span(),
                     "`seed` takes a number: write `seed = 42`",
-                ))
+                ));
             }
             ("ctrl_c", _) if kind == Kind::Test => {
                 return Err(syn::Error::new(
                     opt.key.span(),
                     "a test receives no Ctrl-C: remove `ctrl_c` from #[aio::test]",
-                ))
+                ));
             }
             ("ctrl_c", Some(Value::Text(mode))) if mode.value() == "graceful" => {
                 options.graceful = true;
@@ -219,25 +221,25 @@ fn parse_options(kind: Kind, args: TokenStream) -> syn::Result<Options> {
                         "`ctrl_c` is \"graceful\", not {:?}; leave the option out for the default handling",
                         mode.value()
                     ),
-                ))
+                ));
             }
             ("ctrl_c", Some(Value::Word(word))) => {
                 return Err(syn::Error::new(
                     word.span(),
                     format!("write `ctrl_c = \"{word}\"`, with the quotes"),
-                ))
+                ));
             }
             ("ctrl_c", _) => {
                 return Err(syn::Error::new(
                     opt.key.span(),
                     "write `ctrl_c = \"graceful\"`",
-                ))
+                ));
             }
             _ => {
                 return Err(syn::Error::new(
                     opt.key.span(),
                     format!("unknown option `{key}` for {attr}: {OPTIONS}"),
-                ))
+                ));
             }
         }
     }
@@ -274,16 +276,15 @@ fn check_signature(kind: Kind, func: &ItemFn) -> syn::Result<()> {
             ),
         ));
     }
-    if kind == Kind::Test {
-        if let ReturnType::Type(_, ty) = &sig.output {
-            if !is_reportable(ty) {
-                return Err(syn::Error::new(
-                    ty.span(),
-                    "an #[aio::test] returns nothing or `Result<(), E>` with `E: Debug`; \
+    if kind == Kind::Test
+        && let ReturnType::Type(_, ty) = &sig.output
+        && !is_reportable(ty)
+    {
+        return Err(syn::Error::new(
+            ty.span(),
+            "an #[aio::test] returns nothing or `Result<(), E>` with `E: Debug`; \
                      other return values cannot be reported: assert on them instead",
-                ));
-            }
-        }
+        ));
     }
     Ok(())
 }

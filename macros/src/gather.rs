@@ -17,7 +17,7 @@ pub(crate) fn expand(input: TokenStream, fail_fast: bool) -> TokenStream {
                 err.span(),
                 format!("{name} takes futures separated by commas: write `{name}(a, b, c)`"),
             )
-            .to_compile_error()
+            .to_compile_error();
         }
     };
     if futures.is_empty() {

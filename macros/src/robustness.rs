@@ -5,7 +5,7 @@
 //! instead of what to write).
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::str::FromStr;
 
 /// Valid calls of each macro (the tokens inside its parentheses).
@@ -109,7 +109,7 @@ fn no_macro_panics_on_malformed_input() {
 
 #[test]
 fn no_entry_attribute_panics_on_malformed_input() {
-    use crate::entry::{expand, Kind};
+    use crate::entry::{Kind, expand};
     let items = [
         "async fn main() { work().await; }",
         "async fn it_works() -> Result<(), E> { Ok(()) }",

@@ -8,7 +8,7 @@
 //! would run in some other future, so it is an error that says so.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{quote, quote_spanned, ToTokens};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Ident, Item, Macro, Stmt};
@@ -42,7 +42,9 @@ fn generator(input: TokenStream, kind: Kind) -> syn::Result<TokenStream> {
     if input.is_empty() {
         return Err(syn::Error::new(
             Span::call_site(),
-            format!("{name} needs a body that yields: write `{name} {{ for i in 0..3 {{ yield i; }} }}`"),
+            format!(
+                "{name} needs a body that yields: write `{name} {{ for i in 0..3 {{ yield i; }} }}`"
+            ),
         ));
     }
     let mut stmts = syn::parse::Parser::parse2(Block::parse_within, input).map_err(|e| {

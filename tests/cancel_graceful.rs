@@ -284,6 +284,42 @@ async fn a_group_grace_drops_a_stubborn_cleanup() {
     assert_eq!(time(), 3.0);
 }
 
+/// Panics when dropped: a cleanup whose `Drop` fails.
+struct PanicOnDrop;
+
+impl Drop for PanicOnDrop {
+    fn drop(&mut self) {
+        panic!("cleanup guard panicked while dropped at {}", time());
+    }
+}
+
+#[aio::test]
+async fn a_cleanup_dropped_at_the_end_of_its_grace_is_dropped_then_and_its_drop_panic_reported() {
+    let out = task_group!(grace = secs(2), |tg| {
+        tg.create_task(async {
+            if catch_cancel(aio::sleep(secs(10))).await.is_err() {
+                let _guard = PanicOnDrop;
+                aio::sleep(secs(3600)).await;
+            }
+        });
+        tg.create_task(async {
+            aio::sleep(secs(1)).await;
+            Err::<(), _>("failure")
+        });
+    });
+    let err = out.unwrap_err();
+    let messages: Vec<_> = err.failures().iter().map(|f| f.message()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[1].contains("cleanup guard panicked while dropped at 3"),
+        "{messages:?}"
+    );
+    assert!(
+        err.failures()[1].task().contains("dropping"),
+        "{messages:?}"
+    );
+}
+
 #[aio::test]
 async fn a_cancel_scope_grace_drops_a_stubborn_cleanup() {
     let out = aio::cancel_scope!(grace = secs(1), |scope| {

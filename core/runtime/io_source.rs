@@ -75,10 +75,11 @@ impl<T: AsRawFd> IoSource<T> {
             false => Ok(()),
         };
         this.forget_key();
-        // SAFETY: `this` is never used again and, being `ManuallyDrop`, never
+        // Sound: `this` is never used again and, being `ManuallyDrop`, never
         // dropped: each field that owns something (`io`, `remote`) is read
         // out exactly once, so nothing is dropped twice or leaked. We are on
         // the thread that owns the source (it is `!Send`), so `io` stays on it.
+        // SAFETY: as argued in the comment just above.
         let (io, remote) = unsafe { (ptr::read(&this.io), ptr::read(&this.remote)) };
         drop(remote);
         deleted.map(|()| io)

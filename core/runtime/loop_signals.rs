@@ -81,12 +81,13 @@ impl LoopSignals {
                     remote.signal_pending.store(true, Ordering::Release);
                     let _ = remote.poller.notify();
                 };
-                // SAFETY: the action does only async-signal-safe work: atomic
+                // Sound: the action does only async-signal-safe work: atomic
                 // operations and the poller's notify (a compare-exchange and
                 // one `write` to an eventfd or pipe, or a `kevent` trigger).
                 // What it owns (two `Arc`s of `Send + Sync` values) is dropped
                 // by `unregister`, on the thread that calls it, after the
                 // registry has waited out any handler still running it.
+                // SAFETY: as argued in the comment just above.
                 let action = unsafe { signal_hook::low_level::register(sig, action) }?;
                 entries.push(Entry {
                     sig,

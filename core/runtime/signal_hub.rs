@@ -106,11 +106,12 @@ pub(crate) fn hook(sig: c_int) -> io::Result<()> {
     };
     // Stored first: a signal arriving as the action is registered finds it.
     FOUND[slot].store(found as u8, Ordering::SeqCst);
-    // SAFETY: the action only reads atomics and calls
+    // Sound: the action only reads atomics and calls
     // `emulate_default_handler`, which signal-hook documents as safe to call
     // from a signal handler (sigaction, sigprocmask, raise). It captures only
     // a number, so dropping it on any thread touches nothing shared (aio
     // never unregisters it).
+    // SAFETY: as argued in the comment just above.
     let registered = unsafe { signal_hook::low_level::register(sig, action) };
     if let Err(e) = registered {
         FOUND[slot].store(0, Ordering::SeqCst);

@@ -13,10 +13,11 @@ impl TaskGroup<'_> {
     /// Lets the loop list the group's children through its node.
     pub(crate) fn listed(self) -> Self {
         let source: &(dyn ChildSource + '_) = &*self.state;
-        // SAFETY: the state is in an `Rc`, so it does not move; its `Drop`
+        // Sound: the state is in an `Rc`, so it does not move; its `Drop`
         // clears the pointer before it goes, and a leaked state is never
         // freed. Its `children` reads only the children's cells (`'static`),
         // never their futures, which may borrow what is gone once leaked.
+        // SAFETY: as argued in the comment just above.
         unsafe { self.state.node.set_source(NonNull::from(source)) };
         self
     }

@@ -190,10 +190,11 @@ impl<F: Future> Future for ScopeRun<'_, F> {
     type Output = Option<F::Output>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: `body` is structurally pinned (polled and dropped in place,
+        // Sound: `body` is structurally pinned (polled and dropped in place,
         // never moved out); `scope` and `sleep` are not pinned (`Sleep` is
         // Unpin, and the scope's state is only reached by address during a
         // poll, while the run cannot move).
+        // SAFETY: as argued in the comment just above.
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: as above: the `Option` holding the body is never moved.
         let mut body = unsafe { Pin::new_unchecked(&mut this.body) };

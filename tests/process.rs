@@ -18,6 +18,15 @@ fn exists(pid: u32) -> bool {
     unsafe { libc::kill(pid as i32, 0) == 0 }
 }
 
+/// Whether `pid` has ended and waits to be reaped (state `Z` in
+/// `/proc/PID/stat`).
+fn is_zombie(pid: u32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The state follows the command name, which is in parentheses.
+    stat.rsplit_once(')')
+        .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+}
+
 #[aio::test]
 async fn output_collects_stdout_stderr_and_the_exit_code() {
     let out = shell("echo out; echo err >&2; exit 3")
@@ -345,7 +354,12 @@ fn a_detached_child_outliving_its_loop_is_reaped_by_a_later_spawn() {
         pid
     });
     // The loop is gone; the child ends (a zombie: nobody waited for it yet).
-    std::thread::sleep(Duration::from_millis(300));
+    let mut polls = 0;
+    while !is_zombie(pid) {
+        polls += 1;
+        assert!(polls < 6000, "the child never ended");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     aio::run(async {
         assert!(Command::new("true").status().await.unwrap().success());
     });

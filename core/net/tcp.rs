@@ -90,7 +90,11 @@ impl TcpListener {
     }
 }
 
-std_conversions!(TcpListener, std::net::TcpListener);
+std_conversions!(
+    TcpListener,
+    std::net::TcpListener,
+    "    let socket = std::net::TcpListener::bind(\"127.0.0.1:0\").unwrap();"
+);
 
 impl fmt::Debug for TcpListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -197,7 +201,18 @@ fn connected(stream: &std::net::TcpStream) -> io::Result<()> {
     }
 }
 
-byte_stream_api!(TcpStream, std::net::TcpStream, SocketAddr);
+byte_stream_api!(
+    TcpStream,
+    std::net::TcpStream,
+    SocketAddr,
+    "    let listener = aio::net::TcpListener::bind(\"127.0.0.1:0\").await.unwrap();
+    let a = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    let (b, _) = listener.accept().await.unwrap();",
+    "    assert_eq!(a.peer_addr().unwrap(), b.local_addr().unwrap());
+    assert_eq!(b.peer_addr().unwrap(), a.local_addr().unwrap());",
+    "    let listener = std::net::TcpListener::bind(\"127.0.0.1:0\").unwrap();
+    let socket = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();"
+);
 
 impl fmt::Debug for TcpStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -82,7 +82,11 @@ impl UdpSocket {
     }
 }
 
-std_conversions!(UdpSocket, std::net::UdpSocket);
+std_conversions!(
+    UdpSocket,
+    std::net::UdpSocket,
+    "    let socket = std::net::UdpSocket::bind(\"127.0.0.1:0\").unwrap();"
+);
 
 impl fmt::Debug for UdpSocket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

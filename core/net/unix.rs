@@ -57,7 +57,15 @@ impl UnixListener {
     }
 }
 
-std_conversions!(UnixListener, std::os::unix::net::UnixListener);
+std_conversions!(
+    UnixListener,
+    std::os::unix::net::UnixListener,
+    "#   let name = format!(\"aio-{}-{:?}\", std::process::id(), std::thread::current().id());
+#   let path = std::env::temp_dir().join(name.replace(|c: char| !c.is_alphanumeric(), \"-\"));
+#   let _ = std::fs::remove_file(&path);
+    let socket = std::os::unix::net::UnixListener::bind(&path).unwrap();
+#   std::fs::remove_file(&path).unwrap();"
+);
 
 impl fmt::Debug for UnixListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -92,7 +100,16 @@ impl UnixStream {
     }
 }
 
-byte_stream_api!(UnixStream, std::os::unix::net::UnixStream, SocketAddr);
+byte_stream_api!(
+    UnixStream,
+    std::os::unix::net::UnixStream,
+    SocketAddr,
+    "    let (a, b) = aio::net::UnixStream::pair().unwrap();",
+    "    // The sockets of a pair have no path.
+    assert!(a.local_addr().unwrap().as_pathname().is_none());
+    assert!(b.peer_addr().unwrap().as_pathname().is_none());",
+    "    let (socket, _peer) = std::os::unix::net::UnixStream::pair().unwrap();"
+);
 
 impl fmt::Debug for UnixStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -106,6 +106,18 @@ impl Child {
     /// The process id, or `None` once the process has been reaped (after
     /// [`wait`](Self::wait) or [`try_wait`](Self::try_wait) saw it end): the
     /// number may then belong to another process.
+    ///
+    /// ```
+    /// use aio::process::{Command, Stdio};
+    ///
+    /// aio::run(async {
+    ///     let mut child = Command::new("cat").stdin(Stdio::piped()).spawn().unwrap();
+    ///     assert!(child.id().unwrap() > 0);
+    ///     child.stdin = None; // cat reads end-of-file and ends
+    ///     child.wait().await.unwrap();
+    ///     assert_eq!(child.id(), None);
+    /// });
+    /// ```
     pub fn id(&self) -> Option<u32> {
         match self.process.status {
             Some(_) => None,
@@ -235,6 +247,20 @@ impl Child {
 
     /// Ends the process at once: SIGKILL (asyncio's `kill`). Await
     /// [`wait`](Self::wait) to reap it, or drop the `Child`, which does.
+    ///
+    /// ```
+    /// use aio::process::{Command, Stdio};
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// aio::run(async {
+    ///     // cat waits for input that never comes.
+    ///     let mut child = Command::new("cat").stdin(Stdio::piped()).spawn().unwrap();
+    ///     let _stdin = child.stdin.take();
+    ///     child.kill().unwrap();
+    ///     let status = child.wait().await.unwrap();
+    ///     assert_eq!(status.signal(), Some(aio::signal::SIGKILL));
+    /// });
+    /// ```
     pub fn kill(&mut self) -> io::Result<()> {
         self.send_signal(libc::SIGKILL)
     }

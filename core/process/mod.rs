@@ -47,4 +47,38 @@ mod pipe;
 
 pub use child::Child;
 pub use command::{Command, shell};
-pub use std::process::{ExitStatus, Output, Stdio};
+/// How a process ended: its exit code or the signal that ended it
+/// (`std::os::unix::process::ExitStatusExt::signal`).
+///
+/// ```
+/// aio::run(async {
+///     let status = aio::process::shell("exit 3").status().await.unwrap();
+///     assert!(!status.success());
+///     assert_eq!(status.code(), Some(3));
+/// });
+/// ```
+pub use std::process::ExitStatus;
+/// What a finished process printed, and its status: from
+/// [`Command::output`], [`Child::communicate`] and
+/// [`Child::wait_with_output`].
+///
+/// ```
+/// aio::run(async {
+///     let out = aio::process::shell("echo out; echo err >&2").output().await.unwrap();
+///     assert_eq!((out.stdout, out.stderr), (b"out\n".to_vec(), b"err\n".to_vec()));
+///     assert!(out.status.success());
+/// });
+/// ```
+pub use std::process::Output;
+/// What a child's stdin, stdout or stderr is connected to: `piped()` (an aio
+/// stream in [`Child`]), `inherit()` (ours), `null()`, or a file.
+///
+/// ```
+/// use aio::process::{shell, Stdio};
+///
+/// aio::run(async {
+///     let out = shell("echo shown; echo hidden >&2").stderr(Stdio::null()).output().await.unwrap();
+///     assert_eq!((out.stdout, out.stderr), (b"shown\n".to_vec(), Vec::new()));
+/// });
+/// ```
+pub use std::process::Stdio;

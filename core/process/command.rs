@@ -315,7 +315,8 @@ impl Command {
     ///     let out = aio::process::shell("echo done; echo oops >&2").output().await.unwrap();
     ///     assert_eq!((out.stdout, out.stderr), (b"done\n".to_vec(), b"oops\n".to_vec()));
     ///     let slow = async { aio::process::Command::new("sleep").arg("60").output().await };
-    ///     assert!(aio::wait_for(slow, Duration::from_millis(20)).await.is_err()); // killed
+    ///     // Given up at once: the process is killed and reaped.
+    ///     assert!(aio::move_on_after(Duration::ZERO, slow).await.is_none());
     /// });
     /// ```
     pub async fn output(&mut self) -> io::Result<Output> {

@@ -11,18 +11,14 @@
 //!
 //! ```
 //! use aio::process::{shell, Command};
-//! use std::time::Duration;
 //!
 //! aio::run(async {
-//!     // Several commands at once, each with a time limit.
-//!     let fast = async { shell("echo fast").output().await };
-//!     let slow = async { Command::new("sleep").arg("10").output().await };
-//!     let (fast, slow) = aio::gather_all!(
-//!         aio::wait_for(fast, Duration::from_secs(10)),
-//!         aio::wait_for(slow, Duration::from_millis(50)),
-//!     );
-//!     assert_eq!(fast.unwrap().unwrap().stdout, b"fast\n");
-//!     assert!(slow.is_err()); // timed out: the process was killed and reaped
+//!     // Two commands race; the one that loses is killed and reaped.
+//!     let winner = aio::select_first! {
+//!         out = async { shell("echo fast").output().await } => out.unwrap().stdout,
+//!         out = async { Command::new("sleep").arg("60").output().await } => out.unwrap().stdout,
+//!     };
+//!     assert_eq!(winner, b"fast\n");
 //! });
 //! ```
 //!

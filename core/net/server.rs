@@ -35,7 +35,7 @@ enum Listener {
 /// aio::run(async {
 ///     let server = aio::net::start_server(greet, "127.0.0.1:0").await.unwrap();
 ///     let addr = server.local_addr().unwrap();
-///     // Serve for as long as the client runs; dropping the task stops the server.
+///     // Serve in a task of its own; cancelling it stops the server.
 ///     let serving = aio::create_task(async move { server.serve_forever().await });
 ///     let (mut reader, _) = aio::net::open_connection(addr).await.unwrap();
 ///     assert_eq!(reader.readline().await.unwrap(), b"welcome\n");

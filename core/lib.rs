@@ -187,3 +187,6 @@ macro_rules! must_be_inside_async_code {
         $future.await
     };
 }
+
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {}

@@ -11,6 +11,15 @@ use std::collections::HashMap;
 use std::fmt;
 
 /// The response size limit of a new [`Client`]: 16 MiB.
+///
+/// ```
+/// use aio::http::{Client, DEFAULT_MAX_RESPONSE_SIZE};
+///
+/// // A client for small answers; big downloads get a limit of their own.
+/// let downloads = Client::new().max_response_size(4 * DEFAULT_MAX_RESPONSE_SIZE);
+/// # drop(downloads);
+/// assert_eq!(DEFAULT_MAX_RESPONSE_SIZE, 16 << 20);
+/// ```
 pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 16 * 1024 * 1024;
 
 /// How many idle connections a client keeps per server.
@@ -79,6 +88,24 @@ pub struct Client {
 
 impl Client {
     /// A client with the [`DEFAULT_MAX_RESPONSE_SIZE`] limit.
+    ///
+    /// ```
+    /// use aio::http::{respond, serve, Client, StatusCode};
+    ///
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let url = format!("http://{}/", listener.local_addr().unwrap());
+    ///     aio::task_group!(|tg| {
+    ///         let server = tg.create_task(serve(listener, |_| async { respond(StatusCode::OK, "hi") }));
+    ///         let client = Client::new(); // one for the whole program: it keeps connections
+    ///         for _ in 0..3 {
+    ///             assert_eq!(client.get(&url).await.unwrap().body(), "hi");
+    ///         }
+    ///         server.cancel();
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn new() -> Client {
         Client {
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
@@ -88,12 +115,55 @@ impl Client {
 
     /// Sets the largest response body accepted, in bytes; a larger one is
     /// [`HttpError::TooLarge`] (its connection is closed, the rest unread).
+    ///
+    /// ```
+    /// use aio::http::{respond, serve, Client, HttpError, StatusCode};
+    ///
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let url = format!("http://{}/", listener.local_addr().unwrap());
+    ///     aio::task_group!(|tg| {
+    ///         let server = tg.create_task(serve(listener, |_| async { respond(StatusCode::OK, "hi") }));
+    ///         let small = Client::new().max_response_size(2);
+    ///         assert_eq!(small.get(&url).await.unwrap().body(), "hi"); // 2 bytes: fits
+    ///         let tiny = Client::new().max_response_size(1);
+    ///         let err = tiny.get(&url).await.unwrap_err();
+    ///         assert!(matches!(err, HttpError::TooLarge { limit: 1 }));
+    ///         server.cancel();
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn max_response_size(mut self, bytes: usize) -> Client {
         self.max_response_size = bytes;
         self
     }
 
     /// `GET url`. See [`get`].
+    ///
+    /// ```
+    /// use aio::http::{respond, serve, Client, StatusCode};
+    ///
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let url = format!("http://{}/", listener.local_addr().unwrap());
+    ///     aio::task_group!(|tg| {
+    ///         let server = tg.create_task(serve(listener, |request| async move {
+    ///             match request.uri().path() {
+    ///                 "/hello" => respond(StatusCode::OK, "/hello"),
+    ///                 _ => respond(StatusCode::NOT_FOUND, "no such page"),
+    ///             }
+    ///         }));
+    ///         let client = Client::new();
+    ///         let found = client.get(&format!("{url}hello")).await.unwrap();
+    ///         assert_eq!(found.body(), "/hello");
+    ///         let missing = client.get(&format!("{url}nope")).await.unwrap();
+    ///         assert_eq!(missing.status(), StatusCode::NOT_FOUND); // an answer, not an error
+    ///         server.cancel();
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub async fn get(&self, url: &str) -> Result<Response<Bytes>, HttpError> {
         let request = Request::get(parse_url(url)?).body(Bytes::new());
         self.request(request.map_err(|e| HttpError::invalid_url(url, e.to_string()))?)

@@ -41,16 +41,54 @@ pub struct Io<S> {
 
 impl<S> Io<S> {
     /// Wraps `stream`.
+    ///
+    /// ```
+    /// use aio::http::hyper::server::conn::http1;
+    /// use aio::http::hyper::service::service_fn;
+    /// use aio::http::{respond, Client, Io, StatusCode};
+    ///
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let url = format!("http://{}/", listener.local_addr().unwrap());
+    ///     let server = aio::create_task(async move {
+    ///         // One connection served by hyper's own server builder.
+    ///         let (stream, _) = listener.accept().await.unwrap();
+    ///         let service = service_fn(|_| async { Ok::<_, std::convert::Infallible>(respond(StatusCode::OK, "hi")) });
+    ///         http1::Builder::new().serve_connection(Io::new(stream), service).await
+    ///     });
+    ///     assert_eq!(Client::new().get(&url).await.unwrap().body(), "hi");
+    ///     server.await.unwrap().unwrap(); // the client closed the connection
+    /// });
+    /// ```
     pub fn new(stream: S) -> Self {
         Io { stream }
     }
 
     /// The stream inside.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let (a, _b) = aio::net::UnixStream::pair().unwrap();
+    ///     let io = aio::http::Io::new(a);
+    ///     assert!(io.get_ref().peer_addr().unwrap().as_pathname().is_none());
+    /// });
+    /// ```
     pub fn get_ref(&self) -> &S {
         &self.stream
     }
 
     /// The stream inside, by value.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let (a, b) = aio::net::UnixStream::pair().unwrap();
+    ///     let a = aio::http::Io::new(a).into_inner();
+    ///     a.write_all(b"raw").await.unwrap(); // used without hyper again
+    ///     let mut buf = [0; 3];
+    ///     b.read_exact(&mut buf).await.unwrap();
+    ///     assert_eq!(&buf, b"raw");
+    /// });
+    /// ```
     pub fn into_inner(self) -> S {
         self.stream
     }

@@ -23,6 +23,38 @@ pub trait Listener {
     type Stream: AsyncRead + AsyncWrite + Unpin;
 
     /// Waits for the next connection.
+    ///
+    /// ```
+    /// use aio::http::{respond, serve, Client, Listener, StatusCode};
+    /// use aio::net::{TcpListener, TcpStream};
+    /// use std::cell::Cell;
+    ///
+    /// /// A listener that counts the connections it accepted.
+    /// struct Counting(TcpListener, Cell<usize>);
+    ///
+    /// impl Listener for Counting {
+    ///     type Stream = TcpStream;
+    ///     async fn accept(&self) -> std::io::Result<TcpStream> {
+    ///         let (stream, _) = self.0.accept().await?;
+    ///         self.1.set(self.1.get() + 1);
+    ///         Ok(stream)
+    ///     }
+    /// }
+    ///
+    /// aio::run(async {
+    ///     let listener = Counting(TcpListener::bind("127.0.0.1:0").await.unwrap(), Cell::new(0));
+    ///     let url = format!("http://{}/", listener.0.local_addr().unwrap());
+    ///     aio::task_group!(|tg| {
+    ///         let server = tg.create_task(serve(&listener, |_| async { respond(StatusCode::OK, "hi") }));
+    ///         let client = Client::new();
+    ///         client.get(&url).await.unwrap();
+    ///         client.get(&url).await.unwrap();
+    ///         server.cancel();
+    ///     })
+    ///     .unwrap();
+    ///     assert_eq!(listener.1.get(), 1); // the client kept its connection
+    /// });
+    /// ```
     fn accept(&self) -> impl Future<Output = io::Result<Self::Stream>>;
 }
 

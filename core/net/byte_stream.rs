@@ -83,12 +83,22 @@ impl IpAddress for std::os::unix::net::SocketAddr {
 /// (`async fn`s, the `futures` I/O traits for `$t` and `&$t`, [`ByteStream`]),
 /// shutting down, its addresses (`$addr`), its file descriptor and asyncio's
 /// reader and writer.
+///
+/// `$pair` is the example code that makes two connected streams `a` and `b`
+/// in an async block, `$addrs` an example of the address methods.
 macro_rules! byte_stream_api {
-    ($t:ident, $std:ty, $addr:ty) => {
+    ($t:ident, $std:ty, $addr:ty, $pair:literal, $addrs:literal, $std_new:literal) => {
         impl $t {
             /// Reads what is available (at least one byte, waiting for it),
             /// into `buf`; `Ok(0)` at end of stream. Cancel-safe: cut short,
             /// it read nothing.
+            ///
+            #[doc = concat!("```\naio::run(async {\n", $pair, "
+    a.write_all(b\"ping\").await.unwrap();
+    let mut buf = [0; 16];
+    let n = b.read(&mut buf).await.unwrap();
+    assert_eq!(&buf[..n], b\"ping\");
+});\n```")]
             pub async fn read(&self, buf: &mut [u8]) -> std::io::Result<usize> {
                 std::future::poll_fn(|cx| {
                     $crate::net::byte_stream::ByteStream::poll_read_bytes(self, cx, buf)
@@ -101,12 +111,27 @@ macro_rules! byte_stream_api {
             /// cancel-safe: cut short, some bytes may have been read into
             /// `buf` and are not read again (use a
             /// [`StreamReader`]($crate::net::StreamReader) to keep them).
+            ///
+            #[doc = concat!("```\naio::run(async {\n", $pair, "
+    a.write_all(b\"head:body\").await.unwrap();
+    let mut head = [0; 5];
+    b.read_exact(&mut head).await.unwrap();
+    assert_eq!(&head, b\"head:\");
+});\n```")]
             pub async fn read_exact(&self, buf: &mut [u8]) -> std::io::Result<()> {
                 $crate::net::byte_stream::read_exact(self, buf).await
             }
 
             /// Writes some of `buf`, waiting for room; returns how much.
             /// Cancel-safe: cut short, it wrote nothing.
+            ///
+            #[doc = concat!("```\naio::run(async {\n", $pair, "
+    let n = a.write(b\"hi\").await.unwrap();
+    assert_eq!(n, 2); // a small write fits in an empty socket buffer
+    let mut buf = [0; 2];
+    b.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b\"hi\");
+});\n```")]
             pub async fn write(&self, buf: &[u8]) -> std::io::Result<usize> {
                 std::future::poll_fn(|cx| {
                     $crate::net::byte_stream::ByteStream::poll_write_bytes(self, cx, buf)
@@ -117,22 +142,45 @@ macro_rules! byte_stream_api {
             /// Writes all of `buf`, waiting for room as needed. Not
             /// cancel-safe: cut short, some of `buf` may have been sent (a
             /// [`StreamWriter`]($crate::net::StreamWriter) keeps count).
+            ///
+            #[doc = concat!("```\naio::run(async {\n", $pair, "
+    let reading = aio::create_task(async move {
+        let mut all = vec![0; 1 << 20];
+        b.read_exact(&mut all).await.unwrap();
+        all
+    });
+    // Bigger than the socket's buffer: it waits while the reader catches up.
+    a.write_all(&vec![7; 1 << 20]).await.unwrap();
+    assert!(reading.await.unwrap().iter().all(|&x| x == 7));
+});\n```")]
             pub async fn write_all(&self, buf: &[u8]) -> std::io::Result<()> {
                 $crate::net::byte_stream::write_all(self, buf).await
             }
 
             /// Shuts down reading, writing or both; after `Shutdown::Write`
             /// the peer reads end-of-file (asyncio's `write_eof`).
+            ///
+            #[doc = concat!("```\naio::run(async {\n", $pair, "
+    a.write_all(b\"bye\").await.unwrap();
+    a.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut buf = [0; 8];
+    assert_eq!(b.read(&mut buf).await.unwrap(), 3);
+    assert_eq!(b.read(&mut buf).await.unwrap(), 0); // end of stream
+});\n```")]
             pub fn shutdown(&self, how: std::net::Shutdown) -> std::io::Result<()> {
                 self.source.get_ref().shutdown(how)
             }
 
             /// The address of the other end.
+            ///
+            #[doc = concat!("```\naio::run(async {\n", $pair, "\n", $addrs, "\n});\n```")]
             pub fn peer_addr(&self) -> std::io::Result<$addr> {
                 self.source.get_ref().peer_addr()
             }
 
             /// This end's address.
+            ///
+            #[doc = concat!("```\naio::run(async {\n", $pair, "\n", $addrs, "\n});\n```")]
             pub fn local_addr(&self) -> std::io::Result<$addr> {
                 self.source.get_ref().local_addr()
             }
@@ -140,12 +188,23 @@ macro_rules! byte_stream_api {
             /// Wraps the connection in asyncio's reader and writer (what
             /// `open_connection` returns), for a stream connected some other
             /// way.
+            ///
+            #[doc = concat!("```\naio::run(async {\n", $pair, "
+    let (mut reader, mut writer) = b.into_streams();
+    a.write_all(b\"ping\\n\").await.unwrap();
+    assert_eq!(reader.readline().await.unwrap(), b\"ping\\n\");
+    writer.write(b\"pong\");
+    writer.drain().await.unwrap();
+    let mut buf = [0; 4];
+    a.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b\"pong\");
+});\n```")]
             pub fn into_streams(self) -> ($crate::net::StreamReader, $crate::net::StreamWriter) {
                 $crate::net::split(std::rc::Rc::new(self))
             }
         }
 
-        $crate::net::std_conversions::std_conversions!($t, $std);
+        $crate::net::std_conversions::std_conversions!($t, $std, $std_new);
 
         impl $crate::net::byte_stream::ByteStream for $t {
             fn poll_read_bytes(

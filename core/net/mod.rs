@@ -15,6 +15,28 @@
 //! | `loop.create_datagram_endpoint` | [`UdpSocket::bind`] |
 //! | `loop.getaddrinfo` | [`lookup_host`] |
 //! | `loop.create_unix_connection`, `create_unix_server` | [`UnixStream::connect`], [`UnixListener::bind`] |
+//!
+//! ```
+//! use aio::net::{StreamReader, StreamWriter};
+//!
+//! async fn handle(mut reader: StreamReader, mut writer: StreamWriter) {
+//!     let name = reader.readline().await.unwrap();
+//!     writer.write(b"hello, ");
+//!     writer.write(&name);
+//!     writer.drain().await.unwrap();
+//! }
+//!
+//! aio::run(async {
+//!     let server = aio::net::start_server(handle, "127.0.0.1:0").await.unwrap();
+//!     let addr = server.local_addr().unwrap();
+//!     let serving = aio::create_task(async move { server.serve_forever().await });
+//!     let (mut reader, mut writer) = aio::net::open_connection(addr).await.unwrap();
+//!     writer.write(b"aio\n");
+//!     writer.drain().await.unwrap();
+//!     assert_eq!(reader.readline().await.unwrap(), b"hello, aio\n");
+//!     serving.cancel();
+//! });
+//! ```
 
 pub(crate) mod byte_stream;
 mod incoming;

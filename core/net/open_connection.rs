@@ -37,6 +37,24 @@ pub async fn open_connection(addr: impl ToSocketAddrs) -> io::Result<(StreamRead
 /// Connects to the Unix socket at `path` and returns the connection's reader
 /// and writer (asyncio's `open_unix_connection`). Cancel-safe, as
 /// [`UnixStream::connect`](crate::net::UnixStream::connect).
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("aio-doc-{}-open-unix-connection", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("app.sock");
+/// aio::run(async {
+///     let listener = aio::net::UnixListener::bind(&path).unwrap();
+///     let (mut reader, mut writer) = aio::net::open_unix_connection(&path).await.unwrap();
+///     let (peer, _) = listener.accept().await.unwrap();
+///     writer.write(b"hello\n");
+///     writer.drain().await.unwrap();
+///     let mut line = [0; 6];
+///     peer.read_exact(&mut line).await.unwrap();
+///     peer.write_all(b"hi\n").await.unwrap();
+///     assert_eq!((&line, reader.readline().await.unwrap()), (b"hello\n", b"hi\n".to_vec()));
+/// });
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 #[cfg(unix)]
 pub async fn open_unix_connection(
     path: impl AsRef<std::path::Path>,

@@ -23,6 +23,26 @@ enum Listener {
 /// A listening socket with a handler for each connection, made by
 /// [`start_server`] or [`start_unix_server`]. Connections are accepted while
 /// [`serve_forever`](Self::serve_forever) runs.
+///
+/// ```
+/// use aio::net::{StreamReader, StreamWriter};
+///
+/// async fn greet(_reader: StreamReader, mut writer: StreamWriter) {
+///     writer.write(b"welcome\n");
+///     writer.close().await.unwrap();
+/// }
+///
+/// aio::run(async {
+///     let server = aio::net::start_server(greet, "127.0.0.1:0").await.unwrap();
+///     let addr = server.local_addr().unwrap();
+///     // Serve in a task of its own; cancelling it stops the server.
+///     let serving = aio::create_task(async move { server.serve_forever().await });
+///     let (mut reader, _) = aio::net::open_connection(addr).await.unwrap();
+///     assert_eq!(reader.readline().await.unwrap(), b"welcome\n");
+///     serving.cancel();
+///     assert!(serving.await.unwrap_err().is_cancelled());
+/// });
+/// ```
 pub struct Server {
     listener: Listener,
     handler: Handler,
@@ -30,9 +50,34 @@ pub struct Server {
 
 /// Listens on `addr` and calls `handler(reader, writer)` in a new task for
 /// each connection once [`Server::serve_forever`] runs (asyncio's
-/// `asyncio.start_server`). See [`open_connection`](crate::net::open_connection)
-/// for an example. Cancel-safe: cancelled while looking the address up, it
-/// has bound nothing.
+/// `asyncio.start_server`). Cancel-safe: cancelled while looking the address
+/// up, it has bound nothing.
+///
+/// ```
+/// use aio::net::{StreamReader, StreamWriter};
+///
+/// async fn echo(mut reader: StreamReader, mut writer: StreamWriter) {
+///     while let Ok(line) = reader.readline().await {
+///         if line.is_empty() {
+///             break; // the client closed the connection
+///         }
+///         writer.write(&line);
+///         writer.drain().await.unwrap();
+///     }
+/// }
+///
+/// aio::run(async {
+///     let server = aio::net::start_server(echo, "127.0.0.1:0").await.unwrap();
+///     let addr = server.local_addr().unwrap();
+///     let serving = aio::create_task(async move { server.serve_forever().await });
+///     let (mut reader, mut writer) = aio::net::open_connection(addr).await.unwrap();
+///     writer.write(b"one\ntwo\n");
+///     writer.drain().await.unwrap();
+///     assert_eq!(reader.readline().await.unwrap(), b"one\n");
+///     assert_eq!(reader.readline().await.unwrap(), b"two\n");
+///     serving.cancel();
+/// });
+/// ```
 pub async fn start_server<F, Fut>(handler: F, addr: impl ToSocketAddrs) -> io::Result<Server>
 where
     F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
@@ -46,6 +91,31 @@ where
 
 /// As [`start_server`], on a Unix socket at `path` (asyncio's
 /// `start_unix_server`).
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("aio-doc-{}-start-unix-server", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// use aio::net::{StreamReader, StreamWriter};
+///
+/// async fn upper(mut reader: StreamReader, mut writer: StreamWriter) {
+///     let line = reader.readline().await.unwrap();
+///     writer.write(&line.to_ascii_uppercase());
+///     writer.drain().await.unwrap();
+/// }
+///
+/// let path = dir.join("upper.sock");
+/// aio::run(async {
+///     let server = aio::net::start_unix_server(upper, &path).unwrap();
+///     assert_eq!(server.local_addr(), None); // no TCP address
+///     let serving = aio::create_task(async move { server.serve_forever().await });
+///     let (mut reader, mut writer) = aio::net::open_unix_connection(&path).await.unwrap();
+///     writer.write(b"quiet\n");
+///     writer.drain().await.unwrap();
+///     assert_eq!(reader.readline().await.unwrap(), b"QUIET\n");
+///     serving.cancel();
+/// });
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 #[cfg(unix)]
 pub fn start_unix_server<F, Fut>(
     handler: F,
@@ -76,6 +146,15 @@ impl Server {
     }
 
     /// The TCP address the server listens on (`None` for a Unix socket).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let server = aio::net::start_server(|_, _| async {}, "127.0.0.1:0").await.unwrap();
+    ///     let addr = server.local_addr().unwrap();
+    ///     assert!(addr.ip().is_loopback());
+    ///     assert_ne!(addr.port(), 0); // the port the system picked
+    /// });
+    /// ```
     pub fn local_addr(&self) -> Option<SocketAddr> {
         match &self.listener {
             Listener::Tcp(l) => l.local_addr().ok(),
@@ -91,6 +170,32 @@ impl Server {
     /// skipped. When the process or system runs out of file descriptors or
     /// memory, the server says so on stderr and accepts again a second later
     /// (on the loop's clock), as asyncio does. Cancel-safe.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let server = aio::net::start_server(
+    ///         |_reader, mut writer: aio::net::StreamWriter| async move {
+    ///             writer.write(b"hi\n");
+    ///             writer.drain().await.unwrap();
+    ///             aio::sleep(Duration::from_secs(3600)).await; // a long-lived connection
+    ///         },
+    ///         "127.0.0.1:0",
+    ///     )
+    ///     .await
+    ///     .unwrap();
+    ///     let addr = server.local_addr().unwrap();
+    ///     // Serve for one minute: the handler still running is cancelled then.
+    ///     let serving = aio::create_task(async move {
+    ///         aio::move_on_after(Duration::from_secs(60), server.serve_forever()).await
+    ///     });
+    ///     let (mut reader, _writer) = aio::net::open_connection(addr).await.unwrap();
+    ///     assert_eq!(reader.readline().await.unwrap(), b"hi\n");
+    ///     assert!(serving.await.unwrap().is_none()); // stopped by the deadline
+    ///     assert_eq!(reader.readline().await.unwrap(), b""); // connection closed
+    /// });
+    /// ```
     pub async fn serve_forever(&self) -> io::Result<()> {
         let mut handlers = Handlers(Vec::new(), PRUNE_AT);
         loop {

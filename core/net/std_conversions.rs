@@ -2,12 +2,24 @@
 //! (`from_std`), giving it back (`into_std`), and its file descriptor.
 
 /// `from_std`, `into_std`, `AsFd` and `AsRawFd` for a socket type `$t`
-/// holding `source: IoSource<$std>`.
+/// holding `source: IoSource<$std>`; `$std_new` is example code that makes
+/// a `$std` named `socket` (in an async block).
 macro_rules! std_conversions {
-    ($t:ident, $std:ty) => {
+    ($t:ident, $std:ty, $std_new:literal) => {
         impl $t {
             /// Adopts a socket made with the standard library (it is put in
             /// non-blocking mode and registered with the running loop).
+            ///
+            #[doc = concat!("```
+use std::os::fd::AsRawFd;
+
+aio::run(async {
+", $std_new, "
+    let fd = socket.as_raw_fd();
+    let socket = aio::net::", stringify!($t), "::from_std(socket).unwrap();
+    assert_eq!(socket.as_raw_fd(), fd); // the same socket, now on the loop
+});
+```")]
             pub fn from_std(socket: $std) -> std::io::Result<$t> {
                 socket.set_nonblocking(true)?;
                 Ok($t {
@@ -18,6 +30,19 @@ macro_rules! std_conversions {
             /// Gives the socket back as the standard library's type, taken off
             /// the loop; it stays in non-blocking mode (call
             /// `set_nonblocking(false)` to block on it).
+            ///
+            #[doc = concat!("```
+use std::os::fd::AsRawFd;
+
+aio::run(async {
+", $std_new, "
+    let socket = aio::net::", stringify!($t), "::from_std(socket).unwrap();
+    let fd = socket.as_raw_fd();
+    let socket = socket.into_std().unwrap();
+    socket.set_nonblocking(false).unwrap(); // to block on it off the loop
+    assert_eq!(socket.as_raw_fd(), fd);
+});
+```")]
             pub fn into_std(self) -> std::io::Result<$std> {
                 self.source.into_inner()
             }

@@ -12,6 +12,22 @@ use std::task::{Context, Poll, ready};
 
 /// How much a reader buffers while looking for a separator (asyncio's
 /// default `limit`, 64 KiB).
+///
+/// ```
+/// use aio::net::{StreamError, DEFAULT_LIMIT};
+///
+/// aio::run(async {
+///     let (a, b) = aio::net::UnixStream::pair().unwrap();
+///     let (mut reader, _) = b.into_streams();
+///     let writing = aio::create_task(async move {
+///         a.write_all(&vec![b'x'; DEFAULT_LIMIT + 1]).await.unwrap();
+///     });
+///     // A line longer than the limit is an error, not an unbounded buffer.
+///     let err = reader.readline().await.unwrap_err();
+///     assert!(matches!(err, StreamError::LimitOverrun { .. }));
+///     writing.await.unwrap();
+/// });
+/// ```
 pub const DEFAULT_LIMIT: usize = 64 * 1024;
 
 /// A caller's buffer at least this big is read into directly, not through the
@@ -263,6 +279,19 @@ impl StreamReader {
     }
 
     /// True once the stream ended and the buffer is empty.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let (a, b) = aio::net::UnixStream::pair().unwrap();
+    ///     let (mut reader, _) = b.into_streams();
+    ///     a.write_all(b"last line\n").await.unwrap();
+    ///     drop(a);
+    ///     assert!(!reader.at_eof()); // nothing read yet
+    ///     assert_eq!(reader.readline().await.unwrap(), b"last line\n");
+    ///     assert_eq!(reader.readline().await.unwrap(), b""); // finds the end
+    ///     assert!(reader.at_eof());
+    /// });
+    /// ```
     pub fn at_eof(&self) -> bool {
         self.eof && self.buf.is_empty()
     }

@@ -109,12 +109,43 @@ impl StreamWriter {
 
     /// Sends everything buffered, waiting while the socket is full.
     /// Cancel-safe: what the socket took is not sent again by the next call.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let (a, b) = aio::net::UnixStream::pair().unwrap();
+    ///     let (_, mut writer) = a.into_streams();
+    ///     writer.write(b"one ");
+    ///     writer.write(b"two");
+    ///     assert_eq!(writer.buffered(), 7); // nothing sent yet
+    ///     writer.drain().await.unwrap();
+    ///     assert_eq!(writer.buffered(), 0);
+    ///     let mut buf = [0; 7];
+    ///     b.read_exact(&mut buf).await.unwrap();
+    ///     assert_eq!(&buf, b"one two");
+    /// });
+    /// ```
     pub async fn drain(&mut self) -> io::Result<()> {
         std::future::poll_fn(|cx| self.poll_drain(cx)).await
     }
 
     /// Ends the writing half: the peer reads end-of-file, and can still
     /// answer (asyncio's `write_eof`). Send what is buffered first.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let (a, b) = aio::net::UnixStream::pair().unwrap();
+    ///     let (mut reader, mut writer) = a.into_streams();
+    ///     let (mut peer_reader, mut peer_writer) = b.into_streams();
+    ///     writer.write(b"request");
+    ///     writer.drain().await.unwrap();
+    ///     writer.write_eof().unwrap();
+    ///     // The peer reads to the end, then answers on the other half.
+    ///     assert_eq!(peer_reader.read_to_end().await.unwrap(), b"request");
+    ///     peer_writer.write(b"answer");
+    ///     peer_writer.close().await.unwrap();
+    ///     assert_eq!(reader.read_to_end().await.unwrap(), b"answer");
+    /// });
+    /// ```
     pub fn write_eof(&self) -> io::Result<()> {
         self.stream.shutdown(Shutdown::Write)
     }
@@ -165,6 +196,16 @@ impl StreamWriter {
 
     /// This end's address (asyncio's `get_extra_info("sockname")`), as
     /// [`peer_addr`](Self::peer_addr).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let (_, writer) = aio::net::open_connection(listener.local_addr().unwrap()).await.unwrap();
+    ///     let (accepted, peer) = listener.accept().await.unwrap();
+    ///     assert_eq!(writer.local_addr().unwrap(), peer);
+    ///     assert_eq!(accepted.peer_addr().unwrap(), peer);
+    /// });
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.stream.local_addr()
     }

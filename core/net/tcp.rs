@@ -39,6 +39,15 @@ impl TcpListener {
     /// `SocketAddr`...); port 0 picks a free port. A name is looked up on the
     /// loop's thread pool; with several addresses, the first that binds wins.
     /// Cancel-safe.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+    ///     let addr = listener.local_addr().unwrap();
+    ///     assert!(addr.ip().is_loopback());
+    ///     assert_ne!(addr.port(), 0);
+    /// });
+    /// ```
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
         let addrs = resolve(addr).await?;
         TcpListener::from_std(std::net::TcpListener::bind(&addrs[..])?)
@@ -74,6 +83,16 @@ impl TcpListener {
 
     /// Waits for the next connection; returns it and the peer's address.
     /// Cancel-safe: cut short, it accepted nothing.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let client = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let (stream, peer) = listener.accept().await.unwrap();
+    ///     assert_eq!(peer, client.local_addr().unwrap());
+    ///     assert_eq!(stream.peer_addr().unwrap(), peer);
+    /// });
+    /// ```
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (stream, peer) = std::future::poll_fn(|cx| {
             self.source
@@ -85,12 +104,25 @@ impl TcpListener {
     }
 
     /// The address the listener is bound to (the real port, when bound to 0).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let addr = listener.local_addr().unwrap();
+    ///     assert_ne!(addr.port(), 0);
+    ///     aio::net::TcpStream::connect(addr).await.unwrap();
+    /// });
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.source.get_ref().local_addr()
     }
 }
 
-std_conversions!(TcpListener, std::net::TcpListener);
+std_conversions!(
+    TcpListener,
+    std::net::TcpListener,
+    "    let socket = std::net::TcpListener::bind(\"127.0.0.1:0\").unwrap();"
+);
 
 impl fmt::Debug for TcpListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -107,6 +139,25 @@ impl fmt::Debug for TcpListener {
 /// `AsyncWrite`), which `&TcpStream` implements too, so one task can read
 /// while another writes. [`open_connection`](crate::net::open_connection)
 /// wraps it in asyncio's reader and writer.
+///
+/// ```
+/// aio::run(async {
+///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+///     let addr = listener.local_addr().unwrap();
+///     let echo = aio::create_task(async move {
+///         let (stream, _) = listener.accept().await.unwrap();
+///         let mut buf = [0; 64];
+///         let n = stream.read(&mut buf).await.unwrap();
+///         stream.write_all(&buf[..n]).await.unwrap();
+///     });
+///     let stream = aio::net::TcpStream::connect(addr).await.unwrap();
+///     stream.write_all(b"echo?").await.unwrap();
+///     let mut buf = [0; 5];
+///     stream.read_exact(&mut buf).await.unwrap();
+///     assert_eq!(&buf, b"echo?");
+///     echo.await.unwrap();
+/// });
+/// ```
 pub struct TcpStream {
     source: IoSource<std::net::TcpStream>,
 }
@@ -197,7 +248,18 @@ fn connected(stream: &std::net::TcpStream) -> io::Result<()> {
     }
 }
 
-byte_stream_api!(TcpStream, std::net::TcpStream, SocketAddr);
+byte_stream_api!(
+    TcpStream,
+    std::net::TcpStream,
+    SocketAddr,
+    "    let listener = aio::net::TcpListener::bind(\"127.0.0.1:0\").await.unwrap();
+    let a = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    let (b, _) = listener.accept().await.unwrap();",
+    "    assert_eq!(a.peer_addr().unwrap(), b.local_addr().unwrap());
+    assert_eq!(b.peer_addr().unwrap(), a.local_addr().unwrap());",
+    "    let listener = std::net::TcpListener::bind(\"127.0.0.1:0\").unwrap();
+    let socket = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();"
+);
 
 impl fmt::Debug for TcpStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

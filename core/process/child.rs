@@ -106,6 +106,18 @@ impl Child {
     /// The process id, or `None` once the process has been reaped (after
     /// [`wait`](Self::wait) or [`try_wait`](Self::try_wait) saw it end): the
     /// number may then belong to another process.
+    ///
+    /// ```
+    /// use aio::process::{Command, Stdio};
+    ///
+    /// aio::run(async {
+    ///     let mut child = Command::new("cat").stdin(Stdio::piped()).spawn().unwrap();
+    ///     assert!(child.id().unwrap() > 0);
+    ///     child.stdin = None; // cat reads end-of-file and ends
+    ///     child.wait().await.unwrap();
+    ///     assert_eq!(child.id(), None);
+    /// });
+    /// ```
     pub fn id(&self) -> Option<u32> {
         match self.process.status {
             Some(_) => None,
@@ -128,13 +140,14 @@ impl Child {
     /// [`communicate`](Self::communicate) to read them meanwhile.
     ///
     /// ```
+    /// use aio::process::{Command, Stdio};
     /// use std::os::unix::process::ExitStatusExt;
     ///
     /// aio::run(async {
     ///     let mut child = aio::process::shell("exit 3").spawn().unwrap();
     ///     assert_eq!(child.wait().await.unwrap().code(), Some(3));
     ///
-    ///     let mut child = aio::process::Command::new("sleep").arg("60").spawn().unwrap();
+    ///     let mut child = Command::new("cat").stdin(Stdio::piped()).spawn().unwrap();
     ///     child.kill().unwrap();
     ///     assert_eq!(child.wait().await.unwrap().signal(), Some(aio::signal::SIGKILL));
     /// });
@@ -164,8 +177,11 @@ impl Child {
     /// without waiting.
     ///
     /// ```
+    /// use aio::process::{Command, Stdio};
+    ///
     /// aio::run(async {
-    ///     let mut child = aio::process::Command::new("sleep").arg("60").spawn().unwrap();
+    ///     // cat waits for input that never comes.
+    ///     let mut child = Command::new("cat").stdin(Stdio::piped()).spawn().unwrap();
     ///     assert!(child.try_wait().unwrap().is_none());
     ///     assert!(child.id().is_some());
     ///     child.kill().unwrap();
@@ -220,10 +236,12 @@ impl Child {
     /// ignore it; [`kill`](Self::kill) cannot be ignored.
     ///
     /// ```
+    /// use aio::process::{Command, Stdio};
     /// use std::os::unix::process::ExitStatusExt;
     ///
     /// aio::run(async {
-    ///     let mut child = aio::process::Command::new("sleep").arg("60").spawn().unwrap();
+    ///     let mut child = Command::new("cat").stdin(Stdio::piped()).spawn().unwrap();
+    ///     let _stdin = child.stdin.take(); // cat waits for input
     ///     child.terminate().unwrap();
     ///     let status = child.wait().await.unwrap();
     ///     assert_eq!(status.signal(), Some(aio::signal::SIGTERM));
@@ -235,6 +253,20 @@ impl Child {
 
     /// Ends the process at once: SIGKILL (asyncio's `kill`). Await
     /// [`wait`](Self::wait) to reap it, or drop the `Child`, which does.
+    ///
+    /// ```
+    /// use aio::process::{Command, Stdio};
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// aio::run(async {
+    ///     // cat waits for input that never comes.
+    ///     let mut child = Command::new("cat").stdin(Stdio::piped()).spawn().unwrap();
+    ///     let _stdin = child.stdin.take();
+    ///     child.kill().unwrap();
+    ///     let status = child.wait().await.unwrap();
+    ///     assert_eq!(status.signal(), Some(aio::signal::SIGKILL));
+    /// });
+    /// ```
     pub fn kill(&mut self) -> io::Result<()> {
         self.send_signal(libc::SIGKILL)
     }
@@ -246,8 +278,8 @@ impl Child {
     ///
     /// ```
     /// aio::run(async {
-    ///     let child = aio::process::Command::new("sleep").arg("0.01").spawn().unwrap();
-    ///     child.detach(); // runs on
+    ///     let child = aio::process::shell("echo done > /dev/null").spawn().unwrap();
+    ///     child.detach(); // runs on, and is reaped when it ends
     /// });
     /// ```
     pub fn detach(mut self) {

@@ -57,6 +57,14 @@ pub fn shell(command: impl AsRef<OsStr>) -> Command {
 
 impl Command {
     /// A command running `program`, found in `PATH` unless it is a path.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let out = aio::process::Command::new("echo").arg("hello").output().await.unwrap();
+    ///     assert!(out.status.success());
+    ///     assert_eq!(out.stdout, b"hello\n");
+    /// });
+    /// ```
     pub fn new(program: impl AsRef<OsStr>) -> Command {
         Command {
             std: std::process::Command::new(program),
@@ -64,13 +72,29 @@ impl Command {
         }
     }
 
-    /// Adds an argument.
+    /// Adds an argument, passed as is: no shell splits or expands it.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let mut cmd = aio::process::Command::new("echo");
+    ///     cmd.arg("-n").arg("two words, *");
+    ///     assert_eq!(cmd.output().await.unwrap().stdout, b"two words, *");
+    /// });
+    /// ```
     pub fn arg(&mut self, arg: impl AsRef<OsStr>) -> &mut Command {
         self.std.arg(arg);
         self
     }
 
     /// Adds arguments.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let files = ["a.txt", "b.txt"];
+    ///     let out = aio::process::Command::new("echo").args(files).output().await.unwrap();
+    ///     assert_eq!(out.stdout, b"a.txt b.txt\n");
+    /// });
+    /// ```
     pub fn args<I, S>(&mut self, args: I) -> &mut Command
     where
         I: IntoIterator<Item = S>,
@@ -94,6 +118,14 @@ impl Command {
     }
 
     /// Sets environment variables of the child.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let vars = [("USER_NAME", "ada"), ("USER_ID", "7")];
+    ///     let out = aio::process::shell("echo $USER_NAME:$USER_ID").envs(vars).output().await.unwrap();
+    ///     assert_eq!(out.stdout, b"ada:7\n");
+    /// });
+    /// ```
     pub fn envs<I, K, V>(&mut self, vars: I) -> &mut Command
     where
         I: IntoIterator<Item = (K, V)>,
@@ -105,12 +137,31 @@ impl Command {
     }
 
     /// Removes an environment variable from the child's environment.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let out = aio::process::shell("echo ${HOME-no home}").env_remove("HOME").output().await.unwrap();
+    ///     assert_eq!(out.stdout, b"no home\n");
+    /// });
+    /// ```
     pub fn env_remove(&mut self, key: impl AsRef<OsStr>) -> &mut Command {
         self.std.env_remove(key);
         self
     }
 
     /// Starts the child with an empty environment (plus what `env` adds).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let out = aio::process::shell("echo ${HOME-no home}, $ONLY")
+    ///         .env_clear()
+    ///         .env("ONLY", "this")
+    ///         .output()
+    ///         .await
+    ///         .unwrap();
+    ///     assert_eq!(out.stdout, b"no home, this\n");
+    /// });
+    /// ```
     pub fn env_clear(&mut self) -> &mut Command {
         self.std.env_clear();
         self
@@ -152,6 +203,18 @@ impl Command {
 
     /// What the child's stdout is: [`Stdio::piped`] gives
     /// [`Child::stdout`], a [`StreamReader`].
+    ///
+    /// ```
+    /// use aio::process::{Command, Stdio};
+    ///
+    /// aio::run(async {
+    ///     let mut child = Command::new("echo").arg("one\ntwo").stdout(Stdio::piped()).spawn().unwrap();
+    ///     let mut stdout = child.stdout.take().unwrap();
+    ///     assert_eq!(stdout.readline().await.unwrap(), b"one\n");
+    ///     assert_eq!(stdout.readline().await.unwrap(), b"two\n");
+    ///     assert!(child.wait().await.unwrap().success());
+    /// });
+    /// ```
     pub fn stdout(&mut self, cfg: impl Into<Stdio>) -> &mut Command {
         self.std.stdout(cfg);
         self.set[1] = true;
@@ -160,6 +223,17 @@ impl Command {
 
     /// What the child's stderr is: [`Stdio::piped`] gives
     /// [`Child::stderr`], a [`StreamReader`].
+    ///
+    /// ```
+    /// use aio::process::{shell, Stdio};
+    ///
+    /// aio::run(async {
+    ///     let mut child = shell("echo oops >&2").stderr(Stdio::piped()).spawn().unwrap();
+    ///     let mut stderr = child.stderr.take().unwrap();
+    ///     assert_eq!(stderr.readline().await.unwrap(), b"oops\n");
+    ///     assert!(child.wait().await.unwrap().success());
+    /// });
+    /// ```
     pub fn stderr(&mut self, cfg: impl Into<Stdio>) -> &mut Command {
         self.std.stderr(cfg);
         self.set[2] = true;
@@ -241,7 +315,8 @@ impl Command {
     ///     let out = aio::process::shell("echo done; echo oops >&2").output().await.unwrap();
     ///     assert_eq!((out.stdout, out.stderr), (b"done\n".to_vec(), b"oops\n".to_vec()));
     ///     let slow = async { aio::process::Command::new("sleep").arg("60").output().await };
-    ///     assert!(aio::wait_for(slow, Duration::from_millis(20)).await.is_err()); // killed
+    ///     // Given up at once: the process is killed and reaped.
+    ///     assert!(aio::move_on_after(Duration::ZERO, slow).await.is_none());
     /// });
     /// ```
     pub async fn output(&mut self) -> io::Result<Output> {
@@ -271,6 +346,12 @@ impl Command {
     }
 
     /// The program to run, as given.
+    ///
+    /// ```
+    /// let cmd = aio::process::Command::new("echo");
+    /// assert_eq!(cmd.get_program(), "echo");
+    /// assert_eq!(aio::process::shell("true").get_program(), "/bin/sh");
+    /// ```
     pub fn get_program(&self) -> &OsStr {
         self.std.get_program()
     }

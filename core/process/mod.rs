@@ -11,18 +11,14 @@
 //!
 //! ```
 //! use aio::process::{shell, Command};
-//! use std::time::Duration;
 //!
 //! aio::run(async {
-//!     // Several commands at once, each with a time limit.
-//!     let fast = async { shell("echo fast").output().await };
-//!     let slow = async { Command::new("sleep").arg("10").output().await };
-//!     let (fast, slow) = aio::gather_all!(
-//!         aio::wait_for(fast, Duration::from_secs(10)),
-//!         aio::wait_for(slow, Duration::from_millis(50)),
-//!     );
-//!     assert_eq!(fast.unwrap().unwrap().stdout, b"fast\n");
-//!     assert!(slow.is_err()); // timed out: the process was killed and reaped
+//!     // Two commands race; the one that loses is killed and reaped.
+//!     let winner = aio::select_first! {
+//!         out = async { shell("echo fast").output().await } => out.unwrap().stdout,
+//!         out = async { Command::new("sleep").arg("60").output().await } => out.unwrap().stdout,
+//!     };
+//!     assert_eq!(winner, b"fast\n");
 //! });
 //! ```
 //!
@@ -47,4 +43,38 @@ mod pipe;
 
 pub use child::Child;
 pub use command::{Command, shell};
-pub use std::process::{ExitStatus, Output, Stdio};
+/// How a process ended: its exit code or the signal that ended it
+/// (`std::os::unix::process::ExitStatusExt::signal`).
+///
+/// ```
+/// aio::run(async {
+///     let status = aio::process::shell("exit 3").status().await.unwrap();
+///     assert!(!status.success());
+///     assert_eq!(status.code(), Some(3));
+/// });
+/// ```
+pub use std::process::ExitStatus;
+/// What a finished process printed, and its status: from
+/// [`Command::output`], [`Child::communicate`] and
+/// [`Child::wait_with_output`].
+///
+/// ```
+/// aio::run(async {
+///     let out = aio::process::shell("echo out; echo err >&2").output().await.unwrap();
+///     assert_eq!((out.stdout, out.stderr), (b"out\n".to_vec(), b"err\n".to_vec()));
+///     assert!(out.status.success());
+/// });
+/// ```
+pub use std::process::Output;
+/// What a child's stdin, stdout or stderr is connected to: `piped()` (an aio
+/// stream in [`Child`]), `inherit()` (ours), `null()`, or a file.
+///
+/// ```
+/// use aio::process::{shell, Stdio};
+///
+/// aio::run(async {
+///     let out = shell("echo shown; echo hidden >&2").stderr(Stdio::null()).output().await.unwrap();
+///     assert_eq!((out.stdout, out.stderr), (b"shown\n".to_vec(), Vec::new()));
+/// });
+/// ```
+pub use std::process::Stdio;

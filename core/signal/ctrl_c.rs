@@ -10,12 +10,10 @@ use std::io;
 /// cancel the main task for it, and a Ctrl-C does not end the process. An
 /// error only if the signal handler could not be installed.
 ///
-/// ```
-/// use std::time::Duration;
-///
+/// ```rust,standalone_crate
 /// aio::run(async {
 ///     let waiting = aio::create_task(aio::signal::ctrl_c());
-///     aio::sleep(Duration::from_millis(1)).await; // it listens now
+///     aio::yield_now().await; // the task started: it listens now
 ///     aio::signal::raise_signal(aio::signal::SIGINT).unwrap(); // as if Ctrl-C was pressed
 ///     waiting.await.unwrap().unwrap();
 /// });

@@ -26,7 +26,7 @@ struct Inbox {
 /// before (end the process, ...); dropping it restores that, unless something
 /// else listens. Use it on the loop that made it.
 ///
-/// ```
+/// ```rust,standalone_crate
 /// use aio::signal::{raise_signal, Signals, SIGHUP, SIGUSR2};
 ///
 /// aio::run(async {
@@ -49,7 +49,7 @@ impl Signals {
     /// handler could not return safely (`SIGSEGV`, `SIGILL`, `SIGFPE`).
     /// Panics when no loop runs on this thread.
     ///
-    /// ```
+    /// ```rust,standalone_crate
     /// use aio::signal::{Signals, SIGKILL, SIGTERM};
     ///
     /// aio::run(async {
@@ -92,11 +92,41 @@ impl Signals {
 
     /// Waits for the next signal and returns its number. Cancel-safe: a
     /// `recv` dropped before it completed takes no signal.
+    ///
+    /// ```rust,standalone_crate
+    /// use aio::signal::{raise_signal, Signals, SIGHUP, SIGTERM};
+    ///
+    /// aio::run(async {
+    ///     let mut signals = Signals::new([SIGHUP, SIGTERM]).unwrap();
+    ///     raise_signal(SIGHUP).unwrap();
+    ///     raise_signal(SIGHUP).unwrap(); // before the first was taken: merged
+    ///     raise_signal(SIGTERM).unwrap();
+    ///     assert_eq!(signals.recv().await, SIGHUP);
+    ///     assert_eq!(signals.recv().await, SIGTERM);
+    /// });
+    /// ```
     pub async fn recv(&mut self) -> i32 {
         std::future::poll_fn(|cx| self.poll_recv(cx)).await
     }
 
-    /// Polls for the next signal: what [`recv`](Self::recv) awaits.
+    /// Polls for the next signal: what [`recv`](Self::recv) awaits, for a
+    /// hand-written future or `poll_fn`.
+    ///
+    /// ```rust,standalone_crate
+    /// use aio::signal::{raise_signal, Signals, SIGUSR1};
+    /// use std::task::Poll;
+    ///
+    /// aio::run(async {
+    ///     let mut signals = Signals::new([SIGUSR1]).unwrap();
+    ///     // Take what was received without waiting.
+    ///     let pending = std::future::poll_fn(|cx| Poll::Ready(signals.poll_recv(cx))).await;
+    ///     assert!(pending.is_pending());
+    ///     raise_signal(SIGUSR1).unwrap();
+    ///     // Received by the loop at its next turn: wait for it.
+    ///     let sig = std::future::poll_fn(|cx| signals.poll_recv(cx)).await;
+    ///     assert_eq!(sig, SIGUSR1);
+    /// });
+    /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<i32> {
         let mut inbox = self.inbox.borrow_mut();
         match inbox.received.pop_front() {

@@ -16,7 +16,7 @@
 #     traits (trait impls are left out, as rustdoc leaves them out),
 # once each. An item has an example when its docs hold a fenced code block
 # that rustdoc runs or compiles as Rust (no tag, `rust`, `no_run`,
-# `should_panic`, `editionNNNN`); `ignore`, `compile_fail` and other
+# `should_panic`, `standalone_crate`, `editionNNNN`); `ignore`, `compile_fail` and other
 # languages (`text`, `sh`) do not count. `no_run` examples are counted
 # apart too. Also printed: rustdoc's own `--show-coverage` total, which
 # counts documented items and items with examples per file but, with its
@@ -37,7 +37,7 @@ show_missing = sys.argv[2] == "--missing"
 index = doc["index"]
 PAGE_KINDS = {"module", "struct", "enum", "union", "trait", "function", "macro",
               "proc_macro", "type_alias", "constant", "static"}
-RUST_TAGS = {"", "rust", "no_run", "should_panic"}
+RUST_TAGS = {"", "rust", "no_run", "should_panic", "standalone_crate"}
 
 def example(docs):
     """'run', 'no_run' or None: the best example in `docs`."""
@@ -135,4 +135,4 @@ EOF
 
 echo "rustdoc --show-coverage:"
 cargo +nightly rustdoc --quiet --lib --all-features -- \
-    -Z unstable-options --show-coverage 2>/dev/null | tail -3 | head -1
+    -Z unstable-options --show-coverage 2>/dev/null | grep "| Total"

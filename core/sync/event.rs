@@ -86,11 +86,14 @@ impl Event {
     /// ```
     /// aio::run(async {
     ///     let ready = aio::Event::new();
-    ///     let (_, order) = aio::gather_all!(
-    ///         async { ready.set(); "set" },
-    ///         async { ready.wait().await; "woken" },
+    ///     let (waiter, ()) = aio::gather_all!(
+    ///         async {
+    ///             ready.wait().await; // waits for the other future
+    ///             "woken"
+    ///         },
+    ///         async { ready.set() },
     ///     );
-    ///     assert_eq!(order, "woken");
+    ///     assert_eq!(waiter, "woken");
     /// });
     /// ```
     pub fn wait(&self) -> EventWait<'_> {

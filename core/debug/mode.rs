@@ -30,7 +30,7 @@ impl EventLoop {
     /// ```
     /// use std::time::Duration;
     ///
-    /// let lp = aio::EventLoop::new();
+    /// let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
     /// lp.set_debug(true);
     /// lp.set_slow_callback_duration(Duration::from_millis(50));
     /// assert!(lp.get_debug());

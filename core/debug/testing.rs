@@ -112,7 +112,7 @@ pub async fn advance_to(deadline: Instant) {
 /// ```
 /// use std::cell::Cell;
 ///
-/// aio::run(async {
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
 ///     let stage = Cell::new(0);
 ///     aio::task_group!(|tg| {
 ///         tg.create_task(async {

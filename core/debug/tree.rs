@@ -94,11 +94,32 @@ pub struct TreeNode<'a> {
 impl TaskTree {
     /// The loop's tasks (and groups whose opener is gone), in the order
     /// they started.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let _background = aio::create_task(std::future::pending::<()>());
+    ///     aio::yield_now().await;
+    ///     let tree = aio::task_tree();
+    ///     assert_eq!(tree.roots().count(), 2, "the main task and the background one");
+    /// });
+    /// ```
     pub fn roots(&self) -> impl Iterator<Item = TreeNode<'_>> {
         self.snapshot.roots.iter().map(|node| TreeNode { node })
     }
 
     /// The first node named `name`, searching depth first.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     aio::task_group!(|tg| {
+    ///         tg.create_task_named("fetch", aio::yield_now());
+    ///         let tree = aio::task_tree();
+    ///         assert_eq!(tree.find("fetch").unwrap().kind(), aio::NodeKind::Child);
+    ///         assert!(tree.find("nobody").is_none());
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn find(&self, name: &str) -> Option<TreeNode<'_>> {
         fn search<'a>(nodes: &'a [Node], name: &str) -> Option<&'a Node> {
             nodes.iter().find_map(|n| {
@@ -119,16 +140,44 @@ impl fmt::Display for TaskTree {
 
 impl<'a> TreeNode<'a> {
     /// The task's, group's or child's name.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(aio::yield_now());
+    ///     task.set_name("poller");
+    ///     let tree = aio::task_tree();
+    ///     let names: Vec<_> = tree.roots().map(|node| node.name().to_string()).collect();
+    ///     assert!(names.contains(&"poller".to_string()));
+    /// });
+    /// ```
     pub fn name(&self) -> &'a str {
         &self.node.name
     }
 
     /// Its id, unique within the loop.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let a = aio::create_task(aio::yield_now());
+    ///     let b = aio::create_task(aio::yield_now());
+    ///     a.set_name("a");
+    ///     b.set_name("b");
+    ///     let tree = aio::task_tree();
+    ///     assert_ne!(tree.find("a").unwrap().id(), tree.find("b").unwrap().id());
+    /// });
+    /// ```
     pub fn id(&self) -> u64 {
         self.node.id
     }
 
     /// A task, a group or a child.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let tree = aio::task_tree();
+    ///     assert_eq!(tree.roots().next().unwrap().kind(), aio::NodeKind::Task);
+    /// });
+    /// ```
     pub fn kind(&self) -> NodeKind {
         match self.node.kind {
             crate::runtime::NodeKind::Task => NodeKind::Task,
@@ -139,22 +188,76 @@ impl<'a> TreeNode<'a> {
 
     /// What it is doing: "running", "ready", "cancelling", "waiting on ...";
     /// a group says what its body waits on.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let event = std::rc::Rc::new(aio::Event::new());
+    ///     let e = event.clone();
+    ///     let waiter = aio::create_task(async move { e.wait().await });
+    ///     waiter.set_name("waiter");
+    ///     aio::yield_now().await;
+    ///     let tree = aio::task_tree();
+    ///     assert_eq!(tree.find("waiter").unwrap().state(), "waiting on an event");
+    ///     assert_eq!(tree.roots().next().unwrap().state(), "running");
+    ///     event.set();
+    /// });
+    /// ```
     pub fn state(&self) -> &'a str {
         &self.node.state
     }
 
-    /// Where it was spawned (`create_task`, `task_group!`, `aio::run`...).
+    /// Where it was spawned (`create_task`, `task_group!`, `aio::run`...);
+    /// recorded in debug mode and on the virtual clock.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(aio::yield_now());
+    ///     task.set_name("spawned here");
+    ///     let line = line!() - 2;
+    ///     let tree = aio::task_tree();
+    ///     let location = tree.find("spawned here").unwrap().location().unwrap();
+    ///     assert_eq!(location.line(), line);
+    /// });
+    /// ```
     pub fn location(&self) -> Option<&'static Location<'static>> {
         self.node.location
     }
 
-    /// How long ago it started, on the loop's clock.
+    /// How long ago it started, on the loop's clock; recorded in debug mode
+    /// and on the virtual clock.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(std::future::pending::<()>());
+    ///     task.set_name("old");
+    ///     aio::sleep(Duration::from_secs(90)).await;
+    ///     let tree = aio::task_tree();
+    ///     assert_eq!(tree.find("old").unwrap().age(), Some(Duration::from_secs(90)));
+    /// });
+    /// ```
     pub fn age(&self) -> Option<Duration> {
         self.node.age
     }
 
     /// The groups it opened (for a task or a child), or its children (for a
     /// group).
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     aio::task_group!(|tg| {
+    ///         tg.create_task_named("left", aio::yield_now());
+    ///         tg.create_task_named("right", aio::yield_now());
+    ///         let tree = aio::task_tree();
+    ///         let main = tree.roots().next().unwrap();
+    ///         let group = main.children().next().unwrap();
+    ///         let names: Vec<_> = group.children().map(|child| child.name()).collect();
+    ///         assert_eq!(names, ["left", "right"]);
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn children(&self) -> impl Iterator<Item = TreeNode<'a>> {
         self.node.children.iter().map(|node| TreeNode { node })
     }
@@ -178,7 +281,7 @@ impl fmt::Debug for TreeNode<'_> {
 /// [`LoopHandle::task_tree`].
 ///
 /// ```
-/// aio::run(async {
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
 ///     let worker = aio::create_task(aio::sleep(std::time::Duration::from_millis(10)));
 ///     worker.set_name("worker");
 ///     let tree = aio::task_tree();
@@ -204,7 +307,7 @@ impl LoopHandle {
     /// ```
     /// use std::time::Duration;
     ///
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let handle = aio::get_running_loop().handle();
     ///     let task = aio::create_task(aio::sleep(Duration::from_millis(20)));
     ///     task.set_name("sleeper");

@@ -58,6 +58,12 @@ enum State {
 
 impl Barrier {
     /// A barrier for `parties` tasks. Panics if `parties` is zero.
+    ///
+    /// ```
+    /// let barrier = aio::Barrier::new(3);
+    /// assert_eq!(barrier.parties(), 3);
+    /// assert_eq!(barrier.n_waiting(), 0);
+    /// ```
     pub fn new(parties: usize) -> Self {
         assert!(parties > 0, "Barrier::new needs at least one party");
         Barrier {
@@ -75,6 +81,16 @@ impl Barrier {
     ///
     /// A task arriving while the previous pass is still leaving waits for
     /// the last one out before it enters.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let barrier = aio::Barrier::new(3);
+    ///     let (a, b, c) = aio::gather!(barrier.wait(), barrier.wait(), barrier.wait()).unwrap();
+    ///     let mut indices = [a, b, c];
+    ///     indices.sort();
+    ///     assert_eq!(indices, [0, 1, 2]);
+    /// });
+    /// ```
     pub async fn wait(&self) -> Result<usize, BrokenBarrier> {
         self.until(|state| !matches!(state, State::Draining | State::Resetting))
             .await;
@@ -109,6 +125,18 @@ impl Barrier {
 
     /// Lets the tasks inside fail with [`BrokenBarrier`] and makes the
     /// barrier usable again once they are out (also undoing `abort`).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let barrier = aio::Barrier::new(2);
+    ///     let (waited, ()) = aio::gather_all!(barrier.wait(), async {
+    ///         aio::yield_now().await; // the other task is waiting
+    ///         barrier.reset();
+    ///     });
+    ///     assert_eq!(waited, Err(aio::sync::BrokenBarrier));
+    ///     assert!(!barrier.broken(), "usable again");
+    /// });
+    /// ```
     pub fn reset(&self) {
         if self.count.get() > 0 {
             self.set_state(State::Resetting);
@@ -118,16 +146,43 @@ impl Barrier {
     }
 
     /// Breaks the barrier: current and later waits fail until `reset`.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let barrier = aio::Barrier::new(2);
+    ///     barrier.abort();
+    ///     assert!(barrier.wait().await.is_err());
+    ///     barrier.reset();
+    ///     assert!(!barrier.broken());
+    /// });
+    /// ```
     pub fn abort(&self) {
         self.set_state(State::Broken);
     }
 
     /// The number of tasks needed to pass.
+    ///
+    /// ```
+    /// assert_eq!(aio::Barrier::new(4).parties(), 4);
+    /// ```
     pub fn parties(&self) -> usize {
         self.parties
     }
 
     /// How many tasks wait for the barrier to fill now.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    ///
+    /// aio::run(async {
+    ///     let barrier = Rc::new(aio::Barrier::new(3));
+    ///     let b = barrier.clone();
+    ///     let early = aio::create_task(async move { b.wait().await });
+    ///     aio::yield_now().await;
+    ///     assert_eq!(barrier.n_waiting(), 1);
+    ///     early.cancel();
+    /// });
+    /// ```
     pub fn n_waiting(&self) -> usize {
         match self.state.get() {
             State::Filling => self.count.get(),
@@ -136,6 +191,12 @@ impl Barrier {
     }
 
     /// True after `abort` (until `reset`).
+    ///
+    /// ```
+    /// let barrier = aio::Barrier::new(2);
+    /// barrier.abort();
+    /// assert!(barrier.broken());
+    /// ```
     pub fn broken(&self) -> bool {
         self.state.get() == State::Broken
     }

@@ -36,6 +36,11 @@ pub struct Condition<T = ()> {
 
 impl<T> Condition<T> {
     /// A condition whose lock protects `value`.
+    ///
+    /// ```
+    /// let jobs = aio::Condition::new(Vec::<u32>::new());
+    /// assert!(!jobs.locked());
+    /// ```
     pub fn new(value: T) -> Self {
         Condition {
             lock: Lock::new(value),
@@ -44,11 +49,29 @@ impl<T> Condition<T> {
     }
 
     /// Takes the condition's lock.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let jobs = aio::Condition::new(Vec::new());
+    ///     jobs.lock().await.push(1);
+    ///     assert_eq!(*jobs.lock().await, [1]);
+    /// });
+    /// ```
     pub fn lock(&self) -> Acquire<'_, T> {
         self.lock.lock()
     }
 
     /// True while some task holds the lock.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let cond = aio::Condition::new(());
+    ///     let guard = cond.lock().await;
+    ///     assert!(cond.locked());
+    ///     drop(guard);
+    ///     assert!(!cond.locked());
+    /// });
+    /// ```
     pub fn locked(&self) -> bool {
         self.lock.locked()
     }
@@ -57,6 +80,24 @@ impl<T> Condition<T> {
     ///
     /// Panics if `guard` belongs to another lock: pass the guard that
     /// `self.lock().await` returned.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let cond = aio::Condition::new(0);
+    ///     let (seen, ()) = aio::gather_all!(
+    ///         async {
+    ///             let guard = cond.lock().await;
+    ///             let guard = cond.wait(guard).await; // lock released meanwhile
+    ///             *guard
+    ///         },
+    ///         async {
+    ///             *cond.lock().await = 7;
+    ///             cond.notify(1);
+    ///         },
+    ///     );
+    ///     assert_eq!(seen, 7);
+    /// });
+    /// ```
     pub async fn wait<'a>(&'a self, guard: LockGuard<'a, T>) -> LockGuard<'a, T> {
         assert!(
             std::ptr::eq(guard.lock_ref(), &self.lock),
@@ -73,6 +114,23 @@ impl<T> Condition<T> {
 
     /// Waits until `predicate` holds for the protected value, re-checking it
     /// after each notification; returns with the lock held.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let count = aio::Condition::new(0);
+    ///     let (reached, ()) = aio::gather_all!(
+    ///         async { *count.wait_for(count.lock().await, |n| *n >= 3).await },
+    ///         async {
+    ///             for _ in 0..3 {
+    ///                 *count.lock().await += 1;
+    ///                 count.notify_all();
+    ///                 aio::yield_now().await;
+    ///             }
+    ///         },
+    ///     );
+    ///     assert_eq!(reached, 3);
+    /// });
+    /// ```
     pub async fn wait_for<'a>(
         &'a self,
         mut guard: LockGuard<'a, T>,
@@ -85,12 +143,32 @@ impl<T> Condition<T> {
     }
 
     /// Wakes up to `n` waiters, oldest first; returns how many.
+    ///
+    /// ```
+    /// let cond = aio::Condition::new(());
+    /// assert_eq!(cond.notify(1), 0, "nobody waits");
+    /// ```
     pub fn notify(&self, n: usize) -> usize {
         let mut waiters = self.waiters.borrow_mut();
         (0..n).take_while(|_| waiters.notify_one()).count()
     }
 
     /// Wakes every waiter; returns how many.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let cond = aio::Condition::new(());
+    ///     let (_, _, woken) = aio::gather_all!(
+    ///         async { drop(cond.wait(cond.lock().await).await) },
+    ///         async { drop(cond.wait(cond.lock().await).await) },
+    ///         async {
+    ///             aio::yield_now().await; // both wait now
+    ///             cond.notify_all()
+    ///         },
+    ///     );
+    ///     assert_eq!(woken, 2);
+    /// });
+    /// ```
     pub fn notify_all(&self) -> usize {
         self.waiters.borrow_mut().notify_all()
     }

@@ -3,25 +3,59 @@
 use std::fmt;
 
 /// `put_nowait` on a full queue (asyncio's `QueueFull`); gives the item back.
+///
+/// ```
+/// let queue = aio::Queue::new(1);
+/// queue.put_nowait("first").unwrap();
+/// let err = queue.put_nowait("second").unwrap_err();
+/// assert_eq!(err, aio::sync::PutError::Full(aio::sync::QueueFull("second")));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueFull<T>(pub T);
 
 /// `get_nowait` on an empty queue (asyncio's `QueueEmpty`).
+///
+/// ```
+/// let queue = aio::Queue::<u32>::new(0);
+/// assert_eq!(queue.get_nowait(), Err(aio::sync::QueueEmpty));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueEmpty;
 
 /// A put or get on a queue that was shut down (asyncio's `QueueShutDown`).
 /// For a put, the item comes back.
+///
+/// ```
+/// aio::run(async {
+///     let queue = aio::Queue::new(0);
+///     queue.shutdown(false);
+///     let err = queue.put("late").await.unwrap_err();
+///     assert_eq!(err, aio::sync::QueueShutDown("late"));
+/// });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueShutDown<T = ()>(pub T);
 
 /// `task_done` called more times than items were put (asyncio's
 /// `ValueError`).
+///
+/// ```
+/// let queue = aio::Queue::<u32>::new(0);
+/// assert_eq!(queue.task_done(), Err(aio::sync::TooManyTaskDone));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooManyTaskDone;
 
 /// A barrier wait that ended because the barrier was reset or aborted
 /// (asyncio's `BrokenBarrierError`).
+///
+/// ```
+/// aio::run(async {
+///     let barrier = aio::Barrier::new(2);
+///     barrier.abort();
+///     assert_eq!(barrier.wait().await, Err(aio::sync::BrokenBarrier));
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BrokenBarrier;
 

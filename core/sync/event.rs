@@ -32,11 +32,24 @@ pub struct Event {
 
 impl Event {
     /// A new event, not set.
+    ///
+    /// ```
+    /// assert!(!aio::Event::new().is_set());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Sets the flag and wakes every waiter.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let done = aio::Event::new();
+    ///     done.set();
+    ///     done.wait().await; // returns at once
+    ///     assert!(done.is_set());
+    /// });
+    /// ```
     pub fn set(&self) {
         if !self.flag.replace(true) {
             self.raised.set(self.raised.get() + 1);
@@ -45,16 +58,44 @@ impl Event {
     }
 
     /// Lowers the flag: later `wait()`s wait again.
+    ///
+    /// ```
+    /// let event = aio::Event::new();
+    /// event.set();
+    /// event.clear();
+    /// assert!(!event.is_set());
+    /// ```
     pub fn clear(&self) {
         self.flag.set(false);
     }
 
     /// True while the flag is set.
+    ///
+    /// ```
+    /// let event = aio::Event::new();
+    /// assert!(!event.is_set());
+    /// event.set();
+    /// assert!(event.is_set());
+    /// ```
     pub fn is_set(&self) -> bool {
         self.flag.get()
     }
 
     /// Waits until the flag is set (at once if it already is).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let ready = aio::Event::new();
+    ///     let (waiter, ()) = aio::gather_all!(
+    ///         async {
+    ///             ready.wait().await; // waits for the other future
+    ///             "woken"
+    ///         },
+    ///         async { ready.set() },
+    ///     );
+    ///     assert_eq!(waiter, "woken");
+    /// });
+    /// ```
     pub fn wait(&self) -> EventWait<'_> {
         EventWait {
             event: self,
@@ -72,7 +113,21 @@ impl fmt::Debug for Event {
     }
 }
 
-/// The future of [`Event::wait`].
+/// The future of [`Event::wait`]. A waiter returns once the flag went up
+/// after it began waiting, even if it was cleared again since.
+///
+/// ```
+/// aio::run(async {
+///     let event = std::rc::Rc::new(aio::Event::new());
+///     let e = event.clone();
+///     let waiter = aio::create_task(async move { e.wait().await });
+///     aio::yield_now().await; // the waiter waits
+///     event.set();
+///     event.clear(); // too late to stop it
+///     waiter.await.unwrap();
+///     assert!(!event.is_set());
+/// });
+/// ```
 #[must_use = "waiting only happens when awaited"]
 pub struct EventWait<'a> {
     event: &'a Event,

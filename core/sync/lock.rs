@@ -37,6 +37,11 @@ pub struct Lock<T = ()> {
 
 impl<T> Lock<T> {
     /// A new, unlocked lock protecting `value`.
+    ///
+    /// ```
+    /// let names = aio::Lock::new(Vec::<String>::new());
+    /// assert!(!names.locked());
+    /// ```
     pub fn new(value: T) -> Self {
         Lock {
             locked: Cell::new(false),
@@ -46,6 +51,14 @@ impl<T> Lock<T> {
     }
 
     /// Waits for the lock and returns its guard.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let names = aio::Lock::new(Vec::new());
+    ///     names.lock().await.push("ada");
+    ///     assert_eq!(*names.lock().await, ["ada"]);
+    /// });
+    /// ```
     pub fn lock(&self) -> Acquire<'_, T> {
         Acquire {
             lock: self,
@@ -54,6 +67,14 @@ impl<T> Lock<T> {
     }
 
     /// Takes the lock if it is free and nobody waits for it.
+    ///
+    /// ```
+    /// let lock = aio::Lock::new(1);
+    /// let guard = lock.try_lock().expect("free");
+    /// assert!(lock.try_lock().is_none(), "held");
+    /// drop(guard);
+    /// assert_eq!(*lock.try_lock().unwrap(), 1);
+    /// ```
     pub fn try_lock(&self) -> Option<LockGuard<'_, T>> {
         if self.locked.get() || !self.waiters.borrow().is_empty() {
             return None;
@@ -63,11 +84,26 @@ impl<T> Lock<T> {
     }
 
     /// True while some task holds the lock.
+    ///
+    /// ```
+    /// let lock = aio::Lock::new(());
+    /// let guard = lock.try_lock();
+    /// assert!(lock.locked());
+    /// drop(guard);
+    /// assert!(!lock.locked());
+    /// ```
     pub fn locked(&self) -> bool {
         self.locked.get()
     }
 
-    /// The protected value, through exclusive access to the lock itself.
+    /// The protected value, through exclusive access to the lock itself: no
+    /// waiting, since nobody else can hold the lock.
+    ///
+    /// ```
+    /// let mut counter = aio::Lock::new(0);
+    /// *counter.get_mut() += 1;
+    /// assert_eq!(*counter.try_lock().unwrap(), 1);
+    /// ```
     pub fn get_mut(&mut self) -> &mut T {
         self.value.get_mut()
     }
@@ -95,7 +131,17 @@ impl<T> fmt::Debug for Lock<T> {
     }
 }
 
-/// The future of [`Lock::lock`].
+/// The future of [`Lock::lock`]: resolves to the guard once the lock is
+/// this task's.
+///
+/// ```
+/// aio::run(async {
+///     let lock = aio::Lock::new("data");
+///     let acquire: aio::sync::Acquire<'_, &str> = lock.lock();
+///     assert!(!lock.locked(), "taken only when awaited");
+///     assert_eq!(*acquire.await, "data");
+/// });
+/// ```
 #[must_use = "the lock is only taken when awaited"]
 pub struct Acquire<'a, T> {
     lock: &'a Lock<T>,
@@ -129,6 +175,16 @@ impl<T> Drop for Acquire<'_, T> {
 }
 
 /// Holds a [`Lock`]; releases it when dropped. Derefs to the protected value.
+///
+/// ```
+/// aio::run(async {
+///     let lock = aio::Lock::new(String::from("a"));
+///     let mut guard: aio::sync::LockGuard<'_, String> = lock.lock().await;
+///     guard.push('b');
+///     drop(guard); // releases the lock
+///     assert_eq!(lock.try_lock().unwrap().as_str(), "ab");
+/// });
+/// ```
 pub struct LockGuard<'a, T> {
     lock: &'a Lock<T>,
 }

@@ -2,107 +2,62 @@
 //! with three orders.
 
 use super::errors::{QueueEmpty, QueueFull, QueueShutDown, TooManyTaskDone};
-use super::waiters::{WaiterKey, Waiters};
+use super::queue_order::{Fifo, Lifo, Priority, QueueOrder};
+use super::queue_waits::{Get, Put};
+use super::waiters::Waiters;
 use crate::runtime::{Wait, note_wait};
 use event_listener::{Event as Listeners, EventListener};
 use std::cell::{Cell, RefCell};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-/// The order in which a queue hands out its items.
-pub trait QueueOrder<T>: Default {
-    /// Stores an item.
-    fn push(&mut self, item: T);
-    /// Takes the next item out.
-    fn pop(&mut self) -> Option<T>;
-    /// How many items are stored.
-    fn len(&self) -> usize;
-    /// True with no items.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// First in, first out ([`Queue`]).
-pub struct Fifo<T>(VecDeque<T>);
-/// Last in, first out ([`LifoQueue`]).
-pub struct Lifo<T>(Vec<T>);
-/// Smallest first, equal items in the order put ([`PriorityQueue`]).
-pub struct Priority<T: Ord> {
-    heap: BinaryHeap<Reverse<(T, u64)>>,
-    next: u64,
-}
-
-impl<T> Default for Fifo<T> {
-    fn default() -> Self {
-        Fifo(VecDeque::new())
-    }
-}
-
-impl<T> Default for Lifo<T> {
-    fn default() -> Self {
-        Lifo(Vec::new())
-    }
-}
-
-impl<T: Ord> Default for Priority<T> {
-    fn default() -> Self {
-        Priority {
-            heap: BinaryHeap::new(),
-            next: 0,
-        }
-    }
-}
-
-impl<T> QueueOrder<T> for Fifo<T> {
-    fn push(&mut self, item: T) {
-        self.0.push_back(item);
-    }
-    fn pop(&mut self) -> Option<T> {
-        self.0.pop_front()
-    }
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-}
-
-impl<T> QueueOrder<T> for Lifo<T> {
-    fn push(&mut self, item: T) {
-        self.0.push(item);
-    }
-    fn pop(&mut self) -> Option<T> {
-        self.0.pop()
-    }
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-}
-
-impl<T: Ord> QueueOrder<T> for Priority<T> {
-    fn push(&mut self, item: T) {
-        self.next += 1;
-        self.heap.push(Reverse((item, self.next)));
-    }
-    fn pop(&mut self) -> Option<T> {
-        self.heap.pop().map(|Reverse((item, _))| item)
-    }
-    fn len(&self) -> usize {
-        self.heap.len()
-    }
-}
 
 /// asyncio's `Queue`: first in, first out.
+///
+/// ```
+/// aio::run(async {
+///     let jobs = aio::Queue::new(10);
+///     jobs.put("first").await.unwrap();
+///     jobs.put("second").await.unwrap();
+///     assert_eq!(jobs.get().await, Ok("first"));
+/// });
+/// ```
 pub type Queue<T> = BaseQueue<T, Fifo<T>>;
 /// asyncio's `LifoQueue`: last in, first out.
+///
+/// ```
+/// aio::run(async {
+///     let pages = aio::LifoQueue::new(0);
+///     pages.put("home").await.unwrap();
+///     pages.put("settings").await.unwrap();
+///     assert_eq!(pages.get().await, Ok("settings"));
+/// });
+/// ```
 pub type LifoQueue<T> = BaseQueue<T, Lifo<T>>;
 /// asyncio's `PriorityQueue`: smallest item first; ties in the order put.
+///
+/// ```
+/// aio::run(async {
+///     let work = aio::PriorityQueue::new(0);
+///     work.put((5, "backup")).await.unwrap();
+///     work.put((1, "page the on-call")).await.unwrap();
+///     work.put((1, "reply")).await.unwrap();
+///     assert_eq!(work.get().await, Ok((1, "page the on-call")));
+///     assert_eq!(work.get().await, Ok((1, "reply")));
+/// });
+/// ```
 pub type PriorityQueue<T> = BaseQueue<T, Priority<T>>;
 
 /// Why `put_nowait` refused an item; the item comes back.
+///
+/// ```
+/// use aio::sync::{PutError, QueueShutDown};
+///
+/// let queue = aio::Queue::new(0);
+/// queue.shutdown(false);
+/// match queue.put_nowait("job") {
+///     Err(PutError::ShutDown(QueueShutDown(job))) => assert_eq!(job, "job"),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PutError<T> {
     /// The queue is full.
@@ -142,16 +97,22 @@ impl<T: fmt::Debug> std::error::Error for PutError<T> {}
 pub struct BaseQueue<T, O: QueueOrder<T>> {
     items: RefCell<O>,
     maxsize: usize,
-    getters: RefCell<Waiters>,
-    putters: RefCell<Waiters>,
+    pub(super) getters: RefCell<Waiters>,
+    pub(super) putters: RefCell<Waiters>,
     unfinished: Cell<usize>,
     all_done: Listeners,
-    shut_down: Cell<bool>,
+    pub(super) shut_down: Cell<bool>,
     _items: std::marker::PhantomData<T>,
 }
 
 impl<T, O: QueueOrder<T>> BaseQueue<T, O> {
     /// A queue holding at most `maxsize` items (0: no limit).
+    ///
+    /// ```
+    /// let queue = aio::Queue::<String>::new(100);
+    /// assert_eq!(queue.maxsize(), 100);
+    /// assert!(queue.empty());
+    /// ```
     pub fn new(maxsize: usize) -> Self {
         BaseQueue {
             items: RefCell::new(O::default()),
@@ -166,45 +127,103 @@ impl<T, O: QueueOrder<T>> BaseQueue<T, O> {
     }
 
     /// How many items are queued.
+    ///
+    /// ```
+    /// let queue = aio::Queue::new(0);
+    /// queue.put_nowait('a').unwrap();
+    /// queue.put_nowait('b').unwrap();
+    /// assert_eq!(queue.qsize(), 2);
+    /// ```
     pub fn qsize(&self) -> usize {
         self.items.borrow().len()
     }
 
     /// True with no items queued.
+    ///
+    /// ```
+    /// let queue = aio::Queue::new(0);
+    /// assert!(queue.empty());
+    /// queue.put_nowait(1).unwrap();
+    /// assert!(!queue.empty());
+    /// ```
     pub fn empty(&self) -> bool {
         self.items.borrow().is_empty()
     }
 
-    /// True when a `put` would wait.
+    /// True when a `put` would wait; never for a queue without a limit.
+    ///
+    /// ```
+    /// let queue = aio::Queue::new(1);
+    /// queue.put_nowait(1).unwrap();
+    /// assert!(queue.full());
+    /// assert!(!aio::Queue::<u8>::new(0).full());
+    /// ```
     pub fn full(&self) -> bool {
         self.maxsize > 0 && self.qsize() >= self.maxsize
     }
 
     /// The limit given to `new` (0: none).
+    ///
+    /// ```
+    /// assert_eq!(aio::Queue::<u8>::new(8).maxsize(), 8);
+    /// ```
     pub fn maxsize(&self) -> usize {
         self.maxsize
     }
 
     /// Puts an item, waiting for room. Errors (giving the item back) if the
     /// queue is shut down.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let queue = aio::Queue::new(1);
+    ///     queue.put(1).await.unwrap();
+    ///     // Full: a second put waits until a consumer makes room.
+    ///     let second = aio::timeout(Duration::from_secs(1), queue.put(2)).await;
+    ///     assert!(second.is_err());
+    ///     assert_eq!(queue.get().await, Ok(1));
+    ///     queue.put(2).await.unwrap();
+    /// });
+    /// ```
     pub fn put(&self, item: T) -> Put<'_, T, O> {
-        Put {
-            queue: self,
-            item: Some(item),
-            key: None,
-        }
+        Put::new(self, item)
     }
 
     /// Takes the next item, waiting for one. Errors once the queue is shut
     /// down and (for a plain shutdown) drained.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let queue = aio::Queue::new(0);
+    ///     let consumer = async {
+    ///         let mut got = Vec::new();
+    ///         while let Ok(item) = queue.get().await {
+    ///             got.push(item);
+    ///         }
+    ///         got // the queue was shut down and drained
+    ///     };
+    ///     let producer = async {
+    ///         queue.put(1).await.unwrap();
+    ///         queue.put(2).await.unwrap();
+    ///         queue.shutdown(false);
+    ///     };
+    ///     let (got, ()) = aio::gather_all!(consumer, producer);
+    ///     assert_eq!(got, [1, 2]);
+    /// });
+    /// ```
     pub fn get(&self) -> Get<'_, T, O> {
-        Get {
-            queue: self,
-            key: None,
-        }
+        Get::new(self)
     }
 
     /// Puts an item if there is room now.
+    ///
+    /// ```
+    /// let queue = aio::Queue::new(1);
+    /// assert!(queue.put_nowait("a").is_ok());
+    /// assert!(matches!(queue.put_nowait("b"), Err(aio::sync::PutError::Full(_))));
+    /// ```
     pub fn put_nowait(&self, item: T) -> Result<(), PutError<T>> {
         if self.shut_down.get() {
             return Err(PutError::ShutDown(QueueShutDown(item)));
@@ -217,11 +236,26 @@ impl<T, O: QueueOrder<T>> BaseQueue<T, O> {
     }
 
     /// Takes an item if one is queued.
+    ///
+    /// ```
+    /// let queue = aio::Queue::new(0);
+    /// queue.put_nowait("a").unwrap();
+    /// assert_eq!(queue.get_nowait(), Ok("a"));
+    /// assert_eq!(queue.get_nowait(), Err(aio::sync::QueueEmpty));
+    /// ```
     pub fn get_nowait(&self) -> Result<T, QueueEmpty> {
         self.take().ok_or(QueueEmpty)
     }
 
-    /// Marks one item taken with `get` as processed.
+    /// Marks one item taken with `get` as processed; see [`join`](Self::join).
+    ///
+    /// ```
+    /// let queue = aio::Queue::new(0);
+    /// queue.put_nowait("job").unwrap();
+    /// let _job = queue.get_nowait().unwrap();
+    /// assert_eq!(queue.task_done(), Ok(()));
+    /// assert!(queue.task_done().is_err(), "only one item was put");
+    /// ```
     pub fn task_done(&self) -> Result<(), TooManyTaskDone> {
         let unfinished = self.unfinished.get();
         if unfinished == 0 {
@@ -235,6 +269,27 @@ impl<T, O: QueueOrder<T>> BaseQueue<T, O> {
     }
 
     /// Waits until every item put has been marked with `task_done`.
+    ///
+    /// ```
+    /// use std::{rc::Rc, time::Duration};
+    ///
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let queue = Rc::new(aio::Queue::new(0));
+    ///     for job in 1..=3 {
+    ///         queue.put_nowait(job).unwrap();
+    ///     }
+    ///     let q = queue.clone();
+    ///     let worker = aio::create_task(async move {
+    ///         while let Ok(_job) = q.get().await {
+    ///             aio::sleep(Duration::from_secs(1)).await; // work on it
+    ///             q.task_done().unwrap();
+    ///         }
+    ///     });
+    ///     queue.join().await;
+    ///     assert!(queue.empty());
+    ///     worker.cancel();
+    /// });
+    /// ```
     pub async fn join(&self) {
         loop {
             if self.unfinished.get() == 0 {
@@ -252,6 +307,17 @@ impl<T, O: QueueOrder<T>> BaseQueue<T, O> {
     /// Shuts the queue down: later puts fail; gets drain what is left, then
     /// fail. With `immediate`, queued items are dropped (and counted as done
     /// for `join`) and gets fail at once. Every waiter is woken.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let queue = aio::Queue::new(0);
+    ///     queue.put_nowait("left").unwrap();
+    ///     queue.shutdown(false);
+    ///     assert!(queue.put("late").await.is_err());
+    ///     assert_eq!(queue.get().await, Ok("left"), "drained first");
+    ///     assert!(queue.get().await.is_err());
+    /// });
+    /// ```
     pub fn shutdown(&self, immediate: bool) {
         self.shut_down.set(true);
         if immediate {
@@ -270,17 +336,24 @@ impl<T, O: QueueOrder<T>> BaseQueue<T, O> {
     }
 
     /// True once `shutdown` was called.
+    ///
+    /// ```
+    /// let queue = aio::Queue::<u8>::new(0);
+    /// assert!(!queue.is_shut_down());
+    /// queue.shutdown(true);
+    /// assert!(queue.is_shut_down());
+    /// ```
     pub fn is_shut_down(&self) -> bool {
         self.shut_down.get()
     }
 
-    fn store(&self, item: T) {
+    pub(super) fn store(&self, item: T) {
         self.items.borrow_mut().push(item);
         self.unfinished.set(self.unfinished.get() + 1);
         self.getters.borrow_mut().notify_one();
     }
 
-    fn take(&self) -> Option<T> {
+    pub(super) fn take(&self) -> Option<T> {
         let item = self.items.borrow_mut().pop()?;
         self.putters.borrow_mut().notify_one();
         Some(item)
@@ -294,116 +367,5 @@ impl<T, O: QueueOrder<T>> fmt::Debug for BaseQueue<T, O> {
             .field("maxsize", &self.maxsize)
             .field("shut_down", &self.is_shut_down())
             .finish()
-    }
-}
-
-/// The future of [`BaseQueue::put`].
-#[must_use = "the item is only put when awaited"]
-pub struct Put<'a, T, O: QueueOrder<T>> {
-    queue: &'a BaseQueue<T, O>,
-    item: Option<T>,
-    key: Option<WaiterKey>,
-}
-
-impl<T, O: QueueOrder<T>> Unpin for Put<'_, T, O> {}
-
-impl<T, O: QueueOrder<T>> Future for Put<'_, T, O> {
-    type Output = Result<(), QueueShutDown<T>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let queue = self.queue;
-        let turn = match self.key {
-            Some(key) => {
-                let mut putters = queue.putters.borrow_mut();
-                if putters.is_notified(key) {
-                    putters.remove(key);
-                    self.key = None;
-                    true
-                } else {
-                    putters.update(key, cx.waker());
-                    note_wait(Wait::On("a queue (put)"));
-                    return Poll::Pending;
-                }
-            }
-            // Newcomers queue behind earlier putters.
-            None => queue.putters.borrow().is_empty(),
-        };
-        let item = self.item.take().expect("a put is awaited once");
-        if queue.shut_down.get() {
-            return Poll::Ready(Err(QueueShutDown(item)));
-        }
-        if turn && !queue.full() {
-            queue.store(item);
-            return Poll::Ready(Ok(()));
-        }
-        self.item = Some(item);
-        self.key = Some(queue.putters.borrow_mut().push(cx.waker()));
-        note_wait(Wait::On("a queue (put)"));
-        Poll::Pending
-    }
-}
-
-impl<T, O: QueueOrder<T>> Drop for Put<'_, T, O> {
-    fn drop(&mut self) {
-        if let Some(key) = self.key {
-            let mut putters = self.queue.putters.borrow_mut();
-            if putters.remove(key) {
-                // Cancelled after being given room: the next putter gets it.
-                putters.notify_one();
-            }
-        }
-    }
-}
-
-/// The future of [`BaseQueue::get`].
-#[must_use = "an item is only taken when awaited"]
-pub struct Get<'a, T, O: QueueOrder<T>> {
-    queue: &'a BaseQueue<T, O>,
-    key: Option<WaiterKey>,
-}
-
-impl<T, O: QueueOrder<T>> Future for Get<'_, T, O> {
-    type Output = Result<T, QueueShutDown>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let queue = self.queue;
-        let turn = match self.key {
-            Some(key) => {
-                let mut getters = queue.getters.borrow_mut();
-                if getters.is_notified(key) {
-                    getters.remove(key);
-                    self.key = None;
-                    true
-                } else {
-                    getters.update(key, cx.waker());
-                    note_wait(Wait::On("a queue (get)"));
-                    return Poll::Pending;
-                }
-            }
-            None => queue.getters.borrow().is_empty(),
-        };
-        if turn {
-            if let Some(item) = queue.take() {
-                return Poll::Ready(Ok(item));
-            }
-        }
-        if queue.shut_down.get() && queue.empty() {
-            return Poll::Ready(Err(QueueShutDown(())));
-        }
-        self.key = Some(queue.getters.borrow_mut().push(cx.waker()));
-        note_wait(Wait::On("a queue (get)"));
-        Poll::Pending
-    }
-}
-
-impl<T, O: QueueOrder<T>> Drop for Get<'_, T, O> {
-    fn drop(&mut self) {
-        if let Some(key) = self.key {
-            let mut getters = self.queue.getters.borrow_mut();
-            if getters.remove(key) {
-                // Cancelled after an item was meant for it: pass it on.
-                getters.notify_one();
-            }
-        }
     }
 }

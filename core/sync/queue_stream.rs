@@ -1,6 +1,7 @@
 //! A queue's receiving side as an async iterator.
 
-use super::queue::{BaseQueue, QueueOrder};
+use super::queue::BaseQueue;
+use super::queue_order::QueueOrder;
 use futures_core::Stream;
 
 impl<T, O: QueueOrder<T>> BaseQueue<T, O> {

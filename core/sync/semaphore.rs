@@ -55,6 +55,11 @@ impl std::error::Error for OverRelease {}
 
 impl Semaphore {
     /// A semaphore with `permits` permits.
+    ///
+    /// ```
+    /// let connections = aio::Semaphore::new(10);
+    /// assert_eq!(connections.available(), 10);
+    /// ```
     pub fn new(permits: usize) -> Self {
         Semaphore {
             permits: Cell::new(permits),
@@ -63,7 +68,17 @@ impl Semaphore {
         }
     }
 
-    /// Waits for a permit.
+    /// Waits for a permit; the permit goes back when dropped.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let sem = aio::Semaphore::new(1);
+    ///     let permit = sem.acquire().await;
+    ///     assert_eq!(sem.available(), 0);
+    ///     drop(permit);
+    ///     assert_eq!(sem.available(), 1);
+    /// });
+    /// ```
     pub fn acquire(&self) -> AcquirePermit<'_> {
         AcquirePermit {
             sem: self,
@@ -72,6 +87,13 @@ impl Semaphore {
     }
 
     /// Takes a permit if one is free and nobody waits.
+    ///
+    /// ```
+    /// let sem = aio::Semaphore::new(1);
+    /// let permit = sem.try_acquire();
+    /// assert!(permit.is_some());
+    /// assert!(sem.try_acquire().is_none());
+    /// ```
     pub fn try_acquire(&self) -> Option<Permit<'_>> {
         if self.permits.get() == 0 || !self.waiters.borrow().is_empty() {
             return None;
@@ -81,11 +103,24 @@ impl Semaphore {
     }
 
     /// Free permits now (asyncio's `_value`).
+    ///
+    /// ```
+    /// let sem = aio::Semaphore::new(3);
+    /// let _permit = sem.try_acquire();
+    /// assert_eq!(sem.available(), 2);
+    /// ```
     pub fn available(&self) -> usize {
         self.permits.get()
     }
 
     /// True when `acquire` would wait (asyncio's `locked()`).
+    ///
+    /// ```
+    /// let sem = aio::Semaphore::new(1);
+    /// assert!(!sem.locked());
+    /// let _permit = sem.try_acquire();
+    /// assert!(sem.locked());
+    /// ```
     pub fn locked(&self) -> bool {
         self.permits.get() == 0 || !self.waiters.borrow().is_empty()
     }
@@ -93,6 +128,12 @@ impl Semaphore {
     /// Adds a permit, as asyncio's `release()`; see also [`Permit::forget`].
     /// A bounded semaphore refuses to go beyond its initial value, a plain
     /// one beyond `usize::MAX` permits: both leave the count as it was.
+    ///
+    /// ```
+    /// let sem = aio::Semaphore::new(0);
+    /// sem.release().unwrap(); // a plain semaphore may grow
+    /// assert_eq!(sem.available(), 1);
+    /// ```
     pub fn release(&self) -> Result<(), OverRelease> {
         if self.permits.get() >= self.bound.unwrap_or(usize::MAX) {
             return Err(OverRelease);
@@ -129,11 +170,26 @@ impl fmt::Debug for Semaphore {
 }
 
 /// A [`Semaphore`] that refuses to be released beyond its initial value, as
-/// asyncio's `BoundedSemaphore`.
+/// asyncio's `BoundedSemaphore`: a `release()` without a matching acquire is
+/// a bug it reports instead of hiding.
+///
+/// ```
+/// let sem: aio::Semaphore = aio::BoundedSemaphore::new(1);
+/// sem.try_acquire().unwrap().forget();
+/// sem.release().unwrap(); // gives back the forgotten permit
+/// assert!(sem.release().is_err(), "one more would exceed the initial 1");
+/// assert_eq!(sem.available(), 1);
+/// ```
 pub struct BoundedSemaphore;
 
 impl BoundedSemaphore {
     /// A semaphore of `permits` permits, never more.
+    ///
+    /// ```
+    /// let sem = aio::BoundedSemaphore::new(2);
+    /// assert_eq!(sem.available(), 2);
+    /// assert_eq!(sem.release(), Err(aio::sync::OverRelease));
+    /// ```
     #[allow(clippy::new_ret_no_self)] // asyncio's constructor name for a bounded Semaphore
     pub fn new(permits: usize) -> Semaphore {
         Semaphore {
@@ -143,7 +199,18 @@ impl BoundedSemaphore {
     }
 }
 
-/// The future of [`Semaphore::acquire`].
+/// The future of [`Semaphore::acquire`]: resolves to a [`Permit`] once one
+/// is free and the waiters before it are served.
+///
+/// ```
+/// aio::run(async {
+///     let sem = aio::Semaphore::new(1);
+///     let acquire: aio::sync::AcquirePermit<'_> = sem.acquire();
+///     assert_eq!(sem.available(), 1, "taken only when awaited");
+///     let _permit = acquire.await;
+///     assert_eq!(sem.available(), 0);
+/// });
+/// ```
 #[must_use = "a permit is only taken when awaited"]
 pub struct AcquirePermit<'a> {
     sem: &'a Semaphore,
@@ -181,13 +248,30 @@ impl Drop for AcquirePermit<'_> {
 }
 
 /// One permit of a [`Semaphore`], given back when dropped.
+///
+/// ```
+/// let sem = aio::Semaphore::new(1);
+/// let permit: aio::sync::Permit<'_> = sem.try_acquire().unwrap();
+/// assert_eq!(sem.available(), 0);
+/// drop(permit);
+/// assert_eq!(sem.available(), 1);
+/// ```
 #[derive(Debug)]
 pub struct Permit<'a> {
     sem: &'a Semaphore,
 }
 
 impl Permit<'_> {
-    /// Keeps the permit taken (pair it with a later [`Semaphore::release`]).
+    /// Keeps the permit taken (pair it with a later [`Semaphore::release`]),
+    /// for a permit released by other code than the one that took it.
+    ///
+    /// ```
+    /// let sem = aio::Semaphore::new(1);
+    /// sem.try_acquire().unwrap().forget();
+    /// assert_eq!(sem.available(), 0, "still taken");
+    /// sem.release().unwrap();
+    /// assert_eq!(sem.available(), 1);
+    /// ```
     pub fn forget(self) {
         std::mem::forget(self);
     }

@@ -73,6 +73,14 @@ impl LoopHandle {
 
     /// Asks the loop to stop after its current turn (see `EventLoop::stop`).
     /// Nothing happens if the loop has closed.
+    ///
+    /// ```
+    /// let lp = aio::EventLoop::new();
+    /// let handle = lp.handle();
+    /// std::thread::spawn(move || handle.stop()).join().unwrap();
+    /// lp.run_forever(); // returns after the turn that ran the stop
+    /// lp.close();
+    /// ```
     pub fn stop(&self) {
         let _ = self.call_soon_threadsafe(|| {
             with_current(|core| core.stop());
@@ -89,6 +97,14 @@ impl LoopHandle {
     }
 
     /// True once the loop was closed.
+    ///
+    /// ```
+    /// let lp = aio::EventLoop::new();
+    /// let handle = lp.handle();
+    /// assert!(!handle.is_closed());
+    /// lp.close();
+    /// assert!(handle.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.remote.is_closed()
     }
@@ -108,6 +124,20 @@ const CANCELLED: u8 = 2;
 
 /// A call handed to a loop by [`LoopHandle::call_soon_threadsafe`]: `Send +
 /// Sync`, so the thread that made it can cancel it until the loop runs it.
+///
+/// ```
+/// let lp = aio::EventLoop::new();
+/// let handle = lp.handle();
+/// let call: aio::ThreadsafeCall = std::thread::spawn(move || {
+///     handle.call_soon_threadsafe(|| println!("on the loop")).unwrap()
+/// })
+/// .join()
+/// .unwrap();
+/// assert!(!call.has_run(), "the loop has not turned yet");
+/// lp.run_until_complete(aio::yield_now());
+/// assert!(call.has_run());
+/// lp.close();
+/// ```
 #[derive(Clone, Debug)]
 pub struct ThreadsafeCall {
     phase: Arc<AtomicU8>,
@@ -116,6 +146,16 @@ pub struct ThreadsafeCall {
 impl ThreadsafeCall {
     /// Keeps the loop from running the call; `false` if it already ran (or
     /// was cancelled).
+    ///
+    /// ```
+    /// let lp = aio::EventLoop::new();
+    /// let call = lp.handle().call_soon_threadsafe(|| unreachable!()).unwrap();
+    /// assert!(call.cancel());
+    /// assert!(!call.cancel(), "already cancelled");
+    /// lp.run_until_complete(aio::yield_now()); // the call is skipped
+    /// assert!(!call.has_run());
+    /// lp.close();
+    /// ```
     pub fn cancel(&self) -> bool {
         self.phase
             .compare_exchange(PENDING, CANCELLED, Ordering::AcqRel, Ordering::Acquire)
@@ -123,6 +163,16 @@ impl ThreadsafeCall {
     }
 
     /// True once the loop ran the call.
+    ///
+    /// ```
+    /// let lp = aio::EventLoop::new();
+    /// let call = lp.handle().call_soon_threadsafe(|| ()).unwrap();
+    /// assert!(!call.has_run());
+    /// lp.run_until_complete(aio::yield_now());
+    /// assert!(call.has_run());
+    /// assert!(!call.cancel(), "too late to cancel");
+    /// lp.close();
+    /// ```
     pub fn has_run(&self) -> bool {
         self.phase.load(Ordering::Acquire) == RAN
     }

@@ -53,6 +53,17 @@ pub trait LoopWork<Marker>: Send + 'static {
     type Future: Future<Output = Self::Output> + 'static;
 
     /// The future to run; called on the loop's thread.
+    ///
+    /// ```
+    /// /// Runs either form of work on a loop of this thread.
+    /// fn run_here<M, W: aio::LoopWork<M>>(work: W) -> W::Output {
+    ///     aio::run(work.into_loop_future())
+    /// }
+    ///
+    /// assert_eq!(run_here(async { 6 * 7 }), 42);
+    /// // The closure is `Send`; the future it builds holds an `Rc`:
+    /// assert_eq!(run_here(|| async { *std::rc::Rc::new(7) }), 7);
+    /// ```
     fn into_loop_future(self) -> Self::Future;
 }
 

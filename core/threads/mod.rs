@@ -8,6 +8,7 @@
 mod loop_handle;
 mod loop_work;
 mod per_core;
+mod run_coroutine_threadsafe;
 mod thread_pool;
 mod threadsafe_future;
 mod to_thread;
@@ -15,8 +16,9 @@ mod to_thread;
 pub use loop_handle::{LoopClosed, LoopHandle, ThreadsafeCall};
 pub use loop_work::{BuildOnLoop, LoopWork, SendFuture};
 pub use per_core::{PerCore, run_per_core};
+pub use run_coroutine_threadsafe::run_coroutine_threadsafe;
 pub use thread_pool::{PoolShutDown, ThreadPool};
-pub use threadsafe_future::{ThreadsafeFuture, WaitTimedOut, run_coroutine_threadsafe};
+pub use threadsafe_future::{ThreadsafeFuture, WaitTimedOut};
 pub use to_thread::{Blocking, run_in_executor, to_thread};
 
 pub use thread_pool::DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT;

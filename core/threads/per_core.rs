@@ -52,25 +52,20 @@ impl PerCore {
     /// The handle of loop `index` (this one's too); panics past `count()`.
     ///
     /// ```
-    /// use std::sync::atomic::{AtomicBool, Ordering};
-    /// use std::time::Duration;
-    /// let asked = AtomicBool::new(false);
+    /// use std::sync::{Arc, Barrier};
+    ///
+    /// let both_done = Arc::new(Barrier::new(2));
     /// let answers = aio::run_per_core(2, |core| {
-    ///     let asked = &asked;
+    ///     let both_done = both_done.clone();
     ///     async move {
-    ///         if core.index() == 0 {
+    ///         let mine = match core.index() {
     ///             // Work sent to the other loop, run on its thread.
-    ///             let answer = aio::run_coroutine_threadsafe(core.handle(1), async { 6 * 7 });
-    ///             let answer = answer.await.unwrap();
-    ///             asked.store(true, Ordering::Release);
-    ///             answer
-    ///         } else {
-    ///             // Stays up until loop 0 has its answer.
-    ///             while !asked.load(Ordering::Acquire) {
-    ///                 aio::sleep(Duration::from_millis(1)).await;
-    ///             }
-    ///             0
-    ///         }
+    ///             0 => aio::run_coroutine_threadsafe(core.handle(1), async { 6 * 7 }).await.unwrap(),
+    ///             _ => 0,
+    ///         };
+    ///         // Both loops stay up until loop 0 has its answer.
+    ///         aio::to_thread(move || drop(both_done.wait())).await.unwrap();
+    ///         mine
     ///     }
     /// });
     /// assert_eq!(answers, [42, 0]);
@@ -106,21 +101,26 @@ enum Ended<T> {
 /// panic in one loop's main future cancels the other loops' and is then
 /// raised here.
 ///
+/// A server per core binds its listener in every loop with
+/// [`TcpListener::bind_reuseport`](crate::net::TcpListener::bind_reuseport):
+/// the kernel then spreads the connections over the loops.
+///
 /// ```
-/// use aio::net::{TcpListener, TcpStream};
-/// let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-/// let served = aio::run_per_core(2, |core| async move {
-///     // Every loop accepts on the same port; the kernel spreads connections.
-///     let listener = TcpListener::bind_reuseport(("127.0.0.1", port)).await.unwrap();
-///     if core.index() == 0 {
-///         aio::create_task(async move {
-///             TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-///         })
-///         .detach();
-///     }
-///     let _ = aio::timeout(std::time::Duration::from_millis(200), listener.accept()).await;
+/// use std::{cell::Cell, rc::Rc};
+///
+/// let sums = aio::run_per_core(3, |core| async move {
+///     // Each loop runs its own tasks on its own thread: `Rc` is fine.
+///     let sum = Rc::new(Cell::new(0));
+///     aio::task_group!(|tg| {
+///         for n in 1..=10 {
+///             let sum = sum.clone();
+///             tg.create_task(async move { sum.set(sum.get() + n) });
+///         }
+///     })
+///     .unwrap();
+///     (core.index(), sum.get())
 /// });
-/// assert_eq!(served.len(), 2);
+/// assert_eq!(sums, [(0, 55), (1, 55), (2, 55)]);
 /// ```
 pub fn run_per_core<T, Fut, F>(n: usize, main: F) -> Vec<T>
 where

@@ -52,6 +52,12 @@ struct PoolState {
 }
 
 /// The error of submitting work to a pool that was shut down.
+///
+/// ```
+/// let pool = aio::ThreadPool::new(1, "worker");
+/// pool.shutdown();
+/// assert_eq!(pool.submit(|| ()), Err(aio::PoolShutDown));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolShutDown;
 
@@ -66,6 +72,13 @@ impl std::error::Error for PoolShutDown {}
 impl ThreadPool {
     /// A pool of at most `size` threads (at least one), named
     /// `<name>-<n>`.
+    ///
+    /// ```
+    /// let pool = aio::ThreadPool::new(4, "io");
+    /// assert_eq!(pool.size(), 4);
+    /// assert_eq!(pool.threads(), 0, "threads start with the first jobs");
+    /// assert_eq!(aio::ThreadPool::new(0, "io").size(), 1);
+    /// ```
     pub fn new(size: usize, name: &str) -> Self {
         ThreadPool {
             inner: Arc::new(PoolInner {
@@ -79,22 +92,47 @@ impl ThreadPool {
     }
 
     /// asyncio's default size: `min(32, cores + 4)`.
+    ///
+    /// ```
+    /// let pool = aio::ThreadPool::new(aio::ThreadPool::default_size(), "blocking");
+    /// assert!((5..=32).contains(&pool.size()));
+    /// ```
     pub fn default_size() -> usize {
         let cores = thread::available_parallelism().map_or(1, |n| n.get());
         (cores + 4).min(32)
     }
 
     /// The pool's maximum number of threads.
+    ///
+    /// ```
+    /// assert_eq!(aio::ThreadPool::new(8, "worker").size(), 8);
+    /// ```
     pub fn size(&self) -> usize {
         self.inner.size
     }
 
     /// How many threads are alive now.
+    ///
+    /// ```
+    /// let pool = aio::ThreadPool::new(4, "worker");
+    /// pool.submit(|| ()).unwrap();
+    /// assert_eq!(pool.threads(), 1, "one job, one thread");
+    /// pool.shutdown();
+    /// assert_eq!(pool.threads(), 0);
+    /// ```
     pub fn threads(&self) -> usize {
         self.inner.lock().live
     }
 
-    /// Queues `job` to run on one of the pool's threads.
+    /// Queues `job` to run on one of the pool's threads. From async code,
+    /// [`run_in_executor`](crate::run_in_executor) also awaits its result.
+    ///
+    /// ```
+    /// let pool = aio::ThreadPool::new(2, "worker");
+    /// let (send, result) = std::sync::mpsc::channel();
+    /// pool.submit(move || send.send(6 * 7).unwrap()).unwrap();
+    /// assert_eq!(result.recv(), Ok(42));
+    /// ```
     pub fn submit(&self, job: impl FnOnce() + Send + 'static) -> Result<(), PoolShutDown> {
         let mut state = self.inner.lock();
         if state.shut_down {
@@ -121,6 +159,21 @@ impl ThreadPool {
     }
 
     /// Refuses new work, lets queued jobs finish and joins every thread.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let pool = aio::ThreadPool::new(2, "worker");
+    /// let done = Arc::new(AtomicUsize::new(0));
+    /// for _ in 0..5 {
+    ///     let done = done.clone();
+    ///     pool.submit(move || drop(done.fetch_add(1, Ordering::SeqCst))).unwrap();
+    /// }
+    /// pool.shutdown();
+    /// assert_eq!(done.load(Ordering::SeqCst), 5, "queued jobs ran");
+    /// assert!(pool.submit(|| ()).is_err());
+    /// ```
     pub fn shutdown(&self) {
         let handles = {
             let mut state = self.inner.lock();
@@ -146,7 +199,7 @@ impl ThreadPool {
     /// let pool = aio::ThreadPool::new(1, "worker");
     /// let (release, blocked) = std::sync::mpsc::channel::<()>();
     /// pool.submit(move || drop(blocked.recv())).unwrap();
-    /// assert!(!pool.shutdown_timeout(Duration::from_millis(5)), "the job is stuck");
+    /// assert!(!pool.shutdown_timeout(Duration::ZERO), "the job is stuck");
     /// release.send(()).unwrap(); // it ends on its own
     /// ```
     pub fn shutdown_timeout(&self, timeout: Duration) -> bool {

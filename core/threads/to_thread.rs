@@ -22,12 +22,13 @@ use std::task::{Context, Poll, Waker};
 /// jumping. Panics when no loop runs on this thread.
 ///
 /// ```
-/// fn blocking(n: u64) -> u64 {
-///     std::thread::sleep(std::time::Duration::from_millis(n));
-///     n
+/// fn checksum(data: &[u8]) -> u32 {
+///     data.iter().map(|&b| u32::from(b)).sum() // stands for slow, blocking work
 /// }
 /// aio::run(async {
-///     assert_eq!(aio::to_thread(|| blocking(1)).await.unwrap(), 1);
+///     let data = vec![1u8; 1000];
+///     let sum = aio::to_thread(move || checksum(&data)).await.unwrap();
+///     assert_eq!(sum, 1000);
 /// });
 /// ```
 pub fn to_thread<F, T>(f: F) -> Blocking<T>
@@ -41,6 +42,19 @@ where
 
 /// Runs the blocking `f` on `pool` and resolves to its result, as asyncio's
 /// `loop.run_in_executor(pool, f)`. See [`to_thread`].
+///
+/// ```
+/// let pool = aio::ThreadPool::new(2, "db");
+/// aio::run(async {
+///     let (a, b) = aio::gather!(
+///         aio::run_in_executor(&pool, || 2 + 2),
+///         aio::run_in_executor(&pool, || "query done"),
+///     )
+///     .unwrap();
+///     assert_eq!((a, b), (4, "query done"));
+/// });
+/// pool.shutdown();
+/// ```
 pub fn run_in_executor<F, T>(pool: &ThreadPool, f: F) -> Blocking<T>
 where
     F: FnOnce() -> T + Send + 'static,
@@ -101,6 +115,14 @@ impl<T> Slot<T> {
 
 /// The future of [`to_thread`] and [`run_in_executor`]: the closure's result,
 /// or `Err(TaskError::Panicked)` (or `Cancelled` if the pool was shut down).
+///
+/// ```
+/// aio::run(async {
+///     let job: aio::Blocking<u32> = aio::to_thread(|| "x".parse::<u32>().unwrap());
+///     let err = job.await.unwrap_err();
+///     assert!(err.is_panic(), "the closure's panic comes back as an error");
+/// });
+/// ```
 #[must_use = "the closure runs anyway; await this to get its result"]
 pub struct Blocking<T> {
     slot: Arc<Slot<T>>,

@@ -37,6 +37,17 @@ pub fn sleep(delay: Duration) -> Sleep {
 
 /// Suspends the calling task until the loop's clock reaches `deadline` (see
 /// [`now`]); a deadline in the past still suspends once.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let start = aio::now();
+///     let next_minute = start + Duration::from_secs(60);
+///     aio::sleep_until(next_minute).await;
+///     assert_eq!(aio::now(), next_minute);
+/// });
+/// ```
 pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep {
         when: When::At(deadline),
@@ -49,6 +60,16 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// virtual one when the loop runs on [`Clock::Virtual`](crate::Clock).
 ///
 /// Panics when no loop runs on this thread.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let start = aio::now();
+///     aio::sleep(Duration::from_millis(250)).await;
+///     assert_eq!(aio::now() - start, Duration::from_millis(250));
+/// });
+/// ```
 pub fn now() -> Instant {
     expect_current("aio::now()", |core| core.now())
 }
@@ -61,7 +82,19 @@ enum When {
     Never,
 }
 
-/// The future of [`sleep`] and [`sleep_until`].
+/// The future of [`sleep`] and [`sleep_until`]. Its timer is armed when
+/// first polled, on the loop that polls it, and removed when it is dropped.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let nap: aio::Sleep = aio::sleep(Duration::from_secs(5));
+///     let start = aio::now();
+///     nap.await;
+///     assert_eq!(aio::now() - start, Duration::from_secs(5));
+/// });
+/// ```
 #[derive(Debug)]
 #[must_use = "a Sleep does nothing unless awaited"]
 pub struct Sleep {
@@ -93,6 +126,18 @@ impl Sleep {
 
     /// Moves the deadline, earlier or later, while the sleep is pending. The
     /// task waiting on it is woken at the new deadline without being polled.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let start = aio::now();
+    ///     let mut idle = aio::sleep(Duration::from_secs(60));
+    ///     idle.reset(start + Duration::from_secs(5)); // activity: wait less
+    ///     idle.await;
+    ///     assert_eq!(aio::now() - start, Duration::from_secs(5));
+    /// });
+    /// ```
     pub fn reset(&mut self, deadline: Instant) {
         self.when = When::At(deadline);
         if let Some(waker) = self.never.take() {
@@ -113,6 +158,17 @@ impl Sleep {
     }
 
     /// True once the deadline passed and the timer fired.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let mut nap = aio::sleep(Duration::from_secs(1));
+    ///     assert!(!nap.is_elapsed());
+    ///     (&mut nap).await;
+    ///     assert!(nap.is_elapsed());
+    /// });
+    /// ```
     pub fn is_elapsed(&self) -> bool {
         match self.timer {
             Some((key, loop_id)) => {

@@ -17,7 +17,21 @@ pub fn yield_now() -> YieldNow {
     YieldNow { yielded: false }
 }
 
-/// The future of [`yield_now`].
+/// The future of [`yield_now`]: pending once (asking to be polled again at
+/// once), then ready.
+///
+/// ```
+/// use std::{cell::Cell, rc::Rc};
+///
+/// aio::run(async {
+///     let turns = Rc::new(Cell::new(0));
+///     let t = turns.clone();
+///     let _other = aio::create_task(async move { t.set(t.get() + 1) });
+///     let pause: aio::YieldNow = aio::yield_now();
+///     pause.await;
+///     assert_eq!(turns.get(), 1, "the other task ran meanwhile");
+/// });
+/// ```
 #[derive(Debug)]
 #[must_use = "yield_now does nothing unless awaited"]
 pub struct YieldNow {

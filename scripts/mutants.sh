@@ -41,7 +41,7 @@ tests_for() {
     core/sync/lock.rs) echo sync_lock sync_condition prop_lock prop_condition ;;
     core/sync/condition.rs) echo sync_condition prop_condition ;;
     core/sync/semaphore.rs) echo sync_semaphore prop_semaphore ;;
-    core/sync/queue.rs) echo sync_queue prop_queue ;;
+    core/sync/queue.rs | core/sync/queue_order.rs | core/sync/queue_waits.rs) echo sync_queue prop_queue ;;
     core/sync/barrier.rs) echo sync_barrier prop_barrier ;;
     core/sync/event.rs) echo sync_event prop_event ;;
     core/sync/errors.rs) echo sync_queue sync_barrier ;;

@@ -97,6 +97,8 @@ mod waiting;
 /// ```
 #[doc(inline)]
 pub use aio_macros::stream;
+#[doc = include_str!("scope/task_group.md")]
+pub use aio_macros::task_group;
 /// An async generator whose `?` ends the stream with the error:
 ///
 /// ```
@@ -120,9 +122,7 @@ pub use aio_macros::stream;
 /// ```
 #[doc(inline)]
 pub use aio_macros::try_stream;
-pub use aio_macros::{
-    cancel_scope, gather, gather_all, main, select_first, task_group, test, timeout,
-};
+pub use aio_macros::{cancel_scope, gather, gather_all, main, select_first, test, timeout};
 pub use cancel::{
     CancelReason, Cancelled, CancelledFuture, CatchCancel, Reraise, cancelled, catch_cancel,
 };

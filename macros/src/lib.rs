@@ -117,16 +117,14 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(entry::Kind::Test, args.into(), item.into()).into()
 }
 
-/// Runs a body and the children it starts as one scope, asyncio's
-/// `async with asyncio.TaskGroup() as tg:`.
+/// # What it expands to
 ///
-/// `task_group!(|tg| { ... })` is an expression to use in async code; it
-/// evaluates (awaits) to `Result<T, aio::GroupError>` where `T` is the body's
-/// value. Inside, `tg.create_task(fut)` starts a child that may borrow what
-/// outlives the group. The group ends when the body and every child are done;
-/// the first failure (a child's `Err` or panic) cancels the rest.
-/// `task_group!(supervise |tg| { ... })` lets every child run to its end and
-/// returns their failures beside the body's value.
+/// A block that makes a group anchor named like `tg` and awaits
+/// `aio::__private::run_group` (or `run_supervised`) on an async closure
+/// `async |tg| { body }`. The closure accepts a `&TaskGroup` of any lifetime,
+/// so `tg` cannot leave it; the anchor ends with the block, so neither can a
+/// handle. The body's value is sorted at compile time: an `Err` fails the
+/// group, any other value is the group's.
 #[proc_macro]
 pub fn task_group(input: TokenStream) -> TokenStream {
     task_group::expand(input.into()).into()

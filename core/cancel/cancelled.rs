@@ -181,6 +181,17 @@ impl Cancelled {
     }
 
     /// Why the cancellation happened, and where.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     task.cancel_with("user logged out");
+    ///     let err = task.await.unwrap_err();
+    ///     let why = err.cancelled().unwrap().reason();
+    ///     assert!(matches!(why, aio::CancelReason::Explicit { message: Some(m), .. } if m == "user logged out"));
+    ///     println!("cancelled: {why}"); // says where `cancel_with` was called
+    /// });
+    /// ```
     pub fn reason(&self) -> &CancelReason {
         &self.reason
     }

@@ -179,6 +179,22 @@ impl CancelScope {
     /// the scope ends with `None` (`Err(Elapsed)` for a `timeout!`'s scope is
     /// kept for its deadline; `cancel()` ends a `timeout!` the same way).
     /// Idempotent; may be called before the scope is entered.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let scope = aio::CancelScope::new();
+    ///     let outcome = scope
+    ///         .run(async {
+    ///             aio::sleep(Duration::from_secs(1)).await;
+    ///             scope.cancel(); // give up on the rest
+    ///             aio::sleep(Duration::from_secs(60)).await;
+    ///         })
+    ///         .await;
+    ///     assert_eq!(outcome, None);
+    ///     assert_eq!(aio::get_running_loop().time(), 1.0);
+    /// });
+    /// ```
     #[track_caller]
     pub fn cancel(&self) {
         if self.cancel_called.get().is_none() {
@@ -189,6 +205,19 @@ impl CancelScope {
 
     /// Shields the scope (or not): cancellations from outside do not reach
     /// inside until it is unshielded; its own still do.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let saved = aio::timeout!(Duration::from_secs(1), {
+    ///         let save = aio::CancelScope::new();
+    ///         save.shield(true); // the timeout must not cut the save short
+    ///         save.run(aio::sleep(Duration::from_secs(3))).await
+    ///     });
+    ///     assert_eq!(saved, Ok(Some(()))); // the save ran to its end
+    ///     assert_eq!(aio::get_running_loop().time(), 3.0);
+    /// });
+    /// ```
     pub fn shield(&self, shield: bool) {
         self.state.set_shielded(shield);
         with_current(|core| {
@@ -201,12 +230,29 @@ impl CancelScope {
     }
 
     /// True while shielded.
+    ///
+    /// ```
+    /// let scope = aio::CancelScope::new();
+    /// assert!(!scope.is_shielded());
+    /// scope.shield(true);
+    /// assert!(scope.is_shielded());
+    /// ```
     pub fn is_shielded(&self) -> bool {
         self.state.is_shielded()
     }
 
     /// True once `cancel()` was called, on the scope or a handle of it, or
     /// its deadline passed.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let scope = aio::CancelScope::new();
+    ///     assert!(!scope.cancel_called());
+    ///     scope.cancel();
+    ///     assert!(scope.cancel_called());
+    ///     assert_eq!(scope.run(async { 1 }).await, None); // cancelled before it ran
+    /// });
+    /// ```
     pub fn cancel_called(&self) -> bool {
         self.cancel_called.get().is_some()
             || self.expired.get()
@@ -217,6 +263,15 @@ impl CancelScope {
     }
 
     /// The deadline on the loop's clock; `None`: none.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     assert_eq!(aio::CancelScope::new().deadline(), None);
+    ///     let at = aio::now() + Duration::from_secs(5);
+    ///     assert_eq!(aio::CancelScope::new().with_deadline(at).deadline(), Some(at));
+    /// });
+    /// ```
     pub fn deadline(&self) -> Option<Instant> {
         self.state.deadline.get()
     }
@@ -224,12 +279,36 @@ impl CancelScope {
     /// Moves the deadline, earlier or later, or removes it with `None`
     /// (asyncio's `Timeout.reschedule`). A deadline already past cancels the
     /// scope at its body's next suspension.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let scope = aio::CancelScope::new().with_deadline(aio::now() + Duration::from_secs(1));
+    ///     let outcome = scope
+    ///         .run(async {
+    ///             scope.reschedule(None); // no deadline after all
+    ///             aio::sleep(Duration::from_secs(10)).await;
+    ///             "finished"
+    ///         })
+    ///         .await;
+    ///     assert_eq!(outcome, Some("finished"));
+    /// });
+    /// ```
     pub fn reschedule(&self, deadline: impl Into<Option<Instant>>) {
         self.state.deadline.set(deadline.into());
         self.wake();
     }
 
     /// True once the deadline passed and the body was cancelled for it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let scope = aio::CancelScope::new().with_deadline(aio::now() + Duration::from_secs(1));
+    ///     assert_eq!(scope.run(aio::sleep(Duration::from_secs(5))).await, None);
+    ///     assert!(scope.expired()); // the deadline, not `cancel()`, ended it
+    /// });
+    /// ```
     pub fn expired(&self) -> bool {
         self.expired.get()
     }
@@ -237,6 +316,21 @@ impl CancelScope {
     /// A handle that cancels this scope from anywhere: another task, or
     /// another thread (it is `Send + Sync + 'static`), the cancellation-token
     /// pattern.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let scope = aio::CancelScope::new();
+    ///     let stop = scope.handle();
+    ///     aio::create_task(async move {
+    ///         aio::sleep(Duration::from_secs(2)).await;
+    ///         stop.cancel();
+    ///     })
+    ///     .detach();
+    ///     assert_eq!(scope.run(aio::sleep(Duration::from_secs(60))).await, None);
+    ///     assert_eq!(aio::get_running_loop().time(), 2.0);
+    /// });
+    /// ```
     pub fn handle(&self) -> CancelHandle {
         let shared = self.shared.get_or_init(|| {
             Arc::new(Shared {
@@ -336,15 +430,14 @@ impl fmt::Debug for CancelScope {
 ///
 /// ```
 /// use std::time::Duration;
-/// aio::run(async {
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
 ///     let scope = aio::CancelScope::new();
 ///     let handle = scope.handle();
-///     std::thread::spawn(move || {
-///         std::thread::sleep(Duration::from_millis(5));
-///         handle.cancel();
-///     });
+///     // Another thread cancels the scope (here before it is even entered).
+///     std::thread::spawn(move || handle.cancel()).join().unwrap();
 ///     let outcome = scope.run(aio::sleep(Duration::from_secs(60))).await;
 ///     assert_eq!(outcome, None);
+///     assert_eq!(aio::get_running_loop().time(), 0.0);
 /// });
 /// ```
 #[derive(Clone)]
@@ -354,6 +447,16 @@ pub struct CancelHandle {
 
 impl CancelHandle {
     /// Cancels the scope (idempotent).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let scope = aio::CancelScope::new();
+    ///     let handle = scope.handle();
+    ///     handle.cancel();
+    ///     handle.cancel(); // a second call changes nothing
+    ///     assert_eq!(scope.run(async { 1 }).await, None);
+    /// });
+    /// ```
     #[track_caller]
     pub fn cancel(&self) {
         let mut location = lock(&self.shared.location);
@@ -369,6 +472,14 @@ impl CancelHandle {
     }
 
     /// True once the scope was cancelled through a handle.
+    ///
+    /// ```
+    /// let scope = aio::CancelScope::new();
+    /// let handle = scope.handle();
+    /// assert!(!handle.cancel_called());
+    /// handle.clone().cancel();
+    /// assert!(handle.cancel_called() && scope.cancel_called());
+    /// ```
     pub fn cancel_called(&self) -> bool {
         self.shared.cancelled.load(Ordering::Acquire)
     }

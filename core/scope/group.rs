@@ -360,6 +360,24 @@ impl<'g> TaskGroup<'g> {
     /// suspends. It may borrow anything that outlives the group. Its output is
     /// `()` or a `Result`: an `Err` (or a panic) fails the group. It is named
     /// `<group name>/<n>` (see [`ChildHandle::name`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let config = String::from("shared"); // outlives the group: children may borrow it
+    ///     let (a, b) = aio::task_group!(|tg| {
+    ///         let a = tg.create_task(async {
+    ///             aio::sleep(Duration::from_secs(1)).await;
+    ///             Ok::<_, std::io::Error>(config.len())
+    ///         });
+    ///         let b = tg.create_task(aio::sleep(Duration::from_secs(2))); // `()` output
+    ///         (a, b)
+    ///     })
+    ///     .unwrap();
+    ///     assert_eq!(a.await.unwrap(), 6);
+    ///     assert_eq!(b.await, Ok(()));
+    /// });
+    /// ```
     #[track_caller]
     pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
     where
@@ -414,6 +432,21 @@ impl<'g> TaskGroup<'g> {
 
     /// A handle that children can hold to start more children. Like `tg`, it
     /// cannot leave the group's block.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let n = aio::task_group!(|tg| {
+    ///         let group = tg.handle();
+    ///         tg.create_task(async move {
+    ///             // A child that starts a sibling.
+    ///             group.create_task(async {});
+    ///         });
+    ///         aio::yield_now().await;
+    ///         tg.running()
+    ///     });
+    ///     assert_eq!(n.unwrap(), 1); // the sibling, started by the first child
+    /// });
+    /// ```
     pub fn handle(&self) -> GroupHandle<'g> {
         GroupHandle {
             state: self.state.clone(),
@@ -423,12 +456,40 @@ impl<'g> TaskGroup<'g> {
     /// Stops the whole group: every child and the body are cancelled (their
     /// cleanup runs) and the group ends with a cancelled [`GroupError`](crate::GroupError)
     /// whose reason is [`CancelReason::GroupCancelled`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let err = aio::task_group!(|tg| {
+    ///         tg.create_task(aio::sleep(Duration::from_secs(3600)));
+    ///         aio::sleep(Duration::from_secs(1)).await;
+    ///         tg.cancel(); // enough: stop everything
+    ///     })
+    ///     .unwrap_err();
+    ///     assert!(err.is_cancelled());
+    ///     assert_eq!(aio::get_running_loop().time(), 1.0);
+    /// });
+    /// ```
     #[track_caller]
     pub fn cancel(&self) {
         self.state.cancel(Location::caller());
     }
 
     /// How many children are still running.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     aio::task_group!(|tg| {
+    ///         assert_eq!(tg.running(), 0);
+    ///         tg.create_task(aio::sleep(Duration::from_secs(1)));
+    ///         assert_eq!(tg.running(), 1);
+    ///         aio::sleep(Duration::from_secs(2)).await;
+    ///         assert_eq!(tg.running(), 0);
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn running(&self) -> usize {
         self.state.live.get()
     }

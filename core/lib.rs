@@ -203,7 +203,7 @@ pub use aio_macros::select_first;
 /// ```
 #[doc(inline)]
 pub use aio_macros::stream;
-#[doc = include_str!("scope/task_group.md")]
+#[doc = include_str!("scope/task_group_macro.md")]
 pub use aio_macros::task_group;
 /// Runs an `async fn` test on a new event loop with a virtual clock: time
 /// jumps whenever every task waits on a timer, so timeouts take no wall time.
@@ -304,7 +304,7 @@ pub use cancel::{
 };
 pub use debug::testing;
 pub use debug::{NodeKind, TaskTree, TreeNode, task_tree};
-pub use event_loop::{CallbackHandle, EventLoop, get_running_loop};
+pub use event_loop::{EventLoop, get_running_loop};
 pub use runner::{Runner, run};
 pub use runtime::Clock;
 pub use scope::{
@@ -318,8 +318,9 @@ pub use sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
 };
 pub use task::{
-    AbortOnDrop, DEFAULT_SHUTDOWN_GRACE, InvalidStateError, JoinTarget, Panic, Promise, PromiseRef,
-    PromiseWait, Task, TaskError, TaskJoin, TaskRef, all_tasks, create_task, current_task,
+    AbortOnDrop, CallbackHandle, DEFAULT_SHUTDOWN_GRACE, InvalidStateError, JoinTarget, Panic,
+    Promise, PromiseRef, PromiseWait, Task, TaskError, TaskJoin, TaskRef, all_tasks, create_task,
+    current_task,
 };
 pub use threads::{
     Blocking, DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT, LoopClosed, LoopHandle, LoopWork, PerCore,

@@ -5,6 +5,7 @@
 
 use crate::cancel::{CancelReason, CancelState, Cancelled};
 use crate::runtime::with_current;
+use crate::scope::cancel_handle::{CancelHandle, Shared, lock};
 use crate::time::deadline_after;
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -59,13 +60,6 @@ pub struct CancelScope {
     waker: RefCell<Option<Waker>>,
     /// The part other tasks and threads reach, made by `handle()`.
     shared: OnceLock<Arc<Shared>>,
-}
-
-/// What a [`CancelHandle`] shares with its scope.
-struct Shared {
-    cancelled: AtomicBool,
-    location: Mutex<Option<&'static Location<'static>>>,
-    waker: Mutex<Option<Waker>>,
 }
 
 impl CancelScope {
@@ -402,11 +396,6 @@ impl CancelScope {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // Nothing that can panic runs while these locks are held.
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 impl Default for CancelScope {
     #[track_caller]
     fn default() -> Self {
@@ -420,75 +409,6 @@ impl fmt::Debug for CancelScope {
             .field("deadline", &self.deadline())
             .field("cancel_called", &self.cancel_called())
             .field("shielded", &self.is_shielded())
-            .finish()
-    }
-}
-
-/// Cancels a [`CancelScope`] from anywhere: `'static + Clone + Send + Sync`,
-/// so another task or another thread can hold it (the cancellation-token
-/// pattern).
-///
-/// ```
-/// use std::time::Duration;
-/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
-///     let scope = aio::CancelScope::new();
-///     let handle = scope.handle();
-///     // Another thread cancels the scope (here before it is even entered).
-///     std::thread::spawn(move || handle.cancel()).join().unwrap();
-///     let outcome = scope.run(aio::sleep(Duration::from_secs(60))).await;
-///     assert_eq!(outcome, None);
-///     assert_eq!(aio::get_running_loop().time(), 0.0);
-/// });
-/// ```
-#[derive(Clone)]
-pub struct CancelHandle {
-    shared: Arc<Shared>,
-}
-
-impl CancelHandle {
-    /// Cancels the scope (idempotent).
-    ///
-    /// ```
-    /// aio::run(async {
-    ///     let scope = aio::CancelScope::new();
-    ///     let handle = scope.handle();
-    ///     handle.cancel();
-    ///     handle.cancel(); // a second call changes nothing
-    ///     assert_eq!(scope.run(async { 1 }).await, None);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn cancel(&self) {
-        let mut location = lock(&self.shared.location);
-        if location.is_none() {
-            *location = Some(Location::caller());
-        }
-        drop(location);
-        self.shared.cancelled.store(true, Ordering::Release);
-        let waker = lock(&self.shared.waker).clone();
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-
-    /// True once the scope was cancelled through a handle.
-    ///
-    /// ```
-    /// let scope = aio::CancelScope::new();
-    /// let handle = scope.handle();
-    /// assert!(!handle.cancel_called());
-    /// handle.clone().cancel();
-    /// assert!(handle.cancel_called() && scope.cancel_called());
-    /// ```
-    pub fn cancel_called(&self) -> bool {
-        self.shared.cancelled.load(Ordering::Acquire)
-    }
-}
-
-impl fmt::Debug for CancelHandle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CancelHandle")
-            .field("cancel_called", &self.cancel_called())
             .finish()
     }
 }

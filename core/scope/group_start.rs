@@ -4,8 +4,8 @@
 use crate::cancel::Cancelled;
 use crate::scope::child_handle::ChildHandle;
 use crate::scope::child_outcome::ChildOutcome;
-use crate::scope::group::TaskGroup;
 use crate::scope::group_error::ChildError;
+use crate::scope::task_group::TaskGroup;
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;

@@ -19,10 +19,7 @@ use std::time::{Duration, Instant};
 /// (use [`handle`](Self::handle) for other threads).
 ///
 /// ```
-/// use std::cell::RefCell;
-/// use std::rc::Rc;
-/// use std::time::Duration;
-///
+/// use std::{cell::RefCell, rc::Rc, time::Duration};
 /// let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);
 /// let log = Rc::new(RefCell::new(Vec::new()));
 /// let l = log.clone();
@@ -376,8 +373,7 @@ impl EventLoop {
     ///
     /// ```rust,standalone_crate
     /// use aio::signal::{raise_signal, SIGHUP};
-    /// use std::cell::Cell;
-    /// use std::rc::Rc;
+    /// use std::{cell::Cell, rc::Rc};
     ///
     /// aio::run(async {
     ///     let lp = aio::get_running_loop();
@@ -388,8 +384,12 @@ impl EventLoop {
     ///     aio::sleep(std::time::Duration::from_millis(1)).await;
     ///     assert_eq!(reloads.get(), 1);
     ///     assert!(lp.remove_signal_handler(SIGHUP));
-    ///     assert!(lp.add_signal_handler(aio::signal::SIGKILL, || ()).is_err());
     /// });
+    /// ```
+    ///
+    /// ```
+    /// let err = aio::EventLoop::new().add_signal_handler(aio::signal::SIGKILL, || ()).unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput); // changes nothing
     /// ```
     pub fn add_signal_handler(
         &self,

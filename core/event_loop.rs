@@ -170,7 +170,7 @@ impl EventLoop {
         self.core.clock.seconds()
     }
 
-    /// The loop's clock as an `Instant`, for [`sleep_until`] and deadlines.
+    /// The loop's clock as an `Instant`, for [`sleep_until`](crate::sleep_until) and deadlines.
     ///
     /// ```
     /// let lp = aio::EventLoop::with_clock(aio::Clock::Virtual);

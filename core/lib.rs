@@ -123,9 +123,9 @@ pub use aio_macros::gather_all;
 /// # Common mistakes
 ///
 /// Each is an error at the attribute or the function, saying what to write:
-/// a `main` that is not `async` ("#[aio::main] needs an async function"),
+/// a `main` that is not `async` ("`#[aio::main]` needs an async function"),
 /// has parameters or generics, an unknown option ("unknown option `flavor`
-/// for #[aio::main]: the options are ..."), an option given twice.
+/// for `#[aio::main]`: the options are ..."), an option given twice.
 ///
 /// ```compile_fail
 /// #[aio::main]
@@ -238,9 +238,9 @@ pub use aio_macros::task_group;
 ///
 /// # Common mistakes
 ///
-/// A test that is not `async` ("#[aio::test] needs an async function:
+/// A test that is not `async` ("`#[aio::test]` needs an async function:
 /// write `async fn ...()`"), or that returns a value the harness cannot
-/// report ("an #[aio::test] returns nothing or `Result<(), E>` with
+/// report ("an `#[aio::test]` returns nothing or `Result<(), E>` with
 /// `E: Debug`"): assert on the value instead. `ctrl_c` is not an option of
 /// tests.
 ///
@@ -282,7 +282,7 @@ pub use aio_macros::timeout;
 ///
 /// # Returns
 ///
-/// An [`aio::Generator`](Generator) that is `impl Stream<Item = Result<T, E>>`
+/// An [`aio::Generator`] that is `impl Stream<Item = Result<T, E>>`
 /// (a value, not awaited). `E` usually needs naming, as in the function's
 /// return type above.
 ///

@@ -159,7 +159,7 @@ impl<'g> TaskGroup<'g> {
 
     /// Stops the whole group: every child and the body are cancelled (their
     /// cleanup runs) and the group ends with a cancelled [`GroupError`](crate::GroupError)
-    /// whose reason is [`CancelReason::GroupCancelled`].
+    /// whose reason is [`CancelReason::GroupCancelled`](crate::CancelReason::GroupCancelled).
     ///
     /// ```
     /// use std::time::Duration;

@@ -75,10 +75,11 @@ pub(crate) fn async_body(body: &syn::Expr) -> proc_macro2::TokenStream {
 
 /// # What it expands to
 ///
-/// `fn main() -> R { async fn inner() -> R { body } Runner::with_clock(clock)
-/// .run(inner()) }`, with the options applied to the runner (`debug`,
-/// `seed`) or to its signals (`ctrl_c`) before the run. The function keeps
-/// its name, attributes and visibility.
+/// A plain `fn main() -> R` that holds the body as an inner
+/// `async fn inner() -> R`, makes a `Runner` on the chosen clock, applies
+/// the options to it (`debug`, `seed`, `ctrl_c`) and returns
+/// `runner.run(inner())`. The function keeps its name, attributes and
+/// visibility.
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(entry::Kind::Main, args.into(), item.into()).into()
@@ -86,9 +87,10 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// # What it expands to
 ///
-/// `#[test] fn name() -> R { async fn inner() -> R { body }
-/// Runner::with_clock(Clock::Virtual).run(inner()) }`, with the options
-/// applied to the runner before the run; the test harness sees a plain test.
+/// A plain `#[test] fn name() -> R` that holds the body as an inner
+/// `async fn inner() -> R`, makes a `Runner` on the chosen clock (virtual by
+/// default), applies the options to it and returns `runner.run(inner())`:
+/// the test harness sees a plain test.
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(entry::Kind::Test, args.into(), item.into()).into()

@@ -13,11 +13,15 @@
 //!     what.to_string()
 //! }
 //!
-//! aio::run(async {
-//!     let t1 = aio::create_task(say_after(20, "world"));
-//!     let t2 = aio::create_task(say_after(10, "hello"));
+//! // A program calls `aio::run(async { .. })` (or uses `#[aio::main]`); this
+//! // example runs on a virtual clock, so the sleeps take no wall time.
+//! aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+//!     let start = aio::now();
+//!     let t1 = aio::create_task(say_after(2000, "world"));
+//!     let t2 = aio::create_task(say_after(1000, "hello"));
 //!     assert_eq!(t2.await.unwrap(), "hello");
 //!     assert_eq!(t1.await.unwrap(), "world");
+//!     assert_eq!(aio::now() - start, Duration::from_secs(2)); // concurrently
 //! });
 //! ```
 //!

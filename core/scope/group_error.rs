@@ -244,7 +244,7 @@ impl GroupError {
     /// True when the group was cancelled (`tg.cancel()`) and nothing failed.
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let err = aio::task_group!(|tg| {
     ///         tg.create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///         tg.cancel();
@@ -342,7 +342,7 @@ impl ChildError {
     /// True for [`ChildError::Cancelled`].
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let err = aio::task_group!(|tg| {
     ///         let child = tg.create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///         child.cancel(); // this child alone

@@ -32,7 +32,7 @@ impl TaskError {
     /// True for [`TaskError::Cancelled`].
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///     task.cancel();
     ///     assert!(task.await.unwrap_err().is_cancelled());
@@ -57,7 +57,7 @@ impl TaskError {
     /// The cancellation, when the task was cancelled.
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///     task.cancel();
     ///     let err = task.await.unwrap_err();

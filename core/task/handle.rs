@@ -34,7 +34,7 @@ use std::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// aio::run(async {
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
 ///     let task = aio::create_task(async {
 ///         aio::sleep(Duration::from_millis(10)).await;
 ///         21 * 2
@@ -135,7 +135,7 @@ impl<T> Task<T> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(Duration::from_secs(60)));
     ///     aio::yield_now().await;
     ///     assert!(task.cancel());
@@ -151,7 +151,7 @@ impl<T> Task<T> {
     /// carries (asyncio's `cancel(msg)`).
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///     task.cancel_with("shutting down");
     ///     let err = task.await.unwrap_err();
@@ -203,7 +203,7 @@ impl<T> Task<T> {
     /// use std::cell::Cell;
     /// use std::rc::Rc;
     /// use std::time::Duration;
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let finished = Rc::new(Cell::new(false));
     ///     let flag = finished.clone();
     ///     let guard = aio::create_task(async move {
@@ -237,7 +237,7 @@ impl<T> Task<T> {
     /// True if the task finished because it was cancelled.
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///     task.cancel();
     ///     aio::yield_now().await;

@@ -50,7 +50,7 @@ struct Shared<T> {
 ///
 /// ```
 /// use std::time::Duration;
-/// aio::run(async {
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
 ///     let lp = aio::get_running_loop();
 ///     let promise = lp.create_future();
 ///     let setter = promise.clone();

@@ -22,7 +22,7 @@ use std::task::Waker;
 ///
 /// ```
 /// use std::time::Duration;
-/// aio::run(async {
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
 ///     let worker = aio::create_task(aio::sleep(Duration::from_secs(60)));
 ///     worker.set_name("worker");
 ///     let seen: Vec<aio::TaskRef> = aio::all_tasks();
@@ -134,7 +134,7 @@ impl TaskRef {
     /// Requests cancellation, as [`Task::cancel`](crate::Task::cancel).
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///     // Cancel every other task, by reference.
     ///     for other in aio::all_tasks().iter().skip(1) {
@@ -152,7 +152,7 @@ impl TaskRef {
     /// [`Task::cancel_with`](crate::Task::cancel_with).
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///     aio::all_tasks()[1].cancel_with("draining");
     ///     assert!(task.await.unwrap_err().to_string().contains("draining"));
@@ -182,7 +182,7 @@ impl TaskRef {
     /// True once cancellation was requested (asyncio's `Task.cancelling()`).
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///     let other = aio::all_tasks().pop().unwrap();
     ///     assert!(!other.is_cancel_requested());
@@ -219,7 +219,7 @@ impl TaskRef {
     /// True if the task finished by being cancelled.
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///     let other = aio::all_tasks().pop().unwrap();
     ///     other.cancel();

@@ -58,11 +58,24 @@ pub struct Runner {
 
 impl Runner {
     /// A runner with a new loop on the machine's clock.
+    ///
+    /// ```
+    /// let runner = aio::Runner::new();
+    /// assert!(!runner.get_loop().is_virtual_clock());
+    /// assert_eq!(runner.run(async { "done" }), "done");
+    /// ```
     pub fn new() -> Self {
         Self::with_clock(Clock::Real)
     }
 
     /// A runner whose loop reads the given clock.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// runner.run(aio::sleep(Duration::from_secs(3600))); // no wall time passes
+    /// assert_eq!(runner.get_loop().time(), 3600.0);
+    /// ```
     pub fn with_clock(clock: Clock) -> Self {
         Runner {
             event_loop: EventLoop::with_clock(clock),
@@ -156,6 +169,14 @@ impl Runner {
     /// [`add_signal_handler`](crate::EventLoop::add_signal_handler)) takes
     /// Ctrl-C over while it listens. After `run` returns, Ctrl-C does again
     /// what it did before.
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// let config = runner.run(async { String::from("loaded") });
+    /// // The same loop runs the next future; tasks left by the first stay alive.
+    /// let n = runner.run(async { config.len() });
+    /// assert_eq!(n, 6);
+    /// ```
     #[track_caller]
     pub fn run<F: IntoFuture>(&self, future: F) -> F::Output {
         self.event_loop
@@ -182,12 +203,42 @@ impl Runner {
     }
 
     /// The runner's loop.
+    ///
+    /// ```
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// let task = runner.get_loop().create_task(async { 2 });
+    /// assert_eq!(runner.run(task).unwrap(), 2);
+    /// ```
     pub fn get_loop(&self) -> &EventLoop {
         &self.event_loop
     }
 
     /// Cancels the tasks still alive, lets their cleanup run and closes the
     /// loop (also done on drop).
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// let cleaned = Rc::new(Cell::new(false));
+    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
+    /// let flag = cleaned.clone();
+    /// runner.run(async move {
+    ///     aio::create_task(async move {
+    ///         struct Guard(Rc<Cell<bool>>);
+    ///         impl Drop for Guard {
+    ///             fn drop(&mut self) {
+    ///                 self.0.set(true);
+    ///             }
+    ///         }
+    ///         let _guard = Guard(flag);
+    ///         aio::sleep(std::time::Duration::from_secs(60)).await;
+    ///     })
+    ///     .detach();
+    ///     aio::yield_now().await;
+    /// });
+    /// runner.close(); // cancels the task: its cleanup runs
+    /// assert!(cleaned.get());
+    /// ```
     pub fn close(self) {}
 }
 

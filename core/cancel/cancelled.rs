@@ -13,7 +13,7 @@ use std::time::Instant;
 /// says which `timeout!`, which sibling or which call ended a piece of work.
 ///
 /// ```
-/// aio::run(async {
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
 ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
 ///     aio::yield_now().await;
 ///     task.cancel_with("no longer needed");
@@ -181,6 +181,17 @@ impl Cancelled {
     }
 
     /// Why the cancellation happened, and where.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     task.cancel_with("user logged out");
+    ///     let err = task.await.unwrap_err();
+    ///     let why = err.cancelled().unwrap().reason();
+    ///     assert!(matches!(why, aio::CancelReason::Explicit { message: Some(m), .. } if m == "user logged out"));
+    ///     println!("cancelled: {why}"); // says where `cancel_with` was called
+    /// });
+    /// ```
     pub fn reason(&self) -> &CancelReason {
         &self.reason
     }

@@ -35,7 +35,23 @@ pub fn cancelled() -> CancelledFuture {
     }
 }
 
-/// The future of [`cancelled`].
+/// The future of [`cancelled`]: the [`Cancelled`](crate::Cancelled) once
+/// the code awaiting it is cancelled.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let scope = aio::CancelScope::new().with_deadline(aio::now() + Duration::from_secs(2));
+///     let caught = scope
+///         .run(async {
+///             let stop: aio::CancelledFuture = aio::cancelled();
+///             let c = stop.await; // waits for the deadline, then holds it
+///             matches!(c.reason(), aio::CancelReason::Timeout { .. })
+///         })
+///         .await;
+///     assert_eq!(caught, Some(true)); // caught, so the body returned a value
+/// });
+/// ```
 #[must_use = "cancelled() does nothing unless awaited"]
 pub struct CancelledFuture {
     slot: CatcherSlot,

@@ -60,7 +60,16 @@ pub fn catch_cancel<F: IntoFuture>(future: F) -> CatchCancel<F::IntoFuture> {
     }
 }
 
-/// The future of [`catch_cancel`].
+/// The future of [`catch_cancel`]: `Ok` with the future's output, or
+/// `Err(Cancelled)` if the code around it was cancelled first.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let quick: aio::CatchCancel<_> = aio::catch_cancel(async { 5 });
+///     assert_eq!(quick.await, Ok(5)); // nothing cancelled it
+/// });
+/// ```
 #[must_use = "catch_cancel does nothing unless awaited"]
 pub struct CatchCancel<F> {
     future: Option<F>,

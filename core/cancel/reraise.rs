@@ -40,7 +40,23 @@ impl Cancelled {
     }
 }
 
-/// The future of [`Cancelled::reraise`].
+/// The future of [`Cancelled::reraise`]: it never completes, since it ends
+/// the enclosing task or scope as cancelled.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let task = aio::create_task(async {
+///         if let Err(c) = aio::catch_cancel(aio::sleep(Duration::from_secs(60))).await {
+///             let again: aio::Reraise = c.reraise();
+///             match again.await {} // ends the task, cancelled
+///         }
+///     });
+///     aio::yield_now().await;
+///     task.cancel();
+///     assert!(task.await.unwrap_err().is_cancelled());
+/// });
+/// ```
 #[must_use = "reraise does nothing unless awaited"]
 pub struct Reraise {
     cancelled: Option<Cancelled>,

@@ -5,6 +5,7 @@
 
 use crate::cancel::{CancelReason, CancelState, Cancelled};
 use crate::runtime::with_current;
+use crate::scope::cancel_handle::{CancelHandle, Shared, lock};
 use crate::time::deadline_after;
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -59,13 +60,6 @@ pub struct CancelScope {
     waker: RefCell<Option<Waker>>,
     /// The part other tasks and threads reach, made by `handle()`.
     shared: OnceLock<Arc<Shared>>,
-}
-
-/// What a [`CancelHandle`] shares with its scope.
-struct Shared {
-    cancelled: AtomicBool,
-    location: Mutex<Option<&'static Location<'static>>>,
-    waker: Mutex<Option<Waker>>,
 }
 
 impl CancelScope {
@@ -179,6 +173,22 @@ impl CancelScope {
     /// the scope ends with `None` (`Err(Elapsed)` for a `timeout!`'s scope is
     /// kept for its deadline; `cancel()` ends a `timeout!` the same way).
     /// Idempotent; may be called before the scope is entered.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let scope = aio::CancelScope::new();
+    ///     let outcome = scope
+    ///         .run(async {
+    ///             aio::sleep(Duration::from_secs(1)).await;
+    ///             scope.cancel(); // give up on the rest
+    ///             aio::sleep(Duration::from_secs(60)).await;
+    ///         })
+    ///         .await;
+    ///     assert_eq!(outcome, None);
+    ///     assert_eq!(aio::get_running_loop().time(), 1.0);
+    /// });
+    /// ```
     #[track_caller]
     pub fn cancel(&self) {
         if self.cancel_called.get().is_none() {
@@ -189,6 +199,19 @@ impl CancelScope {
 
     /// Shields the scope (or not): cancellations from outside do not reach
     /// inside until it is unshielded; its own still do.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let saved = aio::timeout!(Duration::from_secs(1), {
+    ///         let save = aio::CancelScope::new();
+    ///         save.shield(true); // the timeout must not cut the save short
+    ///         save.run(aio::sleep(Duration::from_secs(3))).await
+    ///     });
+    ///     assert_eq!(saved, Ok(Some(()))); // the save ran to its end
+    ///     assert_eq!(aio::get_running_loop().time(), 3.0);
+    /// });
+    /// ```
     pub fn shield(&self, shield: bool) {
         self.state.set_shielded(shield);
         with_current(|core| {
@@ -201,12 +224,29 @@ impl CancelScope {
     }
 
     /// True while shielded.
+    ///
+    /// ```
+    /// let scope = aio::CancelScope::new();
+    /// assert!(!scope.is_shielded());
+    /// scope.shield(true);
+    /// assert!(scope.is_shielded());
+    /// ```
     pub fn is_shielded(&self) -> bool {
         self.state.is_shielded()
     }
 
     /// True once `cancel()` was called, on the scope or a handle of it, or
     /// its deadline passed.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let scope = aio::CancelScope::new();
+    ///     assert!(!scope.cancel_called());
+    ///     scope.cancel();
+    ///     assert!(scope.cancel_called());
+    ///     assert_eq!(scope.run(async { 1 }).await, None); // cancelled before it ran
+    /// });
+    /// ```
     pub fn cancel_called(&self) -> bool {
         self.cancel_called.get().is_some()
             || self.expired.get()
@@ -217,6 +257,15 @@ impl CancelScope {
     }
 
     /// The deadline on the loop's clock; `None`: none.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     assert_eq!(aio::CancelScope::new().deadline(), None);
+    ///     let at = aio::now() + Duration::from_secs(5);
+    ///     assert_eq!(aio::CancelScope::new().with_deadline(at).deadline(), Some(at));
+    /// });
+    /// ```
     pub fn deadline(&self) -> Option<Instant> {
         self.state.deadline.get()
     }
@@ -224,12 +273,36 @@ impl CancelScope {
     /// Moves the deadline, earlier or later, or removes it with `None`
     /// (asyncio's `Timeout.reschedule`). A deadline already past cancels the
     /// scope at its body's next suspension.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let scope = aio::CancelScope::new().with_deadline(aio::now() + Duration::from_secs(1));
+    ///     let outcome = scope
+    ///         .run(async {
+    ///             scope.reschedule(None); // no deadline after all
+    ///             aio::sleep(Duration::from_secs(10)).await;
+    ///             "finished"
+    ///         })
+    ///         .await;
+    ///     assert_eq!(outcome, Some("finished"));
+    /// });
+    /// ```
     pub fn reschedule(&self, deadline: impl Into<Option<Instant>>) {
         self.state.deadline.set(deadline.into());
         self.wake();
     }
 
     /// True once the deadline passed and the body was cancelled for it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let scope = aio::CancelScope::new().with_deadline(aio::now() + Duration::from_secs(1));
+    ///     assert_eq!(scope.run(aio::sleep(Duration::from_secs(5))).await, None);
+    ///     assert!(scope.expired()); // the deadline, not `cancel()`, ended it
+    /// });
+    /// ```
     pub fn expired(&self) -> bool {
         self.expired.get()
     }
@@ -237,6 +310,21 @@ impl CancelScope {
     /// A handle that cancels this scope from anywhere: another task, or
     /// another thread (it is `Send + Sync + 'static`), the cancellation-token
     /// pattern.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let scope = aio::CancelScope::new();
+    ///     let stop = scope.handle();
+    ///     aio::create_task(async move {
+    ///         aio::sleep(Duration::from_secs(2)).await;
+    ///         stop.cancel();
+    ///     })
+    ///     .detach();
+    ///     assert_eq!(scope.run(aio::sleep(Duration::from_secs(60))).await, None);
+    ///     assert_eq!(aio::get_running_loop().time(), 2.0);
+    /// });
+    /// ```
     pub fn handle(&self) -> CancelHandle {
         let shared = self.shared.get_or_init(|| {
             Arc::new(Shared {
@@ -308,11 +396,6 @@ impl CancelScope {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // Nothing that can panic runs while these locks are held.
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 impl Default for CancelScope {
     #[track_caller]
     fn default() -> Self {
@@ -326,58 +409,6 @@ impl fmt::Debug for CancelScope {
             .field("deadline", &self.deadline())
             .field("cancel_called", &self.cancel_called())
             .field("shielded", &self.is_shielded())
-            .finish()
-    }
-}
-
-/// Cancels a [`CancelScope`] from anywhere: `'static + Clone + Send + Sync`,
-/// so another task or another thread can hold it (the cancellation-token
-/// pattern).
-///
-/// ```
-/// use std::time::Duration;
-/// aio::run(async {
-///     let scope = aio::CancelScope::new();
-///     let handle = scope.handle();
-///     std::thread::spawn(move || {
-///         std::thread::sleep(Duration::from_millis(5));
-///         handle.cancel();
-///     });
-///     let outcome = scope.run(aio::sleep(Duration::from_secs(60))).await;
-///     assert_eq!(outcome, None);
-/// });
-/// ```
-#[derive(Clone)]
-pub struct CancelHandle {
-    shared: Arc<Shared>,
-}
-
-impl CancelHandle {
-    /// Cancels the scope (idempotent).
-    #[track_caller]
-    pub fn cancel(&self) {
-        let mut location = lock(&self.shared.location);
-        if location.is_none() {
-            *location = Some(Location::caller());
-        }
-        drop(location);
-        self.shared.cancelled.store(true, Ordering::Release);
-        let waker = lock(&self.shared.waker).clone();
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-
-    /// True once the scope was cancelled through a handle.
-    pub fn cancel_called(&self) -> bool {
-        self.shared.cancelled.load(Ordering::Acquire)
-    }
-}
-
-impl fmt::Debug for CancelHandle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CancelHandle")
-            .field("cancel_called", &self.cancel_called())
             .finish()
     }
 }

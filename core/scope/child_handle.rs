@@ -80,11 +80,35 @@ impl<T> ChildHandle<T> {
     }
 
     /// True once the child finished, failed or was cancelled.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     aio::task_group!(|tg| {
+    ///         let child = tg.create_task(async {});
+    ///         assert!(!child.is_done()); // starts when the body suspends
+    ///         aio::yield_now().await;
+    ///         assert!(child.is_done());
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn is_done(&self) -> bool {
         self.taken.is_some() || self.cell.outcome.borrow().is_some()
     }
 
     /// The outcome without waiting; `None` while the child runs.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     aio::task_group!(|tg| {
+    ///         let mut child = tg.create_task(async { Ok::<_, String>("ready") });
+    ///         assert_eq!(child.result(), None); // still running
+    ///         aio::yield_now().await;
+    ///         assert_eq!(child.result(), Some(&Ok("ready")));
+    ///     })
+    ///     .unwrap();
+    /// });
+    /// ```
     pub fn result(&mut self) -> Option<&Result<T, ChildError>> {
         if self.taken.is_none() {
             self.taken = self.cell.outcome.borrow_mut().take();
@@ -96,6 +120,21 @@ impl<T> ChildHandle<T> {
     /// it already finished. Like a task's, the child's catch points receive
     /// the cancellation ([`catch_cancel`](crate::catch_cancel)); with none,
     /// it is dropped where it waits.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     aio::task_group!(|tg| {
+    ///         let slow = tg.create_task(aio::sleep(Duration::from_secs(3600)));
+    ///         tg.create_task(aio::sleep(Duration::from_secs(1)));
+    ///         aio::yield_now().await;
+    ///         assert!(slow.cancel()); // this child alone; the group goes on
+    ///         assert!(slow.await.unwrap_err().is_cancelled());
+    ///     })
+    ///     .unwrap();
+    ///     assert_eq!(aio::get_running_loop().time(), 1.0);
+    /// });
+    /// ```
     #[track_caller]
     pub fn cancel(&self) -> bool {
         if self.is_done() {

@@ -29,6 +29,13 @@ pub trait ChildOutcome: 'static {
     type Value: 'static;
     /// Splits the output into its value, or the failure's description and the
     /// error itself.
+    ///
+    /// ```
+    /// use aio::ChildOutcome;
+    /// assert_eq!(Ok::<_, String>(3).into_outcome().ok(), Some(3));
+    /// let (message, _error) = Err::<u8, _>("no").into_outcome().unwrap_err();
+    /// assert_eq!(message, "\"no\""); // the error's `Debug` text
+    /// ```
     fn into_outcome(self) -> Result<Self::Value, (String, Box<dyn std::any::Any>)>;
 }
 

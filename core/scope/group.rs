@@ -1,5 +1,5 @@
 //! Task groups: asyncio's `async with TaskGroup() as tg`, the state behind
-//! [`task_group!`](macro@crate::task_group).
+//! [`task_group!`](macro@crate::task_group) (its `tg` is in `task_group.rs`).
 //!
 //! Children are not loop tasks. They are futures owned by the group's state and
 //! polled by the future that runs the group, so they may borrow anything that
@@ -16,13 +16,10 @@ use crate::scope::child::{Child, ChildCell, ChildId, ChildRun};
 use crate::scope::child_handle::ChildHandle;
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::Failure;
-use crate::scope::group_handle::GroupHandle;
 use crate::scope::group_listing::PollingChild;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::fmt;
 use std::future::IntoFuture;
-use std::marker::PhantomData;
 use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -95,6 +92,44 @@ impl Wake for BodyWake {
 }
 
 impl<'g> GroupState<'g> {
+    /// The state of a group opened at `location` (the `task_group!` call),
+    /// listed in the loop's tree of groups.
+    pub(crate) fn new(
+        supervise: bool,
+        grace: Option<Duration>,
+        location: &'static Location<'static>,
+    ) -> Rc<Self> {
+        let node = with_current(|core| core.open_group(location))
+            .unwrap_or_else(|| Rc::new(GroupNode::new(0, "group".into(), 0, location, None)));
+        let ready = Arc::new(ReadyList::default());
+        let body_wake = Arc::new(BodyWake {
+            woken: AtomicBool::new(true),
+            ready: ready.clone(),
+        });
+        let body_waker = Waker::from(body_wake.clone());
+        Rc::new(GroupState {
+            slots: RefCell::new(Vec::new()),
+            free: RefCell::new(Vec::new()),
+            live: Cell::new(0),
+            ready,
+            supervise,
+            grace,
+            stopping: RefCell::new(None),
+            cancelled: RefCell::new(None),
+            closed: Cell::new(false),
+            failures: RefCell::new(Vec::new()),
+            next_child: Cell::new(1),
+            polling: Cell::new(false),
+            fresh: RefCell::new(Vec::new()),
+            scope: CancelState::default(),
+            body: CancelState::default(),
+            node,
+            polling_child: RefCell::new(None),
+            body_wake,
+            body_waker,
+        })
+    }
+
     pub(crate) fn create_task<F>(
         &self,
         future: F,
@@ -278,173 +313,5 @@ impl<'g> GroupState<'g> {
         self.slots.borrow_mut().clear();
         self.free.borrow_mut().clear();
         self.fresh.borrow_mut().clear();
-    }
-}
-
-/// Ties a group to the block that opened it: a [`GroupHandle`] (or a
-/// `TaskGroup`) kept outside that block is a compile error, even if unused,
-/// since dropping it needs the anchor's borrow alive.
-#[doc(hidden)]
-pub struct GroupAnchor;
-
-/// A task group, made by [`task_group!`](macro@crate::task_group): children started
-/// with [`create_task`](Self::create_task) run concurrently with the group's
-/// body, and the group ends only when all of them have.
-///
-/// `'g` is what children may borrow: anything that outlives the group.
-///
-/// ```
-/// use std::time::Duration;
-/// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
-/// runner.run(async {
-///     let n = aio::task_group!(|tg| {
-///         tg.create_task(aio::sleep(Duration::from_secs(1)));
-///         tg.create_task(aio::sleep(Duration::from_secs(2)));
-///         tg.running()
-///     });
-///     assert_eq!(n.unwrap(), 2);
-///     assert_eq!(aio::get_running_loop().time(), 2.0);
-/// });
-/// ```
-pub struct TaskGroup<'g> {
-    pub(crate) state: Rc<GroupState<'g>>,
-    _anchor: PhantomData<&'g GroupAnchor>,
-}
-
-impl<'g> TaskGroup<'g> {
-    /// A group opened at `location` (the `task_group!` call).
-    pub(crate) fn new(
-        _anchor: &'g GroupAnchor,
-        supervise: bool,
-        grace: Option<Duration>,
-        location: &'static Location<'static>,
-    ) -> Self {
-        let node = with_current(|core| core.open_group(location))
-            .unwrap_or_else(|| Rc::new(GroupNode::new(0, "group".into(), 0, location, None)));
-        let ready = Arc::new(ReadyList::default());
-        let body_wake = Arc::new(BodyWake {
-            woken: AtomicBool::new(true),
-            ready: ready.clone(),
-        });
-        let body_waker = Waker::from(body_wake.clone());
-        TaskGroup {
-            state: Rc::new(GroupState {
-                slots: RefCell::new(Vec::new()),
-                free: RefCell::new(Vec::new()),
-                live: Cell::new(0),
-                ready,
-                supervise,
-                grace,
-                stopping: RefCell::new(None),
-                cancelled: RefCell::new(None),
-                closed: Cell::new(false),
-                failures: RefCell::new(Vec::new()),
-                next_child: Cell::new(1),
-                polling: Cell::new(false),
-                fresh: RefCell::new(Vec::new()),
-                scope: CancelState::default(),
-                body: CancelState::default(),
-                node,
-                polling_child: RefCell::new(None),
-                body_wake,
-                body_waker,
-            }),
-            _anchor: PhantomData,
-        }
-        .listed()
-    }
-
-    /// Starts `future` as a child of the group and returns its handle.
-    ///
-    /// The child starts once the body (or the child calling this) next
-    /// suspends. It may borrow anything that outlives the group. Its output is
-    /// `()` or a `Result`: an `Err` (or a panic) fails the group. It is named
-    /// `<group name>/<n>` (see [`ChildHandle::name`]).
-    #[track_caller]
-    pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
-    where
-        F: IntoFuture,
-        F::IntoFuture: 'g,
-        F::Output: ChildOutcome,
-    {
-        self.state.create_task(future, None, Location::caller())
-    }
-
-    /// Starts a child named `name`, as [`create_task`](Self::create_task):
-    /// the name shows in [`all_tasks`](crate::all_tasks), the task tree and
-    /// the group's failures.
-    ///
-    /// ```
-    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
-    /// let err = runner
-    ///     .run(async {
-    ///         aio::task_group!(|tg| {
-    ///             tg.create_task_named("fetch users", async { Err::<(), _>("timed out") });
-    ///         })
-    ///     })
-    ///     .unwrap_err();
-    /// assert_eq!(err.failures()[0].task(), "fetch users");
-    /// ```
-    #[track_caller]
-    pub fn create_task_named<F>(
-        &self,
-        name: impl Into<Cow<'static, str>>,
-        future: F,
-    ) -> ChildHandle<<F::Output as ChildOutcome>::Value>
-    where
-        F: IntoFuture,
-        F::IntoFuture: 'g,
-        F::Output: ChildOutcome,
-    {
-        self.state
-            .create_task(future, Some(name.into()), Location::caller())
-    }
-
-    /// The group's name: `<name of the task or child that opened it>/group`.
-    ///
-    /// ```
-    /// let runner = aio::Runner::with_clock(aio::Clock::Virtual);
-    /// runner.run(async {
-    ///     aio::task_group!(|tg| assert_eq!(tg.name(), "Task-1/group")).unwrap();
-    /// });
-    /// ```
-    pub fn name(&self) -> &str {
-        &self.state.node.name
-    }
-
-    /// A handle that children can hold to start more children. Like `tg`, it
-    /// cannot leave the group's block.
-    pub fn handle(&self) -> GroupHandle<'g> {
-        GroupHandle {
-            state: self.state.clone(),
-        }
-    }
-
-    /// Stops the whole group: every child and the body are cancelled (their
-    /// cleanup runs) and the group ends with a cancelled [`GroupError`](crate::GroupError)
-    /// whose reason is [`CancelReason::GroupCancelled`].
-    #[track_caller]
-    pub fn cancel(&self) {
-        self.state.cancel(Location::caller());
-    }
-
-    /// How many children are still running.
-    pub fn running(&self) -> usize {
-        self.state.live.get()
-    }
-}
-
-impl Drop for TaskGroup<'_> {
-    fn drop(&mut self) {
-        self.state.closed.set(true);
-        self.state.drop_children();
-    }
-}
-
-impl fmt::Debug for TaskGroup<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TaskGroup")
-            .field("running", &self.running())
-            .finish()
     }
 }

@@ -13,6 +13,19 @@ use std::fmt;
 /// `Send + Sync`: the error value itself is only reachable, with
 /// [`error`](Self::error), on the thread that ran the group; the message is
 /// text everywhere.
+///
+/// ```
+/// let err = aio::run(async {
+///     aio::task_group!(|tg| {
+///         tg.create_task_named("parse", async { "x".parse::<u8>().map(|_| ()) });
+///     })
+/// })
+/// .unwrap_err();
+/// let failure: &aio::Failure = &err.failures()[0];
+/// assert_eq!(failure.task(), "parse");
+/// assert!(!failure.is_panic());
+/// assert_eq!(failure.to_string(), "parse: ParseIntError { kind: InvalidDigit }");
+/// ```
 pub struct Failure {
     pub(crate) task: String,
     pub(crate) message: String,
@@ -47,21 +60,62 @@ impl Failure {
     }
 
     /// The name of the child that failed (`body` for the group's body).
+    ///
+    /// ```
+    /// let err = aio::run(async {
+    ///     aio::task_group!(|tg| {
+    ///         tg.create_task_named("upload", async { Err::<(), _>("quota exceeded") });
+    ///     })
+    /// })
+    /// .unwrap_err();
+    /// assert_eq!(err.failures()[0].task(), "upload");
+    /// ```
     pub fn task(&self) -> &str {
         &self.task
     }
 
     /// The error's `Debug` text, or `panicked: <message>`.
+    ///
+    /// ```
+    /// let err = aio::run(async {
+    ///     aio::task_group!(|tg| {
+    ///         tg.create_task(async { Err::<(), _>("quota exceeded") });
+    ///     })
+    /// })
+    /// .unwrap_err();
+    /// assert_eq!(err.failures()[0].message(), "\"quota exceeded\""); // the `Debug` text
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
 
     /// True if the child panicked rather than returning `Err`.
+    ///
+    /// ```
+    /// let err = aio::run(async {
+    ///     aio::task_group!(|tg| {
+    ///         tg.create_task(async { panic!("bug") as () });
+    ///     })
+    /// })
+    /// .unwrap_err();
+    /// assert!(err.failures()[0].is_panic());
+    /// assert_eq!(err.failures()[0].message(), "panicked: bug");
+    /// ```
     pub fn is_panic(&self) -> bool {
         matches!(self.payload, FailurePayload::Panic(_))
     }
 
     /// The panic, if the child panicked.
+    ///
+    /// ```
+    /// let err = aio::run(async {
+    ///     aio::task_group!(|tg| {
+    ///         tg.create_task(async { panic!("bug") as () });
+    ///     })
+    /// })
+    /// .unwrap_err();
+    /// assert_eq!(err.failures()[0].panic().unwrap().message(), Some("bug"));
+    /// ```
     pub fn panic(&self) -> Option<&Panic> {
         match &self.payload {
             FailurePayload::Panic(panic) => Some(panic),
@@ -71,6 +125,19 @@ impl Failure {
 
     /// The child's error, if it returned `Err(E)` with this `E` (on the
     /// thread that ran the group).
+    ///
+    /// ```
+    /// use std::num::ParseIntError;
+    /// let err = aio::run(async {
+    ///     aio::task_group!(|tg| {
+    ///         tg.create_task(async { "x".parse::<u32>().map(|_| ()) });
+    ///     })
+    /// })
+    /// .unwrap_err();
+    /// let failure = &err.failures()[0];
+    /// assert!(failure.error::<ParseIntError>().is_some()); // the error itself, typed
+    /// assert!(failure.error::<std::io::Error>().is_none());
+    /// ```
     pub fn error<E: 'static>(&self) -> Option<&E> {
         match &self.payload {
             FailurePayload::Error(e) => e.get()?.downcast_ref(),
@@ -142,22 +209,65 @@ impl GroupError {
 
     /// The failures, in the order they happened (empty when the group was
     /// cancelled without failing).
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let err = aio::task_group!(supervise |tg| {
+    ///         tg.create_task_named("a", async { Err::<(), _>("first") });
+    ///         tg.create_task_named("b", async { Err::<(), _>("second") });
+    ///     });
+    ///     let (_, failures) = err.unwrap();
+    ///     let names: Vec<&str> = failures.iter().map(|f| f.task()).collect();
+    ///     assert_eq!(names, ["a", "b"]);
+    /// });
+    /// ```
     pub fn failures(&self) -> &[Failure] {
         &self.failures
     }
 
     /// The failures, by value.
+    ///
+    /// ```
+    /// let err = aio::run(async {
+    ///     aio::task_group!(|tg| {
+    ///         tg.create_task(async { Err::<(), _>("lost connection") });
+    ///     })
+    /// })
+    /// .unwrap_err();
+    /// let failures: Vec<aio::Failure> = err.into_failures();
+    /// assert_eq!(failures[0].error::<&str>(), Some(&"lost connection"));
+    /// ```
     pub fn into_failures(self) -> Vec<Failure> {
         self.failures
     }
 
     /// True when the group was cancelled (`tg.cancel()`) and nothing failed.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let err = aio::task_group!(|tg| {
+    ///         tg.create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///         tg.cancel();
+    ///     })
+    ///     .unwrap_err();
+    ///     assert!(err.is_cancelled());
+    ///     assert!(err.failures().is_empty());
+    /// });
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         self.failures.is_empty()
     }
 
     /// The cancellation of the group: `tg.cancel()`'s, or one from outside
     /// that arrived while children were failing.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let err = aio::task_group!(|tg| tg.cancel()).unwrap_err();
+    ///     let why = err.cancelled().unwrap().reason();
+    ///     assert!(matches!(why, aio::CancelReason::GroupCancelled { .. }));
+    /// });
+    /// ```
     pub fn cancelled(&self) -> Option<&Cancelled> {
         self.cancelled.as_ref()
     }
@@ -203,6 +313,21 @@ impl fmt::Display for GroupError {
 impl std::error::Error for GroupError {}
 
 /// Why a child's handle has no value.
+///
+/// ```
+/// aio::run(async {
+///     let (ok, failed) = aio::task_group!(supervise |tg| {
+///         let ok = tg.create_task(async { Ok::<_, String>(1) });
+///         let failed = tg.create_task(async { Err::<u8, _>("bad input".to_string()) });
+///         (ok, failed)
+///     })
+///     .unwrap()
+///     .0;
+///     assert_eq!(ok.await, Ok(1));
+///     let err: aio::ChildError = failed.await.unwrap_err();
+///     assert_eq!(err, aio::ChildError::Failed("\"bad input\"".to_string()));
+/// });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChildError {
     /// The child returned `Err` or panicked; the text describes it (the error
@@ -215,6 +340,18 @@ pub enum ChildError {
 
 impl ChildError {
     /// True for [`ChildError::Cancelled`].
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let err = aio::task_group!(|tg| {
+    ///         let child = tg.create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///         child.cancel(); // this child alone
+    ///         child
+    ///     });
+    ///     let child = err.unwrap(); // the group itself went on
+    ///     assert!(child.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(self, ChildError::Cancelled(_))
     }

@@ -32,6 +32,23 @@ pub struct GroupHandle<'g> {
 impl<'g> GroupHandle<'g> {
     /// Starts a child, as [`TaskGroup::create_task`](crate::TaskGroup::create_task). After the group
     /// decided to stop, the child is cancelled at once.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     aio::task_group!(|tg| {
+    ///         let group = tg.handle();
+    ///         tg.create_task(async move {
+    ///             for page in 1..=3 {
+    ///                 // The crawler starts one fetcher per page it finds.
+    ///                 group.create_task(aio::sleep(Duration::from_secs(page)));
+    ///             }
+    ///         });
+    ///     })
+    ///     .unwrap();
+    ///     assert_eq!(aio::get_running_loop().time(), 3.0);
+    /// });
+    /// ```
     #[track_caller]
     pub fn create_task<F>(&self, future: F) -> ChildHandle<<F::Output as ChildOutcome>::Value>
     where
@@ -71,6 +88,23 @@ impl<'g> GroupHandle<'g> {
     }
 
     /// Stops the whole group, as [`TaskGroup::cancel`](crate::TaskGroup::cancel).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let err = aio::task_group!(|tg| {
+    ///         tg.create_task(aio::sleep(Duration::from_secs(3600)));
+    ///         let group = tg.handle();
+    ///         tg.create_task(async move {
+    ///             aio::sleep(Duration::from_secs(1)).await;
+    ///             group.cancel(); // a child decides the work is done
+    ///         });
+    ///     })
+    ///     .unwrap_err();
+    ///     assert!(err.is_cancelled());
+    ///     assert_eq!(aio::get_running_loop().time(), 1.0);
+    /// });
+    /// ```
     #[track_caller]
     pub fn cancel(&self) {
         self.state.cancel(Location::caller());

@@ -5,7 +5,8 @@
 
 use crate::runtime::{ChildNode, ChildSource};
 use crate::scope::child::Child;
-use crate::scope::group::{GroupState, TaskGroup};
+use crate::scope::group::GroupState;
+use crate::scope::task_group::TaskGroup;
 use std::ptr::NonNull;
 use std::rc::Rc;
 

@@ -6,8 +6,9 @@ use crate::cancel::{
 };
 use crate::runtime::{LoopCore, Polling, Wait};
 use crate::runtime::{begin_poll, end_poll, expect_current, note_wait, with_current};
-use crate::scope::group::{GroupAnchor, GroupState, TaskGroup};
+use crate::scope::group::GroupState;
 use crate::scope::group_error::{Failure, GroupError};
+use crate::scope::task_group::{GroupAnchor, TaskGroup};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;

@@ -4,8 +4,8 @@
 use crate::cancel::Cancelled;
 use crate::scope::child_handle::ChildHandle;
 use crate::scope::child_outcome::ChildOutcome;
-use crate::scope::group::TaskGroup;
 use crate::scope::group_error::ChildError;
+use crate::scope::task_group::TaskGroup;
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
@@ -14,6 +14,20 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 /// What the child started with [`TaskGroup::start`] calls once it is ready.
+///
+/// ```
+/// aio::run(async {
+///     aio::task_group!(|tg| {
+///         let addr = tg
+///             .start(|started: aio::Started<&str>| async move {
+///                 started.started("127.0.0.1:8080"); // listening now
+///             })
+///             .await;
+///         assert_eq!(addr, Ok("127.0.0.1:8080"));
+///     })
+///     .unwrap();
+/// });
+/// ```
 pub struct Started<T> {
     slot: Rc<StartSlot<T>>,
 }
@@ -26,6 +40,24 @@ struct StartSlot<T> {
 impl<T> Started<T> {
     /// Reports the child ready, handing `value` to the code awaiting
     /// `start` (Trio's `task_status.started(value)`); the child runs on.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     aio::task_group!(|tg| {
+    ///         let ready_at = tg
+    ///             .start(|started| async move {
+    ///                 aio::sleep(Duration::from_secs(1)).await; // warm up
+    ///                 started.started(aio::get_running_loop().time());
+    ///                 aio::sleep(Duration::from_secs(1)).await; // then work
+    ///             })
+    ///             .await;
+    ///         assert_eq!(ready_at, Ok(1.0));
+    ///     })
+    ///     .unwrap();
+    ///     assert_eq!(aio::get_running_loop().time(), 2.0);
+    /// });
+    /// ```
     pub fn started(self, value: T) {
         *self.slot.value.borrow_mut() = Some(value);
         if let Some(waiter) = self.slot.waiter.borrow_mut().take() {
@@ -42,6 +74,19 @@ impl<T> fmt::Debug for Started<T> {
 
 /// Why [`TaskGroup::start`] gave no value: the child ended before it called
 /// [`Started::started`].
+///
+/// ```
+/// aio::run(async {
+///     let _ = aio::task_group!(supervise |tg| {
+///         let never = tg.start(|_started: aio::Started<u16>| async {}).await;
+///         assert_eq!(never, Err(aio::StartError::Ended));
+///         let failed = tg
+///             .start(|_started: aio::Started<u16>| async { Err::<(), _>("no port free") })
+///             .await;
+///         assert!(matches!(failed, Err(aio::StartError::Failed(_))));
+///     });
+/// });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartError {
     /// The child failed (returned `Err` or panicked); the failure is also in
@@ -111,7 +156,18 @@ impl<'g> TaskGroup<'g> {
     }
 }
 
-/// The future of [`TaskGroup::start`].
+/// The future of [`TaskGroup::start`]: the value the child hands to
+/// [`Started::started`], or a [`StartError`].
+///
+/// ```
+/// aio::run(async {
+///     aio::task_group!(|tg| {
+///         let start: aio::Start<u8, ()> = tg.start(|started| async move { started.started(1) });
+///         assert_eq!(start.await, Ok(1));
+///     })
+///     .unwrap();
+/// });
+/// ```
 #[must_use = "start does nothing unless awaited"]
 pub struct Start<T, V> {
     slot: Rc<StartSlot<T>>,

@@ -5,6 +5,7 @@
 //!
 //! Imports the kernel, `cancel`, `task` and `time`.
 
+mod cancel_handle;
 mod cancel_scope;
 mod child;
 mod child_handle;
@@ -19,24 +20,26 @@ mod group_run;
 mod group_start;
 mod scope_run;
 mod shield;
+mod task_group;
 mod thread_bound;
 mod timeout;
 
-pub use cancel_scope::{CancelHandle, CancelScope};
+pub use cancel_handle::CancelHandle;
+pub use cancel_scope::CancelScope;
 pub use child_handle::ChildHandle;
 pub use child_outcome::ChildOutcome;
-pub use group::TaskGroup;
 pub use group_error::{ChildError, Failure, GroupError};
 pub use group_handle::GroupHandle;
 pub use group_start::{Start, StartError, Started};
 pub use scope_run::{ScopeRun, current_effective_deadline};
 pub use shield::{Shield, shield};
+pub use task_group::TaskGroup;
 pub use timeout::{
     Elapsed, Timeout, TimeoutDuration, TimeoutScope, move_on_after, move_on_at, timeout,
     timeout_at, wait_for,
 };
 
-pub use group::GroupAnchor;
 pub use group_body::{BodyOut, PlainBody, ResultBody};
 pub use group_run::{__run_group, __run_supervised};
+pub use task_group::GroupAnchor;
 pub use timeout::{__duration, __with_scope};

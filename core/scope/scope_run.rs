@@ -52,6 +52,16 @@ impl FreshScope {
 
 /// The future of [`CancelScope::run`] and `cancel_scope!`: the body's value,
 /// or `None` if the scope's own cancellation ended it.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let run: aio::ScopeRun<'static, _> = aio::move_on_after(Duration::from_secs(1), async {
+///         aio::sleep(Duration::from_secs(5)).await;
+///     });
+///     assert_eq!(run.await, None); // gave up quietly at the deadline
+/// });
+/// ```
 #[must_use = "a cancel scope does nothing unless awaited"]
 pub struct ScopeRun<'s, F> {
     scope: ScopeHold<'s>,

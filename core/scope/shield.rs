@@ -59,6 +59,23 @@ where
 
 /// The outer handle of [`shield`]ed work: awaiting it waits for the work;
 /// cancelling it abandons the wait and leaves the work running.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let write = aio::shield(async {
+///         aio::sleep(Duration::from_secs(2)).await;
+///         "written"
+///     });
+///     // The task awaiting the write is cancelled; the write is not.
+///     let waiter = aio::create_task(async move { write.await });
+///     aio::sleep(Duration::from_secs(1)).await;
+///     waiter.cancel();
+///     assert!(waiter.await.unwrap_err().is_cancelled());
+///     aio::sleep(Duration::from_secs(5)).await;
+///     assert_eq!(aio::all_tasks().len(), 1, "the write finished and is gone");
+/// });
+/// ```
 pub struct Shield<T> {
     task: Task<T>,
     abandoned: RefCell<Option<Cancelled>>,
@@ -91,17 +108,53 @@ impl<T> Shield<T> {
     }
 
     /// The shielded work's own task: cancel it here to stop the work itself.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let shielded = aio::shield(aio::sleep(Duration::from_secs(60)));
+    ///     shielded.task().cancel(); // stop the work itself, not just the wait
+    ///     assert!(shielded.await.unwrap_err().is_cancelled());
+    ///     assert_eq!(aio::get_running_loop().time(), 0.0);
+    /// });
+    /// ```
     pub fn task(&self) -> &Task<T> {
         &self.task
     }
 
     /// True once the shielded work finished.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let shielded = aio::shield(async { 1 });
+    ///     assert!(!shielded.is_done());
+    ///     aio::yield_now().await;
+    ///     assert!(shielded.is_done());
+    /// });
+    /// ```
     pub fn is_done(&self) -> bool {
         self.task.is_done()
     }
 
     /// Lets the shielded work run on without a handle (what dropping the
     /// handle does).
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let saved = Rc::new(Cell::new(false));
+    ///     let flag = saved.clone();
+    ///     aio::shield(async move {
+    ///         aio::sleep(Duration::from_secs(1)).await;
+    ///         flag.set(true);
+    ///     })
+    ///     .detach();
+    ///     aio::sleep(Duration::from_secs(2)).await;
+    ///     assert!(saved.get());
+    /// });
+    /// ```
     pub fn detach(self) {}
 }
 

@@ -47,12 +47,36 @@ impl Elapsed {
     }
 
     /// The deadline that expired: with nested timeouts, tells which one it was.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let outer = aio::now() + Duration::from_secs(10);
+    ///     let result = aio::timeout_at(outer, async {
+    ///         aio::timeout!(Duration::from_secs(1), aio::sleep(Duration::from_secs(60)).await)
+    ///     })
+    ///     .await;
+    ///     // The outer timeout did not expire; the inner one did.
+    ///     let inner = result.unwrap().unwrap_err();
+    ///     assert_ne!(inner.deadline(), outer);
+    ///     assert_eq!(inner.deadline(), aio::now());
+    /// });
+    /// ```
     pub fn deadline(&self) -> Instant {
         self.deadline
     }
 
     /// Where the timeout was made (the `timeout!`, `timeout(..)` or
     /// `wait_for(..)` call).
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let err = aio::wait_for(std::future::pending::<()>(), std::time::Duration::from_secs(1))
+    ///         .await
+    ///         .unwrap_err();
+    ///     assert_eq!(err.location().line(), line!() - 3); // the `wait_for` call
+    /// });
+    /// ```
     pub fn location(&self) -> &'static Location<'static> {
         self.location
     }
@@ -74,9 +98,32 @@ impl std::error::Error for Elapsed {}
 /// type as a [`CancelScope`] (read and move the deadline with
 /// [`deadline`](CancelScope::deadline) and
 /// [`reschedule`](CancelScope::reschedule)).
+///
+/// ```
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let start = aio::now();
+///     let out = aio::timeout!(Duration::from_secs(3), |scope| {
+///         let scope: &aio::TimeoutScope = scope;
+///         assert_eq!(scope.deadline(), Some(start + Duration::from_secs(3)));
+///         scope.reschedule(aio::now() + Duration::from_secs(1)); // tighter
+///         aio::sleep(Duration::from_secs(2)).await;
+///     });
+///     assert_eq!(out.unwrap_err().deadline(), start + Duration::from_secs(1));
+/// });
+/// ```
 pub type TimeoutScope = CancelScope;
 
 /// The future of [`timeout`], [`timeout_at`], [`wait_for`] and `timeout!`.
+/// Its output is `Result<T, Elapsed>`.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let fut: aio::Timeout<'static, _> = aio::timeout(Duration::from_secs(1), async { 5 });
+///     assert_eq!(fut.await, Ok(5));
+/// });
+/// ```
 #[must_use = "a timeout does nothing unless awaited"]
 pub struct Timeout<'s, F> {
     run: ScopeRun<'s, F>,
@@ -246,7 +293,14 @@ pub fn __with_scope<F: Future>(scope: &CancelScope, body: F) -> Timeout<'_, F> {
 }
 
 /// What `timeout!` (and the `grace` of `task_group!`, `cancel_scope!`)
-/// accepts as a duration.
+/// accepts as a duration: a [`Duration`], so that a bare number is an
+/// error that names the fix rather than a guess at its unit.
+///
+/// ```
+/// use aio::TimeoutDuration;
+/// use std::time::Duration;
+/// assert_eq!(Duration::from_millis(250).into_duration(), Duration::from_millis(250));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "expected a `std::time::Duration`, not `{Self}`",
     label = "expected a `Duration` here",
@@ -254,6 +308,12 @@ pub fn __with_scope<F: Future>(scope: &CancelScope, body: F) -> Timeout<'_, F> {
 )]
 pub trait TimeoutDuration {
     /// The duration.
+    ///
+    /// ```
+    /// use aio::TimeoutDuration;
+    /// let d = std::time::Duration::from_secs(2);
+    /// assert_eq!(d.into_duration().as_secs(), 2);
+    /// ```
     fn into_duration(self) -> Duration;
 }
 

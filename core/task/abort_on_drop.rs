@@ -7,6 +7,27 @@ use std::fmt;
 
 /// A task handle that cancels its task when dropped; see
 /// [`Task::abort_on_drop`]. Await it like the task.
+///
+/// ```
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let beats = Rc::new(Cell::new(0));
+///     let counter = beats.clone();
+///     let heartbeat = aio::create_task(async move {
+///         loop {
+///             aio::sleep(Duration::from_secs(1)).await;
+///             counter.set(counter.get() + 1);
+///         }
+///     })
+///     .abort_on_drop();
+///     aio::sleep(Duration::from_millis(2500)).await;
+///     drop(heartbeat); // the task stops with its last handle
+///     aio::sleep(Duration::from_secs(10)).await;
+///     assert_eq!(beats.get(), 2);
+/// });
+/// ```
 pub struct AbortOnDrop<T> {
     task: Option<Task<T>>,
 }
@@ -23,6 +44,15 @@ impl<T> AbortOnDrop<T> {
     }
 
     /// The task.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let guard = aio::create_task(async { 1 }).abort_on_drop();
+    ///     guard.task().set_name("guarded");
+    ///     assert_eq!(guard.task().name(), "guarded");
+    ///     assert_eq!(guard.await.unwrap(), 1);
+    /// });
+    /// ```
     pub fn task(&self) -> &Task<T> {
         self.task
             .as_ref()
@@ -30,6 +60,14 @@ impl<T> AbortOnDrop<T> {
     }
 
     /// Gives the task back without cancelling it.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let guard = aio::create_task(async { 1 }).abort_on_drop();
+    ///     let task = guard.into_task(); // no longer cancelled on drop
+    ///     assert_eq!(task.await.unwrap(), 1);
+    /// });
+    /// ```
     pub fn into_task(mut self) -> Task<T> {
         self.task
             .take()

@@ -30,16 +30,41 @@ pub enum TaskError {
 
 impl TaskError {
     /// True for [`TaskError::Cancelled`].
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     task.cancel();
+    ///     assert!(task.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(self, TaskError::Cancelled(_))
     }
 
     /// True for [`TaskError::Panicked`].
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let task = aio::create_task(async { panic!("boom") });
+    ///     assert!(task.await.unwrap_err().is_panic());
+    /// });
+    /// ```
     pub fn is_panic(&self) -> bool {
         matches!(self, TaskError::Panicked(_))
     }
 
     /// The cancellation, when the task was cancelled.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     task.cancel();
+    ///     let err = task.await.unwrap_err();
+    ///     let why = err.cancelled().unwrap().reason();
+    ///     assert!(matches!(why, aio::CancelReason::Explicit { .. }));
+    /// });
+    /// ```
     pub fn cancelled(&self) -> Option<&Cancelled> {
         match self {
             TaskError::Cancelled(cancelled) => Some(cancelled),
@@ -48,6 +73,13 @@ impl TaskError {
     }
 
     /// The panic message, when the task panicked with a string.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let task = aio::create_task(async { panic!("boom") });
+    ///     assert_eq!(task.await.unwrap_err().panic_message(), Some("boom"));
+    /// });
+    /// ```
     pub fn panic_message(&self) -> Option<&str> {
         match self {
             TaskError::Panicked(panic) => panic.message(),
@@ -57,6 +89,13 @@ impl TaskError {
 
     /// What the task panicked with, to re-raise it with
     /// `std::panic::resume_unwind`; `None` for a cancellation.
+    ///
+    /// ```
+    /// let err = aio::run(async { aio::create_task(async { panic!("boom") }).await }).unwrap_err();
+    /// let payload = err.into_panic().unwrap();
+    /// assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
+    /// // `std::panic::resume_unwind(payload)` would re-raise it here.
+    /// ```
     pub fn into_panic(self) -> Option<Box<dyn Any + Send + 'static>> {
         match self {
             TaskError::Panicked(panic) => Some(panic.into_payload()),
@@ -96,12 +135,24 @@ impl Panic {
     }
 
     /// The panic's message, when it panicked with a string.
+    ///
+    /// ```
+    /// let err = aio::run(async { aio::create_task(async { panic!("boom") }).await }).unwrap_err();
+    /// let aio::TaskError::Panicked(panic) = err else { unreachable!() };
+    /// assert_eq!(panic.message(), Some("boom"));
+    /// ```
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 
     /// What `panic!` was given, to re-raise it with
     /// `std::panic::resume_unwind`.
+    ///
+    /// ```
+    /// let err = aio::run(async { aio::create_task(async { panic!("boom") }).await }).unwrap_err();
+    /// let aio::TaskError::Panicked(panic) = err else { unreachable!() };
+    /// assert_eq!(panic.into_payload().downcast_ref::<&str>(), Some(&"boom"));
+    /// ```
     pub fn into_payload(self) -> Box<dyn Any + Send + 'static> {
         self.payload.0
     }

@@ -34,7 +34,7 @@ use std::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// aio::run(async {
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
 ///     let task = aio::create_task(async {
 ///         aio::sleep(Duration::from_millis(10)).await;
 ///         21 * 2
@@ -81,17 +81,41 @@ impl<T> Task<T> {
     }
 
     /// The task's id, unique within its loop.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let a = aio::create_task(async {});
+    ///     let b = aio::create_task(async {});
+    ///     assert_ne!(a.id(), b.id());
+    ///     assert_eq!(a.name(), format!("Task-{}", a.id()));
+    /// });
+    /// ```
     pub fn id(&self) -> u64 {
         self.meta().id()
     }
 
     /// The task's name: the one given with [`set_name`](Self::set_name), or
     /// `Task-<id>` as asyncio names them.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let task = aio::create_task(async {});
+    ///     assert!(task.name().starts_with("Task-"));
+    /// });
+    /// ```
     pub fn name(&self) -> String {
         self.meta().name()
     }
 
     /// Renames the task.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let task = aio::create_task(async {});
+    ///     task.set_name("fetch users");
+    ///     assert_eq!(task.name(), "fetch users");
+    /// });
+    /// ```
     pub fn set_name(&self, name: impl Into<Cow<'static, str>>) {
         self.meta().set_name(name.into());
     }
@@ -111,7 +135,7 @@ impl<T> Task<T> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(Duration::from_secs(60)));
     ///     aio::yield_now().await;
     ///     assert!(task.cancel());
@@ -127,7 +151,7 @@ impl<T> Task<T> {
     /// carries (asyncio's `cancel(msg)`).
     ///
     /// ```
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
     ///     task.cancel_with("shutting down");
     ///     let err = task.await.unwrap_err();
@@ -179,7 +203,7 @@ impl<T> Task<T> {
     /// use std::cell::Cell;
     /// use std::rc::Rc;
     /// use std::time::Duration;
-    /// aio::run(async {
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
     ///     let finished = Rc::new(Cell::new(false));
     ///     let flag = finished.clone();
     ///     let guard = aio::create_task(async move {
@@ -197,11 +221,29 @@ impl<T> Task<T> {
     }
 
     /// True once the task finished: with a value, a panic, or cancelled.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let task = aio::create_task(async { 1 });
+    ///     assert!(!task.is_done()); // it has not run yet
+    ///     aio::yield_now().await;
+    ///     assert!(task.is_done());
+    /// });
+    /// ```
     pub fn is_done(&self) -> bool {
         self.meta().is_taken() || self.meta().is_done()
     }
 
     /// True if the task finished because it was cancelled.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     task.cancel();
+    ///     aio::yield_now().await;
+    ///     assert!(task.is_cancelled());
+    /// });
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         self.meta().is_cancelled()
     }
@@ -228,6 +270,16 @@ impl<T> Task<T> {
     ///
     /// asyncio's `Task.result()`; the value stays with the task, so awaiting
     /// the handle afterwards still gives it.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let mut task = aio::create_task(async { 6 * 7 });
+    ///     assert!(task.result().is_none()); // still running
+    ///     aio::yield_now().await;
+    ///     assert_eq!(task.result().unwrap().as_ref().ok(), Some(&42));
+    ///     assert_eq!(task.await.unwrap(), 42); // the value is still there
+    /// });
+    /// ```
     pub fn result(&mut self) -> Option<&Result<T, TaskError>>
     where
         T: 'static,
@@ -256,6 +308,19 @@ impl<T> Task<T> {
 
     /// Calls `callback` with the task's outcome when it finishes (at once, if it
     /// already has), before any awaiter of the task resumes.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// aio::run(async {
+    ///     let seen = Rc::new(Cell::new(0));
+    ///     let mut task = aio::create_task(async { 7 });
+    ///     let report = seen.clone();
+    ///     task.add_done_callback(move |outcome| report.set(*outcome.as_ref().unwrap()));
+    ///     task.await.unwrap();
+    ///     assert_eq!(seen.get(), 7);
+    /// });
+    /// ```
     pub fn add_done_callback(&mut self, callback: impl FnOnce(&Result<T, TaskError>) + 'static)
     where
         T: 'static,
@@ -282,6 +347,18 @@ impl<T> Task<T> {
     }
 
     /// Lets the task run on without a handle (what dropping the handle does).
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// aio::run(async {
+    ///     let ran = Rc::new(Cell::new(false));
+    ///     let flag = ran.clone();
+    ///     aio::create_task(async move { flag.set(true) }).detach();
+    ///     aio::yield_now().await;
+    ///     assert!(ran.get()); // it ran with no handle
+    /// });
+    /// ```
     pub fn detach(self) {}
 }
 

@@ -1,12 +1,14 @@
 //! Tasks: the handle of a spawned task (`Task`), the future a task really
 //! runs (cancellation, panic capture, done callbacks), naming any task
 //! (`TaskRef`, `current_task`, `all_tasks`), how a task ends (`TaskError`),
-//! and asyncio's settable future (`Promise`).
+//! asyncio's settable future (`Promise`), and the handle of a plain callback
+//! scheduled on the loop (`CallbackHandle`).
 //!
 //! Imports only the kernel (`runtime`).
 
 mod abort_on_drop;
 mod body;
+mod callback_handle;
 mod error;
 mod handle;
 mod lost_failure;
@@ -19,6 +21,7 @@ mod task_await;
 mod task_ref;
 
 pub use abort_on_drop::AbortOnDrop;
+pub use callback_handle::CallbackHandle;
 pub use error::{Panic, TaskError};
 pub use handle::Task;
 pub use promise::{InvalidStateError, Promise, PromiseRef, PromiseWait};

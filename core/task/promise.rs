@@ -11,6 +11,13 @@ use std::task::{Context, Poll};
 
 /// The error of setting a [`Promise`] that is already done (asyncio's
 /// `InvalidStateError`).
+///
+/// ```
+/// let promise = aio::Promise::new();
+/// promise.set_result(1).unwrap();
+/// let err = promise.set_result(2).unwrap_err();
+/// assert_eq!(err.to_string(), "the promise is already done: a result can be set only once");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvalidStateError;
 
@@ -43,7 +50,7 @@ struct Shared<T> {
 ///
 /// ```
 /// use std::time::Duration;
-/// aio::run(async {
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
 ///     let lp = aio::get_running_loop();
 ///     let promise = lp.create_future();
 ///     let setter = promise.clone();
@@ -59,6 +66,15 @@ pub struct Promise<T> {
 
 impl<T> Promise<T> {
     /// A new, pending promise.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let promise: aio::Promise<u32> = aio::Promise::new();
+    ///     assert!(!promise.is_done());
+    ///     promise.set_result(1).unwrap();
+    ///     assert_eq!(promise.await, Ok(1));
+    /// });
+    /// ```
     pub fn new() -> Self {
         Promise {
             shared: Arc::new(Shared {
@@ -85,6 +101,15 @@ impl<T> Promise<T> {
     }
 
     /// Sets the value and wakes every awaiter; an error if already done.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let promise = aio::Promise::new();
+    ///     assert_eq!(promise.set_result("first"), Ok(()));
+    ///     assert_eq!(promise.set_result("second"), Err(aio::InvalidStateError));
+    ///     assert_eq!(promise.await, Ok("first"));
+    /// });
+    /// ```
     pub fn set_result(&self, value: T) -> Result<(), InvalidStateError> {
         self.finish(State::Done(value))
             .map_err(|_| InvalidStateError)
@@ -93,12 +118,30 @@ impl<T> Promise<T> {
     /// Cancels the promise: awaiters get `Err(cancelled)`, whose reason is
     /// [`CancelReason::Explicit`](crate::CancelReason) with the caller's
     /// location. `false` if done.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let promise = aio::Promise::<u32>::new();
+    ///     assert!(promise.cancel());
+    ///     assert!(promise.is_cancelled());
+    ///     assert!(promise.await.is_err()); // the awaiters get `Cancelled`
+    /// });
+    /// ```
     #[track_caller]
     pub fn cancel(&self) -> bool {
         self.cancel_as(Cancelled::explicit(None))
     }
 
     /// Like [`cancel`](Self::cancel), with a message.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let promise = aio::Promise::<u32>::new();
+    ///     promise.cancel_with("no reply will come");
+    ///     let err = promise.await.unwrap_err();
+    ///     assert!(err.to_string().contains("no reply will come"), "{err}");
+    /// });
+    /// ```
     #[track_caller]
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
         self.cancel_as(Cancelled::explicit(Some(message.into())))
@@ -109,16 +152,37 @@ impl<T> Promise<T> {
     }
 
     /// True once a value was set or the promise was cancelled.
+    ///
+    /// ```
+    /// let promise = aio::Promise::new();
+    /// assert!(!promise.is_done());
+    /// promise.set_result(()).unwrap();
+    /// assert!(promise.is_done());
+    /// ```
     pub fn is_done(&self) -> bool {
         !matches!(*self.lock(), State::Pending)
     }
 
     /// True if the promise was cancelled.
+    ///
+    /// ```
+    /// let promise = aio::Promise::<()>::new();
+    /// assert!(!promise.is_cancelled());
+    /// promise.cancel();
+    /// assert!(promise.is_cancelled() && promise.is_done());
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(*self.lock(), State::Cancelled(_))
     }
 
     /// The outcome without waiting: `None` while pending.
+    ///
+    /// ```
+    /// let promise = aio::Promise::new();
+    /// assert_eq!(promise.result(), None);
+    /// promise.set_result(5).unwrap();
+    /// assert_eq!(promise.result(), Some(Ok(5)));
+    /// ```
     pub fn result(&self) -> Option<Result<T, Cancelled>>
     where
         T: Clone,
@@ -134,6 +198,20 @@ impl<T> Promise<T> {
     /// done (soon after, as asyncio schedules done callbacks).
     ///
     /// Panics when no loop runs on this thread.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// aio::run(async {
+    ///     let seen = Rc::new(Cell::new(0));
+    ///     let promise = aio::Promise::new();
+    ///     let report = seen.clone();
+    ///     promise.add_done_callback(move |outcome| report.set(outcome.unwrap()));
+    ///     promise.set_result(3).unwrap();
+    ///     aio::yield_now().await; // the callback runs soon after
+    ///     assert_eq!(seen.get(), 3);
+    /// });
+    /// ```
     #[track_caller]
     pub fn add_done_callback(&self, callback: impl FnOnce(Result<T, Cancelled>) + 'static)
     where
@@ -223,7 +301,21 @@ impl<P> PromiseWait<P> {
 
 impl<P> Unpin for PromiseWait<P> {}
 
-/// A promise, owned or borrowed, as a [`PromiseWait`] holds it.
+/// A promise, owned or borrowed, as a [`PromiseWait`] holds it: awaiting
+/// `&promise` leaves the promise to await again or to hand on.
+///
+/// ```
+/// fn wait_for_value<P: aio::PromiseRef<Value = u8>>(p: aio::PromiseWait<P>) -> aio::PromiseWait<P> {
+///     p // `P` is `Promise<u8>` or `&Promise<u8>`
+/// }
+///
+/// aio::run(async {
+///     let promise = aio::Promise::new();
+///     promise.set_result(4).unwrap();
+///     assert_eq!(wait_for_value((&promise).into_future()).await, Ok(4));
+///     assert_eq!(wait_for_value(promise.into_future()).await, Ok(4));
+/// });
+/// ```
 pub trait PromiseRef {
     /// The promise's value.
     type Value;

@@ -13,6 +13,11 @@ use std::time::Duration;
 
 /// How long the cleanup of the tasks still alive at the end of `aio::run`
 /// (and of the main task on Ctrl-C) may take before they are dropped.
+/// [`Runner::shutdown_grace`](crate::Runner::shutdown_grace) changes it.
+///
+/// ```
+/// assert_eq!(aio::DEFAULT_SHUTDOWN_GRACE, std::time::Duration::from_secs(5));
+/// ```
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Cancels every task still alive (reason `LoopShutdown`) and runs the loop

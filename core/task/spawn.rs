@@ -40,7 +40,7 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// aio::run(async {
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
 ///     let t1 = aio::create_task(async { aio::sleep(Duration::from_millis(20)).await; "one" });
 ///     let t2 = aio::create_task(async { aio::sleep(Duration::from_millis(10)).await; "two" });
 ///     assert_eq!(t2.await.unwrap(), "two");

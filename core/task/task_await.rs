@@ -49,6 +49,18 @@ pub struct TaskJoin<H: JoinTarget> {
 }
 
 /// What a [`TaskJoin`] awaits: a task's handle, owned or borrowed.
+/// Awaiting `&mut task` leaves the handle with the caller (to inspect, or
+/// to cancel if the await was given up); awaiting `task` consumes it. A
+/// task's outcome is taken once, by whichever await gets it.
+///
+/// ```
+/// aio::run(async {
+///     let mut task = aio::create_task(async { 3 });
+///     let join: aio::TaskJoin<&mut aio::Task<i32>> = (&mut task).into_future();
+///     assert_eq!(join.await.unwrap(), 3);
+///     assert!(task.is_done() && !task.is_cancelled()); // still ours to inspect
+/// });
+/// ```
 pub trait JoinTarget: Unpin {
     /// The task's value.
     type Value;

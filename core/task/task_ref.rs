@@ -19,6 +19,19 @@ use std::task::Waker;
 /// cancel the task (a child is cancelled alone, as with
 /// [`ChildHandle::cancel`](crate::ChildHandle::cancel)). Holding it keeps the
 /// task's bookkeeping alive, not the task.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let worker = aio::create_task(aio::sleep(Duration::from_secs(60)));
+///     worker.set_name("worker");
+///     let seen: Vec<aio::TaskRef> = aio::all_tasks();
+///     let names: Vec<String> = seen.iter().map(|t| t.name()).collect();
+///     assert_eq!(names, ["Task-1", "worker"]);
+///     seen[1].cancel();
+///     assert!(worker.await.unwrap_err().is_cancelled());
+/// });
+/// ```
 pub struct TaskRef {
     of: Of,
 }
@@ -52,6 +65,14 @@ impl TaskRef {
     }
 
     /// The task's id, unique within its loop (children have ids too).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let task = aio::create_task(async {});
+    ///     let found = aio::all_tasks().into_iter().find(|t| t.id() == task.id());
+    ///     assert_eq!(found.unwrap().name(), task.name());
+    /// });
+    /// ```
     pub fn id(&self) -> u64 {
         match &self.of {
             Of::Child(child) => child.id(),
@@ -61,6 +82,12 @@ impl TaskRef {
 
     /// The task's name (`Task-<id>` unless renamed; a child's is
     /// `<group name>/<n>` unless named).
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     assert_eq!(aio::current_task().unwrap().name(), "Task-1"); // the main task
+    /// });
+    /// ```
     pub fn name(&self) -> String {
         match &self.of {
             Of::Child(child) => child.name(),
@@ -69,6 +96,13 @@ impl TaskRef {
     }
 
     /// Renames the task.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     aio::current_task().unwrap().set_name("main");
+    ///     assert_eq!(aio::current_task().unwrap().name(), "main");
+    /// });
+    /// ```
     pub fn set_name(&self, name: impl Into<Cow<'static, str>>) {
         match &self.of {
             Of::Child(child) => child.set_name(name.into()),
@@ -98,6 +132,17 @@ impl TaskRef {
     }
 
     /// Requests cancellation, as [`Task::cancel`](crate::Task::cancel).
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     // Cancel every other task, by reference.
+    ///     for other in aio::all_tasks().iter().skip(1) {
+    ///         assert!(other.cancel());
+    ///     }
+    ///     assert!(task.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
     #[track_caller]
     pub fn cancel(&self) -> bool {
         self.cancel_as(None, Location::caller())
@@ -105,6 +150,14 @@ impl TaskRef {
 
     /// Requests cancellation with a message, as
     /// [`Task::cancel_with`](crate::Task::cancel_with).
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     aio::all_tasks()[1].cancel_with("draining");
+    ///     assert!(task.await.unwrap_err().to_string().contains("draining"));
+    /// });
+    /// ```
     #[track_caller]
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
         self.cancel_as(Some(message.into()), Location::caller())
@@ -127,6 +180,17 @@ impl TaskRef {
     }
 
     /// True once cancellation was requested (asyncio's `Task.cancelling()`).
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     let other = aio::all_tasks().pop().unwrap();
+    ///     assert!(!other.is_cancel_requested());
+    ///     task.cancel();
+    ///     assert!(other.is_cancel_requested()); // requested, not yet done
+    ///     assert!(!other.is_done());
+    /// });
+    /// ```
     pub fn is_cancel_requested(&self) -> bool {
         match &self.of {
             Of::Child(child) => child.cancel_requested(),
@@ -135,6 +199,16 @@ impl TaskRef {
     }
 
     /// True once the task finished.
+    ///
+    /// ```
+    /// aio::run(async {
+    ///     let task = aio::create_task(async {});
+    ///     let other = aio::all_tasks().pop().unwrap();
+    ///     assert!(!other.is_done());
+    ///     task.await.unwrap();
+    ///     assert!(other.is_done()); // the reference outlives the task
+    /// });
+    /// ```
     pub fn is_done(&self) -> bool {
         match &self.of {
             Of::Child(child) => child.is_done(),
@@ -143,6 +217,16 @@ impl TaskRef {
     }
 
     /// True if the task finished by being cancelled.
+    ///
+    /// ```
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let task = aio::create_task(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     let other = aio::all_tasks().pop().unwrap();
+    ///     other.cancel();
+    ///     let _ = task.await;
+    ///     assert!(other.is_cancelled());
+    /// });
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         match &self.of {
             Of::Child(child) => child.is_cancelled(),

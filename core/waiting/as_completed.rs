@@ -60,7 +60,20 @@ where
     }
 }
 
-/// The stream of [`as_completed`].
+/// The stream of [`as_completed`]: each output as its future finishes, by
+/// [`next`](Self::next) or as a [`Stream`](crate::Stream).
+///
+/// ```
+/// use aio::StreamExt;
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let results: aio::AsCompleted<_> = aio::as_completed([2, 1].map(|s| async move {
+///         aio::sleep(Duration::from_secs(s)).await;
+///         s
+///     }));
+///     assert_eq!(results.collect::<Vec<_>>().await, [1, 2]);
+/// });
+/// ```
 pub struct AsCompleted<F: Future> {
     running: Vec<Running<F>>,
     /// Indices never polled yet.
@@ -80,6 +93,19 @@ impl<F: Future> AsCompleted<F> {
     /// Gives up after `timeout`: the next item is then `Err(Elapsed)` and
     /// the stream ends (asyncio's `as_completed(..., timeout=)`); use with
     /// [`next_within`](Self::next_within).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let delays = [1, 60];
+    ///     let mut replies = aio::as_completed(delays.map(|s| aio::sleep(Duration::from_secs(s))))
+    ///         .with_timeout(Duration::from_secs(5));
+    ///     assert_eq!(replies.next_within().await, Some(Ok(()))); // the 1 s one
+    ///     assert!(replies.next_within().await.unwrap().is_err()); // time is up
+    ///     assert_eq!(replies.next_within().await, None);
+    ///     assert_eq!(aio::get_running_loop().time(), 5.0);
+    /// });
+    /// ```
     #[track_caller]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout_location = Some(std::panic::Location::caller());
@@ -88,12 +114,36 @@ impl<F: Future> AsCompleted<F> {
     }
 
     /// The next output in completion order; `None` when all were yielded.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let mut first = aio::as_completed([3, 1, 2].map(|s| async move {
+    ///         aio::sleep(Duration::from_secs(s)).await;
+    ///         s
+    ///     }));
+    ///     assert_eq!(first.next().await, Some(1));
+    ///     assert_eq!(first.next().await, Some(2));
+    ///     assert_eq!(first.next().await, Some(3));
+    ///     assert_eq!(first.next().await, None);
+    /// });
+    /// ```
     pub async fn next(&mut self) -> Option<F::Output> {
         std::future::poll_fn(|cx| self.poll_item(cx)).await
     }
 
     /// Like [`next`](Self::next), honouring [`with_timeout`](Self::with_timeout):
     /// `Some(Err(Elapsed))` once the time is up, then `None`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+    ///     let mut fast = aio::as_completed([aio::sleep(Duration::from_secs(1))])
+    ///         .with_timeout(Duration::from_secs(5));
+    ///     assert_eq!(fast.next_within().await, Some(Ok(())));
+    ///     assert_eq!(fast.next_within().await, None); // all done in time
+    /// });
+    /// ```
     pub async fn next_within(&mut self) -> Option<Result<F::Output, Elapsed>> {
         std::future::poll_fn(|cx| {
             if self.expired {

@@ -51,8 +51,24 @@ where
 }
 
 /// Mode of [`gather`]: the first `Err` ends it.
+///
+/// ```
+/// aio::run(async {
+///     let checks = [Ok(1), Err("no"), Ok(3)].map(|r| async move { r });
+///     let first_error: aio::Gather<_, aio::FailFast> = aio::gather(checks);
+///     assert_eq!(first_error.await, Err("no"));
+/// });
+/// ```
 pub struct FailFast;
 /// Mode of [`gather_all`]: every outcome is returned.
+///
+/// ```
+/// aio::run(async {
+///     let checks = [Ok(1), Err("no")].map(|r| async move { r });
+///     let every: aio::Gather<_, aio::ReturnAll> = aio::gather_all(checks);
+///     assert_eq!(every.await, [Ok(1), Err("no")]);
+/// });
+/// ```
 pub struct ReturnAll;
 
 enum Slot<F: Future> {
@@ -61,7 +77,21 @@ enum Slot<F: Future> {
     Taken,
 }
 
-/// The future of [`gather`] and [`gather_all`].
+/// The future of [`gather`] and [`gather_all`]; `Mode` is [`FailFast`] or
+/// [`ReturnAll`].
+///
+/// ```
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let pages = (1..=3u64).map(|n| async move {
+///         aio::sleep(Duration::from_secs(n)).await;
+///         Ok::<_, std::io::Error>(format!("page {n}"))
+///     });
+///     let all: aio::Gather<_, aio::FailFast> = aio::gather(pages);
+///     assert_eq!(all.await.unwrap(), ["page 1", "page 2", "page 3"]);
+///     assert_eq!(aio::get_running_loop().time(), 3.0); // concurrently
+/// });
+/// ```
 #[must_use = "nothing runs unless the gather is awaited"]
 pub struct Gather<F: Future, Mode> {
     slots: Pin<Box<[Slot<F>]>>,

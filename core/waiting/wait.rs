@@ -10,6 +10,20 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// When [`wait`] returns, as asyncio's `return_when`.
+///
+/// ```
+/// use aio::ReturnWhen;
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let tasks = vec![
+///         aio::create_task(async { aio::sleep(Duration::from_secs(1)).await }),
+///         aio::create_task(async { aio::sleep(Duration::from_secs(3)).await }),
+///     ];
+///     let (done, pending) = aio::wait(tasks, ReturnWhen::AllCompleted, None).await;
+///     assert_eq!((done.len(), pending.len()), (2, 0));
+///     assert_eq!(aio::get_running_loop().time(), 3.0);
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReturnWhen {
     /// As soon as any task is done.
@@ -55,7 +69,18 @@ pub fn wait<T: 'static>(
     }
 }
 
-/// The future of [`wait`].
+/// The future of [`wait`]: the `(done, pending)` tasks.
+///
+/// ```
+/// use std::time::Duration;
+/// aio::Runner::with_clock(aio::Clock::Virtual).run(async {
+///     let slow = vec![aio::create_task(aio::sleep(Duration::from_secs(60)))];
+///     let waiting: aio::Wait<()> = aio::wait(slow, aio::ReturnWhen::AllCompleted, Some(Duration::from_secs(1)));
+///     let (done, pending) = waiting.await;
+///     assert!(done.is_empty()); // the timeout passed first; nothing was cancelled
+///     assert!(!pending[0].is_done());
+/// });
+/// ```
 #[must_use = "nothing is waited for unless awaited"]
 pub struct Wait<T> {
     tasks: Option<Vec<Task<T>>>,

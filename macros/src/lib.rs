@@ -73,132 +73,113 @@ pub(crate) fn async_body(body: &syn::Expr) -> proc_macro2::TokenStream {
     }
 }
 
-/// Runs an `async fn main()` on a new aio event loop (`aio::run`).
+/// # What it expands to
 ///
-/// `main` may return anything a plain `main` may, such as `Result<(), E>`.
-/// Options: `clock = real` (default) or `clock = virtual`; `debug` turns
-/// debug mode on (`EventLoop::set_debug`); `seed = N` seeds the loop's fair
-/// choices (`EventLoop::seed_random`); `ctrl_c = "graceful"` handles SIGTERM
-/// as Ctrl-C and lets the main task await its cleanup after the first one
-/// (`Runner::graceful_signals`; a second signal exits at once with 130).
-///
-/// ```ignore
-/// #[aio::main]
-/// async fn main() {
-///     aio::sleep(std::time::Duration::from_millis(10)).await;
-///     println!("hello");
-/// }
-/// ```
+/// A plain `fn main() -> R` that holds the body as an inner
+/// `async fn inner() -> R`, makes a `Runner` on the chosen clock, applies
+/// the options to it (`debug`, `seed`, `ctrl_c`) and returns
+/// `runner.run(inner())`. The function keeps its name, attributes and
+/// visibility.
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(entry::Kind::Main, args.into(), item.into()).into()
 }
 
-/// Runs an `async fn` test on a new aio event loop with a virtual clock: time
-/// jumps whenever every task waits on a timer, so timeouts take no wall time.
+/// # What it expands to
 ///
-/// The test returns nothing or `Result<(), E>` with `E: Debug`.
-/// Options: `clock = virtual` (default) or `clock = real`; `debug` turns
-/// debug mode on; `seed = N` replays the fair choices of a run (the start
-/// branch of each unbiased `select_first!`) from seed `N`.
-///
-/// On the virtual clock, a test that can never make progress (every task
-/// waits on something nothing can set, and no timer is left) fails with a
-/// deadlock report showing what each task waits on, instead of hanging.
-///
-/// ```ignore
-/// #[aio::test]
-/// async fn an_hour_passes_instantly() {
-///     aio::sleep(std::time::Duration::from_secs(3600)).await;
-/// }
-/// ```
+/// A plain `#[test] fn name() -> R` that holds the body as an inner
+/// `async fn inner() -> R`, makes a `Runner` on the chosen clock (virtual by
+/// default), applies the options to it and returns `runner.run(inner())`:
+/// the test harness sees a plain test.
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(entry::Kind::Test, args.into(), item.into()).into()
 }
 
-/// Runs a body and the children it starts as one scope, asyncio's
-/// `async with asyncio.TaskGroup() as tg:`.
+/// # What it expands to
 ///
-/// `task_group!(|tg| { ... })` is an expression to use in async code; it
-/// evaluates (awaits) to `Result<T, aio::GroupError>` where `T` is the body's
-/// value. Inside, `tg.create_task(fut)` starts a child that may borrow what
-/// outlives the group. The group ends when the body and every child are done;
-/// the first failure (a child's `Err` or panic) cancels the rest.
-/// `task_group!(supervise |tg| { ... })` lets every child run to its end and
-/// returns their failures beside the body's value.
+/// A block that makes a group anchor named like `tg` and awaits
+/// `aio::__private::run_group` (or `run_supervised`) on an async closure
+/// `async |tg| { body }`. The closure accepts a `&TaskGroup` of any lifetime,
+/// so `tg` cannot leave it; the anchor ends with the block, so neither can a
+/// handle. The body's value is sorted at compile time: an `Err` fails the
+/// group, any other value is the group's.
 #[proc_macro]
 pub fn task_group(input: TokenStream) -> TokenStream {
     task_group::expand(input.into()).into()
 }
 
-/// Runs a body inside a cancel scope, Trio's `with CancelScope() as scope:`.
+/// # What it expands to
 ///
-/// `cancel_scope!(|scope| { ... })` awaits to `Option<T>`: `Some(value)` if
-/// the body finished, `None` if the scope's own cancellation (its
-/// `cancel()`, a `CancelHandle`'s, or its deadline) ended it. Options before
-/// `|scope|`: `deadline = instant,` and `grace = duration,`.
+/// A block that makes `CancelScope::new()` (with `.with_deadline(instant)`
+/// and `.with_grace(duration)` for the options), binds `scope` to a
+/// reference to it, and awaits `scope.run(async { body })`.
 #[proc_macro]
 pub fn cancel_scope(input: TokenStream) -> TokenStream {
     cancel_scope::expand(input.into()).into()
 }
 
-/// Runs a body with a deadline, asyncio's `async with asyncio.timeout(d):`.
+/// # What it expands to
 ///
-/// `timeout!(duration, { ... })` awaits to `Result<T, aio::Elapsed>`; at the
-/// deadline the body is cancelled (dropped, cleanup run).
-/// `timeout!(duration, |scope| { ... })` gives the body an
-/// `&aio::CancelScope` to read and move the deadline.
+/// `aio::timeout(duration, async { body }).await`; with `|scope|`, a block
+/// that makes the timeout's `CancelScope` first, binds `scope` to a
+/// reference to it, and awaits the body in it. The duration is checked to
+/// be a `Duration` where it is written.
 #[proc_macro]
 pub fn timeout(input: TokenStream) -> TokenStream {
     timeout::expand(input.into()).into()
 }
 
-/// Awaits several futures of any types concurrently and returns their values
-/// as a tuple, in input order, as asyncio's `gather(a, b)`. Each future
-/// returns a `Result` with the same error type; the first `Err` is returned at
-/// once and the other futures are dropped (cancelled).
+/// # What it expands to
 ///
-/// The macro awaits by itself, so it goes in async code:
-/// `let (x, y) = aio::gather!(fetch_x(), fetch_y())?;`
+/// A block that pins each future in a slot on the stack (no allocation, no
+/// task) and awaits one `poll_fn` that polls every unfinished slot in turn:
+/// `Ready(Err(e))` at the first slot that failed (the block's end drops the
+/// others), `Ready(Ok((a, b, ..)))` once all are done.
 #[proc_macro]
 pub fn gather(input: TokenStream) -> TokenStream {
     gather::expand(input.into(), true).into()
 }
 
-/// Like `gather!`, but waits for every future and returns all outputs as a
-/// tuple (asyncio's `gather(..., return_exceptions=True)`).
+/// # What it expands to
+///
+/// As `gather!`: the futures are pinned in slots on the stack and polled in
+/// turn by one `poll_fn`, which is ready with the tuple of every output once
+/// all are done.
 #[proc_macro]
 pub fn gather_all(input: TokenStream) -> TokenStream {
     gather::expand(input.into(), false).into()
 }
 
-/// Races branches `pattern = future => handler`: the first future to complete
-/// with a value matching its pattern wins; the others are dropped (their
-/// cleanup runs) before its handler runs. Fair by default; `biased;` first
-/// polls branches in order. A branch whose value does not match is disabled
-/// and the rest go on; `else => expr` runs when all are disabled.
+/// # What it expands to
+///
+/// A block that pins each branch's future on the stack, awaits a race that
+/// polls them (from a random start unless `biased;`) and keeps the first
+/// output matching its pattern, then leaves the inner block, dropping every
+/// future, and `match`es that output against the winning branch's pattern to
+/// run its handler in the enclosing code (so `break`, `return` and `?` work
+/// there). No branch matching runs `else` (a panic without one).
 #[proc_macro]
 pub fn select_first(input: TokenStream) -> TokenStream {
     select_first::expand(input.into()).into()
 }
 
-/// An async generator, Python's `async def` with `yield`: evaluates to an
-/// `aio::Generator`, a `Stream` of the values the body yields.
+/// # What it expands to
 ///
-/// The body is like an `async move` block (captures are moved in; capture a
-/// reference to borrow) in which `yield value;` hands `value` to whoever
-/// iterates and suspends until the next item is asked for. The body returns
-/// nothing; `return;` ends the stream. For a body that can fail with `?`,
-/// use `try_stream!`.
+/// `aio::Generator::__new(slot, async move { body })`, where each `yield v;`
+/// of the body (not of a closure or nested block inside it) is rewritten to
+/// `yielder.send(v).await`: it puts `v` in a slot shared with the generator
+/// and suspends until the generator hands it out.
 #[proc_macro]
 pub fn stream(input: TokenStream) -> TokenStream {
     stream::expand(input.into(), stream::Kind::Plain).into()
 }
 
-/// An async generator that can fail: like `stream!`, but its items are
-/// `Result<T, E>`. `yield value;` yields `Ok(value)`; a `?` on an error
-/// yields `Err(e)` and ends the stream.
+/// # What it expands to
+///
+/// As `stream!`, with `yield v;` rewritten to `yielder.send_ok(v).await`,
+/// and a body that returns a `Result`: its `Err` (from a `?`) becomes the
+/// last item.
 #[proc_macro]
 pub fn try_stream(input: TokenStream) -> TokenStream {
     stream::expand(input.into(), stream::Kind::Try).into()

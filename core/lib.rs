@@ -309,6 +309,51 @@ pub use cancel::{
 pub use debug::testing;
 pub use debug::{NodeKind, TaskTree, TreeNode, task_tree};
 pub use event_loop::{EventLoop, get_running_loop};
+/// An async iterator, what `async for` walks: `futures_core::Stream`. aio's
+/// generators, [`as_completed`](crate::as_completed), a reader's
+/// [`lines`](crate::net::StreamReader::lines), a listener's
+/// [`incoming`](crate::net::TcpListener::incoming) and a queue's
+/// [`stream`](crate::sync::BaseQueue::stream) are all streams. Waiting on an
+/// [`Event`](crate::Event) is not: it is one value, awaited once.
+///
+/// ```
+/// use aio::{Stream, StreamExt};
+///
+/// fn countdown(from: u32) -> impl Stream<Item = u32> {
+///     aio::stream! {
+///         for i in (1..=from).rev() {
+///             yield i;
+///         }
+///     }
+/// }
+///
+/// aio::run(async {
+///     assert_eq!(countdown(3).collect::<Vec<_>>().await, [3, 2, 1]);
+/// });
+/// ```
+#[doc(inline)]
+pub use futures_core::Stream;
+/// The adapters of `futures::StreamExt` (`next`, `map`, `filter`, `take`,
+/// `collect`...), so that one import makes any [`Stream`] iterable.
+///
+/// ```
+/// use aio::StreamExt;
+///
+/// aio::run(async {
+///     let mut squares = aio::stream! {
+///         for i in 1.. {
+///             yield i;
+///         }
+///     }
+///     .map(|i| i * i)
+///     .take(3);
+///     while let Some(square) = squares.next().await {
+///         println!("{square}");
+///     }
+/// });
+/// ```
+#[doc(inline)]
+pub use futures_util::StreamExt;
 pub use runner::{Runner, run};
 pub use runtime::Clock;
 pub use scope::{
@@ -317,7 +362,7 @@ pub use scope::{
     TimeoutScope, current_effective_deadline, move_on_after, move_on_at, shield, timeout,
     timeout_at, wait_for,
 };
-pub use stream::{Generator, Stream, StreamExt};
+pub use stream::Generator;
 pub use sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
 };

@@ -48,13 +48,13 @@ tests_for() {
     core/task/promise.rs) echo promise ;;
     core/cancel/*.rs) echo cancel_semantics catch_cancel cancel_graceful task_group \
         timeout shield ;;
-    core/scope/group.rs | core/scope/group_run.rs | core/scope/child.rs)
+    core/scope/group.rs | core/scope/task_group.rs | core/scope/group_run.rs | core/scope/child.rs)
         echo task_group cancel_semantics catch_cancel cancel_graceful reliability \
             prop_task_group debug_tree ;;
-    core/scope/timeout.rs | core/scope/scope_run.rs | core/scope/cancel_scope.rs)
+    core/scope/timeout.rs | core/scope/scope_run.rs | core/scope/cancel_scope.rs | core/scope/cancel_handle.rs)
         echo timeout cancel_semantics catch_cancel cancel_graceful infinite_deadlines ;;
     core/scope/shield.rs) echo shield cancel_semantics catch_cancel timeout ;;
-    core/task/root.rs | core/task/body.rs | core/task/task_await.rs | core/task/shutdown.rs)
+    core/task/root.rs | core/task/body.rs | core/task/task_await.rs | core/task/shutdown.rs | core/task/callback_handle.rs)
         echo event_loop cancel_semantics catch_cancel cancel_graceful reliability \
             loop_shutdown task_group ;;
     *) echo "" ;;

@@ -52,32 +52,68 @@ async fn the_first_failure_returns_at_once_and_cancels_owned_siblings() {
     assert_eq!(seen, ["cleanup 0", "cleanup 1", "cleanup 2"]);
 }
 
-#[aio::test]
-async fn tasks_passed_in_keep_running_after_a_failure() {
-    let survivor = aio::create_task(async {
+/// A task that records whether it ran to its end or was cancelled.
+fn recorded_task(log: &Rc<RefCell<Vec<String>>>) -> aio::Task<Result<u64, String>> {
+    let log = log.clone();
+    aio::create_task(async move {
+        let _cleanup = Cleanup(log.clone(), "survivor dropped".to_string());
         aio::sleep(secs(5)).await;
-        Ok::<_, String>(5)
-    });
-    let failing = aio::create_task(async {
+        log.borrow_mut().push("survivor finished".to_string());
+        Ok(5)
+    })
+}
+
+fn failing_task() -> aio::Task<Result<u64, String>> {
+    aio::create_task(async {
         aio::sleep(secs(1)).await;
-        Err::<u64, _>("bad".to_string())
-    });
+        Err("bad".to_string())
+    })
+}
+
+#[aio::test]
+async fn tasks_passed_by_value_are_cancelled_with_a_failing_gather() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let survivor = recorded_task(&log);
+    let out = aio::gather_all(vec![failing_task(), survivor]).await;
+    assert!(out[0].is_ok(), "gather_all reports each outcome");
+    // The same two tasks under gather: the failure drops the survivor's await.
+    let survivor = recorded_task(&log);
     let flat =
         |t: aio::Task<Result<u64, String>>| async move { t.await.map_err(|e| e.to_string())? };
-    // gather owns only the wrapper futures; dropping them detaches the tasks.
     let out = aio::gather(vec![
-        Box::pin(flat(failing)) as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>,
+        Box::pin(flat(failing_task())) as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>,
         Box::pin(flat(survivor)),
     ])
     .await;
     assert_eq!(out, Err("bad".to_string()));
-    aio::sleep(secs(5)).await;
-    let names: Vec<String> = aio::all_tasks().iter().map(|t| t.name()).collect();
+    aio::yield_now().await; // the cancelled task ends at its next step
     assert_eq!(
-        names.len(),
-        1,
-        "the survivor finished on its own: {names:?}"
+        *log.borrow(),
+        ["survivor finished", "survivor dropped", "survivor dropped"],
+        "the second survivor was cancelled at t=1 with the gather's failure"
     );
+}
+
+/// Awaits a task by reference: giving the await up leaves the task running.
+async fn flat_ref(t: &mut aio::Task<Result<u64, String>>) -> Result<u64, String> {
+    t.await.map_err(|e| e.to_string())?
+}
+
+#[aio::test]
+async fn tasks_passed_by_reference_keep_running_after_a_failure() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let mut survivor = recorded_task(&log);
+    let mut failing = failing_task();
+    let out = aio::gather(vec![
+        Box::pin(flat_ref(&mut failing)) as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>,
+        Box::pin(flat_ref(&mut survivor)),
+    ])
+    .await;
+    assert_eq!(out, Err("bad".to_string()));
+    aio::yield_now().await;
+    assert!(log.borrow().is_empty(), "still running at t=1");
+    assert_eq!(survivor.await.unwrap(), Ok(5));
+    assert_eq!(*log.borrow(), ["survivor finished", "survivor dropped"]);
 }
 
 #[aio::test]

@@ -10,8 +10,11 @@ use std::task::{Context, Poll, Waker};
 /// first error as soon as it happens, as asyncio's `gather()`.
 ///
 /// The futures are owned by the gather: on the first `Err` the others are
-/// dropped (cancelled, their cleanup run). A [`Task`](crate::Task) passed in
-/// is only awaited, so dropping it leaves the task running, as in asyncio.
+/// dropped (cancelled, their cleanup run). A [`Task`](crate::Task) passed by
+/// value is awaited through its handle, so it is cancelled with them, and
+/// when the gather itself is cancelled, as asyncio cancels a gather's
+/// children. (asyncio lets the others run on after the first error; pass
+/// `&mut task` to keep a task running past the gather.)
 ///
 /// ```
 /// use std::time::Duration;

@@ -1,6 +1,6 @@
 //! `select_first!`: race branches, keep the first to complete, cancel the rest.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Spacing, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
@@ -18,6 +18,33 @@ struct SelectInput {
     biased: bool,
     branches: Vec<Branch>,
     otherwise: Option<Expr>,
+}
+
+/// `->` written for `=>` in a branch (`v = fut -> handler`) parses as
+/// `fut - > handler` and fails with "expected an expression": find the `->`
+/// among the branch's tokens and say what to write instead.
+fn thin_arrow_error(input: ParseStream) -> Option<syn::Error> {
+    let mut cursor = input.cursor();
+    while let Some((tree, next)) = cursor.token_tree() {
+        if let TokenTree::Punct(p) = &tree {
+            match p.as_char() {
+                ',' => return None,
+                '-' if p.spacing() == Spacing::Joint => {
+                    if let Some((TokenTree::Punct(q), _)) = next.token_tree()
+                        && q.as_char() == '>'
+                    {
+                        return Some(syn::Error::new(
+                            p.span(),
+                            format!("expected `=>` after the branch's future, found `->`: {USAGE}"),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        cursor = next;
+    }
+    None
 }
 
 fn peek_biased(input: ParseStream) -> bool {
@@ -66,7 +93,10 @@ impl Parse for SelectInput {
                         format!("expected `=` after the branch's pattern: {USAGE}"),
                     )
                 })?;
-                let future: Expr = input.parse()?;
+                let before = input.fork();
+                let future: Expr = input
+                    .parse()
+                    .map_err(|e| thin_arrow_error(&before).unwrap_or(e))?;
                 input.parse::<Token![=>]>().map_err(|_| {
                     syn::Error::new(
                         future.span(),

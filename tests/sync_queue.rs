@@ -209,6 +209,19 @@ async fn debug_and_the_errors_describe_the_queue() {
     assert!(QueueEmpty.to_string().contains("the queue is empty"));
     assert_eq!(QueueShutDown(()).to_string(), "the queue was shut down");
     assert!(TooManyTaskDone.to_string().contains("once per get()"));
+    // A put's error says which of the two it is, as the error it wraps.
+    let full = Queue::new(1);
+    full.put_nowait(1).unwrap();
+    let err = full.put_nowait(2).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the queue is full; await put() to wait for room"
+    );
+    full.shutdown(false);
+    assert_eq!(
+        full.put_nowait(3).unwrap_err().to_string(),
+        "the queue was shut down"
+    );
 }
 
 /// A job ordered by its priority alone: jobs of equal priority are equal.

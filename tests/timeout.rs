@@ -1,4 +1,5 @@
-//! timeout!, timeout_at, wait_for and move_on_after, on the virtual clock.
+//! timeout!, timeout_at, wait_for, move_on_after and move_on_at, on the
+//! virtual clock.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -105,6 +106,20 @@ async fn timeout_at_wait_for_and_move_on_after() {
     assert_eq!(aio::wait_for(async { 7 }, secs(1)).await, Ok(7));
     assert_eq!(aio::move_on_after(secs(1), aio::sleep(secs(2))).await, None);
     assert_eq!(aio::move_on_after(secs(2), async { "v" }).await, Some("v"));
+    // move_on_at: the body's value before the deadline, None at it.
+    let start = aio::now();
+    let deadline = start + secs(5);
+    let early = aio::move_on_at(deadline, async {
+        aio::sleep(secs(2)).await;
+        "early"
+    });
+    assert_eq!(early.await, Some("early"));
+    assert_eq!(aio::move_on_at(deadline, aio::sleep(secs(60))).await, None);
+    assert_eq!(
+        aio::now() - start,
+        secs(5),
+        "stopped exactly at the deadline"
+    );
 }
 
 #[aio::test]

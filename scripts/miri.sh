@@ -43,8 +43,9 @@ export MIRIFLAGS="${MIRIFLAGS:-}"
 # A loop on the real clock reads the time of day, which Miri's isolation
 # refuses (these tests run on the real clock because a plain thread is
 # involved); the other leaks a task group's future on purpose, which Miri
-# reports as a leak.
+# reports as a leak. The cross-thread wake-up storm (8 threads x 10,000
+# calls) runs for hours in the interpreter; ThreadSanitizer covers it.
 skip=(--skip a_thread_can_set_it_and_wake_the_loop --skip a_cancel_handle_cancels_a_scope_from_another_thread
-    --skip leaking_the_enclosing_future_is_sound)
+    --skip leaking_the_enclosing_future_is_sound --skip cross_thread_wakeups_and_calls_all_arrive)
 cargo +nightly miri test --no-fail-fast "${args[@]}" -- "${skip[@]}"
 echo "miri: ${#tests[@]} test files passed"

@@ -40,12 +40,16 @@ for t in "${tests[@]}"; do args+=(--test "$t"); done
 
 export AIO_PROPTEST_CASES=${AIO_PROPTEST_CASES:-4}
 export MIRIFLAGS="${MIRIFLAGS:-}"
-# A loop on the real clock reads the time of day, which Miri's isolation
-# refuses (these tests run on the real clock because a plain thread is
-# involved); the other leaks a task group's future on purpose, which Miri
-# reports as a leak. The cross-thread wake-up storm (8 threads x 10,000
-# calls) runs for hours in the interpreter; ThreadSanitizer covers it.
+# Left out: a loop on the real clock reads the time of day, which Miri's
+# isolation refuses (the first four, on the real clock because a plain
+# thread or `aio::run` is involved); a socket pair needs an ioctl Miri does
+# not emulate; one test leaks a task group's future on purpose, which Miri
+# reports as a leak; the cross-thread wake-up storm (8 threads x 10,000
+# calls) runs for hours in the interpreter (ThreadSanitizer covers it).
 skip=(--skip a_thread_can_set_it_and_wake_the_loop --skip a_cancel_handle_cancels_a_scope_from_another_thread
+    --skip run_cancels_leftover_tasks_and_their_cleanup_runs
+    --skip a_kept_result_is_dropped_on_the_loop_thread_not_with_the_last_waker
+    --skip lines_end_with_an_over_long_line_as_the_error
     --skip leaking_the_enclosing_future_is_sound --skip cross_thread_wakeups_and_calls_all_arrive)
 cargo +nightly miri test --no-fail-fast "${args[@]}" -- "${skip[@]}"
 echo "miri: ${#tests[@]} test files passed"

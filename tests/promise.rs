@@ -49,6 +49,23 @@ async fn a_result_is_set_once() {
 }
 
 #[aio::test]
+async fn cancel_with_hands_its_message_to_the_awaiters_once() {
+    let promise: Promise<u32> = Promise::new();
+    let awaiter = aio::create_task(promise.clone());
+    aio::yield_now().await;
+    assert!(promise.cancel_with("no reply will come"));
+    assert!(!promise.cancel_with("again"), "cancelled once");
+    let got: Result<u32, Cancelled> = finishes(awaiter).await.unwrap();
+    assert!(matches!(
+        got.unwrap_err().reason(),
+        aio::CancelReason::Explicit { message: Some(m), .. } if m == "no reply will come"
+    ));
+    let done = Promise::new();
+    done.set_result(1).unwrap();
+    assert!(!done.cancel_with("late"), "too late to cancel");
+}
+
+#[aio::test]
 async fn cancel_fails_the_awaiters_and_ends_the_promise() {
     let promise: Promise<u32> = Promise::new();
     let awaiter = aio::create_task(promise.clone());

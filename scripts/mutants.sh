@@ -45,14 +45,14 @@ tests_for() {
     core/sync/barrier.rs) echo sync_barrier prop_barrier ;;
     core/sync/event.rs) echo sync_event prop_event ;;
     core/sync/errors.rs) echo sync_queue sync_barrier ;;
-    core/task/promise.rs) echo promise ;;
+    core/task/promise.rs) echo promise cancel_semantics ;;
     core/cancel/*.rs) echo cancel_semantics catch_cancel cancel_graceful task_group \
         timeout shield ;;
     core/scope/group.rs | core/scope/task_group.rs | core/scope/group_run.rs | core/scope/child.rs)
         echo task_group cancel_semantics catch_cancel cancel_graceful reliability \
             prop_task_group debug_tree ;;
     core/scope/timeout.rs | core/scope/scope_run.rs | core/scope/cancel_scope.rs | core/scope/cancel_handle.rs)
-        echo timeout cancel_semantics catch_cancel cancel_graceful infinite_deadlines ;;
+        echo timeout cancel_semantics catch_cancel cancel_graceful infinite_deadlines debug_errors ;;
     core/scope/shield.rs) echo shield cancel_semantics catch_cancel timeout ;;
     core/task/root.rs | core/task/body.rs | core/task/task_await.rs | core/task/shutdown.rs | core/task/callback_handle.rs)
         echo event_loop cancel_semantics catch_cancel cancel_graceful reliability \

@@ -479,6 +479,37 @@ fn waiting_on_no_tasks_is_a_clear_error() {
 // An await by reference that was given up on leaves nothing behind.
 
 #[aio::test]
+async fn a_promise_await_given_up_on_leaves_no_catch_point_behind() {
+    let promise: aio::Promise<u32> = aio::Promise::new();
+    let p = promise.clone();
+    let outer = aio::create_task(async move {
+        // Awaits given up on (dropped by the race, not cancelled), by
+        // reference and by value.
+        aio::select_first! {
+            _ = &p => unreachable!(),
+            _ = aio::sleep(secs(1)) => {},
+        }
+        aio::select_first! {
+            _ = p.clone() => unreachable!(),
+            _ = aio::sleep(secs(1)) => {},
+        }
+        aio::sleep(secs(50)).await; // not a catch point: dropped when cancelled
+    });
+    aio::sleep(secs(3)).await;
+    outer.cancel();
+    assert!(outer.await.unwrap_err().is_cancelled());
+    assert_eq!(time(), 3.0, "the cancel was not held off by a stale await");
+    assert!(
+        !promise.is_done(),
+        "nothing awaits it: not cancelled either"
+    );
+    assert_eq!(
+        format!("{:?}", std::future::IntoFuture::into_future(&promise)),
+        "PromiseWait { .. }"
+    );
+}
+
+#[aio::test]
 async fn an_await_by_reference_given_up_on_neither_holds_off_a_cancel_nor_cancels_later() {
     let finished = Rc::new(Cell::new(false));
     let f = finished.clone();

@@ -41,6 +41,7 @@ async fn a_result_is_set_once() {
     assert_eq!(promise.set_result(2), Err(InvalidStateError));
     assert!(!promise.cancel(), "too late to cancel");
     assert_eq!(promise.result(), Some(Ok(1)));
+    assert_eq!((&promise).await, Ok(1), "awaited by reference");
     assert!(
         InvalidStateError
             .to_string()

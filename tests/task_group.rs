@@ -372,3 +372,24 @@ fn leaking_the_enclosing_future_is_sound() {
         assert_eq!(*data.borrow(), [1]);
     });
 }
+
+#[aio::test]
+async fn cancelling_a_group_that_already_failed_changes_nothing() {
+    let out = aio::task_group!(|tg| {
+        tg.create_task(async {
+            aio::sleep(Duration::from_secs(1)).await;
+            Err::<(), _>("boom")
+        });
+        let caught = aio::catch_cancel(aio::sleep(Duration::from_secs(10))).await;
+        let why = caught.expect_err("the failure cancelled the body");
+        assert!(matches!(
+            why.reason(),
+            aio::CancelReason::SiblingFailed { .. }
+        ));
+        tg.cancel(); // too late: the group already stops for the failure
+    });
+    let err = out.unwrap_err();
+    assert_eq!(err.failures().len(), 1);
+    assert_eq!(err.failures()[0].error::<&str>(), Some(&"boom"));
+    assert!(err.cancelled().is_none(), "{err}");
+}

@@ -393,3 +393,32 @@ async fn cancelling_a_group_that_already_failed_changes_nothing() {
     assert_eq!(err.failures()[0].error::<&str>(), Some(&"boom"));
     assert!(err.cancelled().is_none(), "{err}");
 }
+
+#[aio::test]
+async fn a_group_dropped_from_outside_drops_children_that_hold_its_handle() {
+    let log = log();
+    let l = log.clone();
+    let group = async move {
+        aio::task_group!(|tg| {
+            let group = tg.handle();
+            let l = l.clone();
+            tg.create_task(async move {
+                let _cleanup = Cleanup(l, "child".to_string());
+                let _group = group; // the child keeps the group's handle
+                aio::sleep(secs(10)).await;
+            });
+            aio::sleep(secs(10)).await;
+        })
+    };
+    // The race drops the losing group as it stands: no cancellation is
+    // delivered, the future just goes.
+    aio::select_first! {
+        _ = group => unreachable!(),
+        _ = aio::sleep(secs(1)) => {},
+    }
+    assert_eq!(
+        *log.borrow(),
+        ["cleanup child"],
+        "its cleanup ran when the group went"
+    );
+}

@@ -264,6 +264,25 @@ async fn supervise_lets_siblings_finish_and_returns_every_failure() {
 }
 
 #[aio::test]
+async fn a_supervised_group_cancelled_after_a_failure_reports_both() {
+    let out = task_group!(
+        supervise | tg | {
+            tg.create_task(failer(1, "one"));
+            aio::sleep(secs(2)).await;
+            tg.cancel();
+            aio::sleep(secs(100)).await;
+        }
+    );
+    let err = out.unwrap_err();
+    let messages: Vec<&str> = err.failures().iter().map(|f| f.message()).collect();
+    assert_eq!(messages, ["\"one\""], "the failure is not lost");
+    assert!(matches!(
+        err.cancelled().map(|c| c.reason()),
+        Some(aio::CancelReason::GroupCancelled { .. })
+    ));
+}
+
+#[aio::test]
 async fn cancel_stops_the_whole_group_without_a_failure() {
     let log = log();
     let l = log.clone();

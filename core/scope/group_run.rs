@@ -343,12 +343,20 @@ where
         (Some(value), None) => return Ok(value),
         (_, bad) => bad.map_or_else(Bad::shutdown, |bad| *bad),
     };
-    if !failures.is_empty() {
-        return Err(GroupError::failed(failures, cancelled));
+    Err(group_error(failures, cancelled))
+}
+
+/// A group that did not end with a value: it failed (with the cancellation
+/// beside its failures, if one came), or it was cancelled (by `tg.cancel()`,
+/// from outside, or by the loop's shutdown).
+fn group_error(failures: Vec<Failure>, cancelled: Option<Cancelled>) -> GroupError {
+    if failures.is_empty() {
+        GroupError::cancelled_by(
+            cancelled.unwrap_or_else(|| Cancelled::new(CancelReason::LoopShutdown)),
+        )
+    } else {
+        GroupError::failed(failures, cancelled)
     }
-    Err(GroupError::cancelled_by(cancelled.unwrap_or_else(|| {
-        Cancelled::new(CancelReason::LoopShutdown)
-    })))
 }
 
 /// Runs a supervising group, as [`__run_group`]; what
@@ -373,11 +381,6 @@ where
     let body_failed = failures.iter().any(|f| f.task == "body");
     match (ended.value, cancelled) {
         (Some(value), None) if !body_failed => Ok((value, failures)),
-        (_, cancelled) if failures.is_empty() => {
-            Err(GroupError::cancelled_by(cancelled.unwrap_or_else(|| {
-                Cancelled::new(CancelReason::LoopShutdown)
-            })))
-        }
-        (_, cancelled) => Err(GroupError::failed(failures, cancelled)),
+        (_, cancelled) => Err(group_error(failures, cancelled)),
     }
 }

@@ -417,27 +417,54 @@ async fn cancelling_a_group_that_already_failed_changes_nothing() {
 async fn a_group_dropped_from_outside_drops_children_that_hold_its_handle() {
     let log = log();
     let l = log.clone();
-    let group = async move {
-        aio::task_group!(|tg| {
-            let group = tg.handle();
-            let l = l.clone();
-            tg.create_task(async move {
-                let _cleanup = Cleanup(l, "child".to_string());
-                let _group = group; // the child keeps the group's handle
+    let racer = aio::create_task(async move {
+        let group = async move {
+            aio::task_group!(|tg| {
+                let group = tg.handle();
+                let l = l.clone();
+                tg.create_task(async move {
+                    let _cleanup = Cleanup(l, "child".to_string());
+                    let _group = group; // the child keeps the group's handle
+                    aio::sleep(secs(10)).await;
+                });
                 aio::sleep(secs(10)).await;
-            });
-            aio::sleep(secs(10)).await;
-        })
-    };
-    // The race drops the losing group as it stands: no cancellation is
-    // delivered, the future just goes.
-    aio::select_first! {
-        _ = group => unreachable!(),
-        _ = aio::sleep(secs(1)) => {},
-    }
+            })
+        };
+        // The race drops the losing group as it stands: no cancellation is
+        // delivered, the future just goes.
+        aio::select_first! {
+            _ = group => unreachable!(),
+            _ = aio::sleep(secs(1)) => {},
+        }
+        aio::sleep(secs(50)).await; // not a catch point: dropped when cancelled
+    });
+    aio::sleep(secs(2)).await;
     assert_eq!(
         *log.borrow(),
         ["cleanup child"],
         "its cleanup ran when the group went"
     );
+    racer.cancel();
+    assert!(racer.await.unwrap_err().is_cancelled());
+    assert_eq!(
+        aio::get_running_loop().time(),
+        2.0,
+        "the group left no catch point behind to hold the cancel off"
+    );
+}
+
+#[aio::test]
+async fn running_counts_the_live_children() {
+    task_group!(|tg| {
+        assert_eq!(tg.running(), 0);
+        tg.create_task(aio::sleep(secs(1)));
+        tg.create_task(aio::sleep(secs(3)));
+        assert_eq!(tg.running(), 2);
+        assert_eq!(format!("{tg:?}"), "TaskGroup { running: 2 }");
+        aio::sleep(secs(2)).await;
+        assert_eq!(tg.running(), 1);
+        aio::sleep(secs(2)).await;
+        assert_eq!(tg.running(), 0);
+    })
+    .unwrap();
 }

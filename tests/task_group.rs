@@ -264,6 +264,21 @@ async fn supervise_lets_siblings_finish_and_returns_every_failure() {
 }
 
 #[aio::test]
+async fn a_supervised_child_named_body_is_a_child_like_any_other() {
+    let (value, failures) = task_group!(
+        supervise | tg | {
+            tg.create_task_named("body", failer(1, "child named body"));
+            aio::sleep(secs(2)).await;
+            "the body's value"
+        }
+    )
+    .unwrap();
+    assert_eq!(value, "the body's value");
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].task(), "body");
+}
+
+#[aio::test]
 async fn a_supervised_group_cancelled_after_a_failure_reports_both() {
     let out = task_group!(
         supervise | tg | {

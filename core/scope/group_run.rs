@@ -378,9 +378,9 @@ where
         failures,
         cancelled,
     } = ended.bad.map_or_else(Bad::shutdown, |bad| *bad);
-    let body_failed = failures.iter().any(|f| f.task == "body");
+    // A value means the body succeeded (a failed body leaves none).
     match (ended.value, cancelled) {
-        (Some(value), None) if !body_failed => Ok((value, failures)),
+        (Some(value), None) => Ok((value, failures)),
         (_, cancelled) => Err(group_error(failures, cancelled)),
     }
 }

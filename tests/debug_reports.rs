@@ -2,46 +2,16 @@
 //! failures nobody retrieved, a deadlock on the real clock, and a `Sleep`
 //! moved to another loop.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
-/// Every record of target `aio`, as "LEVEL message".
-static RECORDS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+mod log_support;
 
-struct TestLogger;
-
-impl log::Log for TestLogger {
-    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        metadata.target() == "aio"
-    }
-
-    fn log(&self, record: &log::Record<'_>) {
-        if self.enabled(record.metadata()) {
-            let line = format!("{} {}", record.level(), record.args());
-            RECORDS.lock().unwrap().push(line);
-        }
-    }
-
-    fn flush(&self) {}
-}
-
-fn install_logger() {
-    static LOGGER: TestLogger = TestLogger;
-    // Every test installs it; the first one does.
-    let _ = log::set_logger(&LOGGER);
-    log::set_max_level(log::LevelFilter::Warn);
-}
+use log_support::{install_logger, records_with};
 
 /// The reports that mention `marker` (tests run in parallel; each uses its
 /// own task names).
 fn reports_about(marker: &str) -> Vec<String> {
-    RECORDS
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|r| r.contains(marker))
-        .cloned()
-        .collect()
+    records_with(&[marker])
 }
 
 fn debug_runner() -> aio::Runner {

@@ -4,45 +4,17 @@
 //! closes.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-/// Every record of target `aio`.
-static RECORDS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+mod log_support;
 
-struct TestLogger;
-
-impl log::Log for TestLogger {
-    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        metadata.target() == "aio"
-    }
-
-    fn log(&self, record: &log::Record<'_>) {
-        if self.enabled(record.metadata()) {
-            let line = format!("{} {}", record.level(), record.args());
-            RECORDS.lock().unwrap().push(line);
-        }
-    }
-
-    fn flush(&self) {}
-}
-
-fn install_logger() {
-    static LOGGER: TestLogger = TestLogger;
-    let _ = log::set_logger(&LOGGER);
-    log::set_max_level(log::LevelFilter::Warn);
-}
+use log_support::{install_logger, records_with};
 
 /// The executor warnings that name `bound` (tests run in parallel; each
 /// uses its own bound).
 fn executor_warnings(bound: &str) -> Vec<String> {
-    RECORDS
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|r| r.contains("default executor") && r.contains(bound))
-        .cloned()
-        .collect()
+    records_with(&["default executor", bound])
 }
 
 /// Sends on drop: lets a job go once the main future is gone.

@@ -5,7 +5,7 @@
 use crate::cancel::cancelled::Cancelled;
 use crate::cancel::tree::ScopeKey;
 use crate::runtime::{LoopCore, TimerKey};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::task::Waker;
 use std::time::Instant;
 
@@ -56,10 +56,9 @@ pub(crate) struct CancelState {
     /// waits inside.
     pub(crate) key: Cell<ScopeKey>,
     flags: Cell<u8>,
-    request: RefCell<Option<Box<Request>>>,
-    /// The scope's deadline (`timeout!`, cancel scopes), for the scopes
-    /// inside that look at it.
-    pub(crate) deadline: Cell<Option<Instant>>,
+    /// Boxed, and in a `Cell` rather than a `RefCell`: every task group child
+    /// has a state, and most are never cancelled.
+    request: Cell<Option<Box<Request>>>,
 }
 
 impl CancelState {
@@ -78,12 +77,21 @@ impl CancelState {
     /// frame. It makes no request: nothing inside receives it again.
     pub(crate) fn pass(&self, cancelled: Cancelled) {
         self.set(PASSED, true);
-        *self.request.borrow_mut() = Some(Box::new(Request {
+        self.request.set(Some(Box::new(Request {
             cancelled,
             token: None,
             grace_until: None,
             grace_timer: None,
-        }));
+        })));
+    }
+
+    /// Calls `f` on the request, if any. `f` must not reach this state (it
+    /// is taken out of it meanwhile).
+    fn with_request<R>(&self, f: impl FnOnce(&mut Request) -> R) -> Option<R> {
+        let mut request = self.request.take()?;
+        let out = f(&mut request);
+        self.request.set(Some(request));
+        Some(out)
     }
 
     /// The cancellation passed on to this frame, taken.
@@ -92,7 +100,7 @@ impl CancelState {
             return None;
         }
         self.set(PASSED, false);
-        self.request.borrow_mut().take().map(|r| r.cancelled)
+        self.request.take().map(|r| r.cancelled)
     }
 
     /// A level-triggered state (Trio's cancel scopes).
@@ -124,12 +132,12 @@ impl CancelState {
         }
         self.set(REQUESTED, true);
         REQUESTED_SCOPES.with(|n| n.set(n.get() + 1));
-        *self.request.borrow_mut() = Some(Box::new(Request {
+        self.request.set(Some(Box::new(Request {
             cancelled,
             token: None,
             grace_until,
             grace_timer: None,
-        }));
+        })));
         true
     }
 
@@ -155,12 +163,12 @@ impl CancelState {
 
     /// The request's value (a clone), if requested.
     pub(crate) fn cancelled(&self) -> Option<Cancelled> {
-        self.request.borrow().as_ref().map(|r| r.cancelled.clone())
+        self.with_request(|r| r.cancelled.clone())
     }
 
     /// The bound on the cleanup of the current request, if any.
     pub(crate) fn grace_until(&self) -> Option<Instant> {
-        self.request.borrow().as_ref().and_then(|r| r.grace_until)
+        self.with_request(|r| r.grace_until).flatten()
     }
 
     /// True when a catcher polled now inside this scope receives its
@@ -176,24 +184,20 @@ impl CancelState {
     /// Hands the cancellation to a catcher: the tokened value, made once.
     pub(crate) fn deliver(&self) -> Cancelled {
         self.set(DELIVERED, true);
-        let mut request = self.request.borrow_mut();
-        let request = request
-            .as_mut()
-            .expect("deliver is only called on a requested scope");
-        request
-            .token
-            .get_or_insert_with(|| request.cancelled.tokened())
-            .clone()
+        self.with_request(|request| {
+            request
+                .token
+                .get_or_insert_with(|| request.cancelled.tokened())
+                .clone()
+        })
+        .expect("deliver is only called on a requested scope")
     }
 
     /// True when the value handed to catchers is still held by something
     /// other than this state: the body passed it on by returning it.
     pub(crate) fn token_held_elsewhere(&self) -> bool {
-        self.request
-            .borrow()
-            .as_ref()
-            .and_then(|r| r.token.as_ref())
-            .is_some_and(Cancelled::held_elsewhere)
+        self.with_request(|r| r.token.as_ref().is_some_and(Cancelled::held_elsewhere))
+            .unwrap_or(false)
     }
 
     pub(crate) fn reraise(&self) {
@@ -246,21 +250,16 @@ impl CancelState {
     /// Wakes `waker` at `until` (once per request), so that the owner drops
     /// a cleanup that outlasts its grace.
     pub(crate) fn arm_grace_timer(&self, core: &LoopCore, until: Instant, waker: &Waker) {
-        let mut request = self.request.borrow_mut();
-        if let Some(request) = request.as_mut() {
+        self.with_request(|request| {
             if request.grace_timer.is_none() {
                 request.grace_timer = Some(core.timers.borrow_mut().insert(until, waker.clone()));
             }
-        }
+        });
     }
 
     /// Disarms the grace timer (the scope ended).
     pub(crate) fn disarm(&self, core: &LoopCore) {
-        let key = self
-            .request
-            .borrow_mut()
-            .as_mut()
-            .and_then(|r| r.grace_timer.take());
+        let key = self.with_request(|r| r.grace_timer.take()).flatten();
         if let Some(key) = key {
             core.timers.borrow_mut().remove(key);
         }

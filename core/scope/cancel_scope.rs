@@ -49,6 +49,8 @@ use std::time::{Duration, Instant};
 /// ```
 pub struct CancelScope {
     pub(crate) state: CancelState,
+    /// The deadline on the loop's clock, if any.
+    pub(crate) deadline: Cell<Option<Instant>>,
     /// Where the scope was made (a `timeout!`'s location, for reasons).
     location: &'static Location<'static>,
     grace: Cell<Option<Duration>>,
@@ -81,26 +83,29 @@ impl CancelScope {
         timeout: bool,
         deadline: Option<Instant>,
     ) -> Self {
-        Self::with_state(location, Self::new_state(timeout, deadline))
+        Self::with_state(location, Self::new_state(timeout), deadline)
     }
 
     /// The state of a scope: edge-triggered for a timeout (asyncio),
     /// level-triggered otherwise (Trio).
-    pub(crate) fn new_state(timeout: bool, deadline: Option<Instant>) -> CancelState {
-        let state = if timeout {
+    pub(crate) fn new_state(timeout: bool) -> CancelState {
+        if timeout {
             CancelState::default()
         } else {
             CancelState::level()
-        };
-        state.deadline.set(deadline);
-        state
+        }
     }
 
     /// A scope around a state its body already ran in (a function form's
     /// scope, made whole when its body first suspends).
-    pub(crate) fn with_state(location: &'static Location<'static>, state: CancelState) -> Self {
+    pub(crate) fn with_state(
+        location: &'static Location<'static>,
+        state: CancelState,
+        deadline: Option<Instant>,
+    ) -> Self {
         CancelScope {
             state,
+            deadline: Cell::new(deadline),
             location,
             grace: Cell::new(None),
             cancel_called: Cell::new(None),
@@ -132,7 +137,7 @@ impl CancelScope {
     /// });
     /// ```
     pub fn with_deadline(self, deadline: Instant) -> Self {
-        self.state.deadline.set(Some(deadline));
+        self.deadline.set(Some(deadline));
         self
     }
 
@@ -267,7 +272,7 @@ impl CancelScope {
     /// });
     /// ```
     pub fn deadline(&self) -> Option<Instant> {
-        self.state.deadline.get()
+        self.deadline.get()
     }
 
     /// Moves the deadline, earlier or later, or removes it with `None`
@@ -289,7 +294,7 @@ impl CancelScope {
     /// });
     /// ```
     pub fn reschedule(&self, deadline: impl Into<Option<Instant>>) {
-        self.state.deadline.set(deadline.into());
+        self.deadline.set(deadline.into());
         self.wake();
     }
 
@@ -382,7 +387,7 @@ impl CancelScope {
         if let Some(called) = self.called_cancellation() {
             return Some(called);
         }
-        match self.state.deadline.get() {
+        match self.deadline.get() {
             Some(deadline) if deadline <= now => Some(Cancelled::new(CancelReason::Timeout {
                 deadline,
                 location: self.location,

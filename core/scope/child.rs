@@ -7,7 +7,7 @@ use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::{ChildError, Failure};
 use crate::task::panic_message;
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
@@ -15,92 +15,164 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-/// Whether a child finished, and how.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Ended {
+/// A child's outcome as its cell keeps it. Kept small (every child has
+/// one): the reason of a cancellation is in the child's state, or shared
+/// with the group that stopped it; a failure's text is boxed.
+pub(super) enum Outcome<T> {
     Running,
-    Done,
+    Value(T),
+    #[allow(
+        clippy::box_collection,
+        reason = "a thin pointer keeps the outcome at 16 bytes"
+    )]
+    Failed(Box<String>),
+    /// Cancelled for its own request (its state says why), or at the loop's end.
     Cancelled,
+    /// Cancelled with its group, for the group's reason.
+    Stopped(Rc<Cancelled>),
+    /// The handle took it; whether it was a cancellation.
+    Taken {
+        cancelled: bool,
+    },
 }
 
-/// Who a child is: its id, name and place, for its handle, `all_tasks()`
-/// and the task tree.
-pub(crate) struct ChildId {
-    /// Unique within the loop (shared with tasks and groups); 0 until it is
-    /// first asked for (most children are never named by id).
-    pub(crate) id: Cell<u64>,
-    /// The child's number in its group, from 1.
-    pub(crate) number: u64,
-    /// Its group (`<group name>/<number>` is its default name).
-    pub(crate) group: Rc<GroupNode>,
-    /// The name given with `create_task_named` or `set_name`, if any (boxed:
-    /// every child pays for the empty slot).
-    pub(crate) name: Cell<Option<Box<Cow<'static, str>>>>,
-    /// Where `create_task` was called.
-    pub(crate) location: &'static Location<'static>,
+/// A child's id and given name, made on first use: most children are never
+/// named or listed.
+struct Named {
+    /// Unique within the loop (shared with tasks and groups); 0 until asked for.
+    id: u64,
+    name: Option<Cow<'static, str>>,
 }
 
-/// What a child and its handle share: the outcome, and the child's scope.
+/// What a child and its handle share: who it is, its outcome, and its scope.
 pub(crate) struct ChildCell<T> {
-    pub(super) who: ChildId,
-    pub(super) ended: Cell<Ended>,
-    pub(super) outcome: RefCell<Option<Result<T, ChildError>>>,
+    /// The child's number in its group, from 1.
+    pub(super) number: u64,
+    /// Its group (`<group name>/<number>` is its default name).
+    pub(super) group: Rc<GroupNode>,
+    named: Cell<Option<Box<Named>>>,
+    /// Where `create_task` was called.
+    pub(super) location: &'static Location<'static>,
+    outcome: Cell<Outcome<T>>,
     /// The task awaiting the handle.
-    pub(super) waiter: RefCell<Option<Waker>>,
+    waiter: Cell<Option<Waker>>,
     /// The child's cancellation state (its scope).
     pub(crate) state: CancelState,
     /// The child's own waker, to deliver a cancel request.
-    pub(crate) waker: RefCell<Option<Waker>>,
+    pub(crate) waker: Cell<Option<Waker>>,
 }
 
 impl<T> ChildCell<T> {
-    pub(crate) fn new(who: ChildId) -> Rc<Self> {
+    pub(crate) fn new(
+        number: u64,
+        group: Rc<GroupNode>,
+        name: Option<Cow<'static, str>>,
+        location: &'static Location<'static>,
+    ) -> Rc<Self> {
         Rc::new(ChildCell {
-            who,
-            ended: Cell::new(Ended::Running),
-            outcome: RefCell::new(None),
-            waiter: RefCell::new(None),
+            number,
+            group,
+            named: Cell::new(name.map(|name| {
+                Box::new(Named {
+                    id: 0,
+                    name: Some(name),
+                })
+            })),
+            location,
+            outcome: Cell::new(Outcome::Running),
+            waiter: Cell::new(None),
             state: CancelState::default(),
-            waker: RefCell::new(None),
+            waker: Cell::new(None),
         })
+    }
+
+    /// Calls `f` on the id and name, made if missing.
+    fn with_named<R>(&self, f: impl FnOnce(&mut Named) -> R) -> R {
+        let mut named = self
+            .named
+            .take()
+            .unwrap_or_else(|| Box::new(Named { id: 0, name: None }));
+        let out = f(&mut named);
+        self.named.set(Some(named));
+        out
     }
 
     /// Its id, given on first use.
     pub(super) fn id(&self) -> u64 {
-        if self.who.id.get() == 0 {
-            if let Some(id) = with_current(|core| core.next_id()) {
-                self.who.id.set(id);
+        self.with_named(|named| {
+            if named.id == 0 {
+                if let Some(id) = with_current(|core| core.next_id()) {
+                    named.id = id;
+                }
             }
-        }
-        self.who.id.get()
+            named.id
+        })
     }
 
     pub(super) fn name(&self) -> String {
-        let given = self.who.name.take();
-        let name = match &given {
-            Some(name) => name.to_string(),
-            None => format!("{}/{}", self.who.group.name, self.who.number),
-        };
-        self.who.name.set(given);
-        name
+        let given = self.with_named(|named| named.name.as_ref().map(|name| name.to_string()));
+        given.unwrap_or_else(|| format!("{}/{}", self.group.name, self.number))
+    }
+
+    pub(super) fn set_name(&self, name: Cow<'static, str>) {
+        self.with_named(|named| named.name = Some(name));
+    }
+
+    /// Calls `f` on the outcome in place.
+    fn peek<R>(&self, f: impl FnOnce(&Outcome<T>) -> R) -> R {
+        let outcome = self.outcome.replace(Outcome::Running);
+        let out = f(&outcome);
+        self.outcome.set(outcome);
+        out
+    }
+
+    pub(super) fn is_done(&self) -> bool {
+        self.peek(|outcome| !matches!(outcome, Outcome::Running))
+    }
+
+    pub(super) fn is_cancelled(&self) -> bool {
+        self.peek(|outcome| {
+            matches!(
+                outcome,
+                Outcome::Cancelled | Outcome::Stopped(_) | Outcome::Taken { cancelled: true }
+            )
+        })
     }
 
     /// The child ended with `outcome` (the first one counts).
-    pub(crate) fn finish(&self, outcome: Result<T, ChildError>) {
-        if self.ended.get() != Ended::Running {
+    fn finish(&self, outcome: Outcome<T>) {
+        let before = self.outcome.replace(outcome);
+        if !matches!(before, Outcome::Running) {
+            self.outcome.set(before);
             return;
         }
-        let cancelled = matches!(outcome, Err(ChildError::Cancelled(_)));
-        self.ended.set(if cancelled {
-            Ended::Cancelled
-        } else {
-            Ended::Done
-        });
-        *self.outcome.borrow_mut() = Some(outcome);
-        self.waker.borrow_mut().take();
-        if let Some(waiter) = self.waiter.borrow_mut().take() {
+        self.waker.take();
+        if let Some(waiter) = self.waiter.take() {
             waiter.wake();
         }
+    }
+
+    /// The outcome, for the handle (once), if the child ended.
+    pub(super) fn take_outcome(&self) -> Option<Result<T, ChildError>> {
+        let outcome = match self.outcome.replace(Outcome::Running) {
+            Outcome::Running => return None,
+            taken @ Outcome::Taken { .. } => {
+                self.outcome.set(taken);
+                return None;
+            }
+            Outcome::Value(value) => Ok(value),
+            Outcome::Failed(message) => Err(ChildError::Failed(*message)),
+            Outcome::Cancelled => Err(ChildError::Cancelled(self.cancelled())),
+            Outcome::Stopped(why) => Err(ChildError::Cancelled(Rc::unwrap_or_clone(why))),
+        };
+        let cancelled = matches!(outcome, Err(ChildError::Cancelled(_)));
+        self.outcome.set(Outcome::Taken { cancelled });
+        Some(outcome)
+    }
+
+    /// Waits for the outcome with `waker`.
+    pub(super) fn set_waiter(&self, waker: &Waker) {
+        self.waiter.set(Some(waker.clone()));
     }
 
     fn cancelled(&self) -> Cancelled {
@@ -109,20 +181,26 @@ impl<T> ChildCell<T> {
             .unwrap_or_else(|| Cancelled::new(CancelReason::LoopShutdown))
     }
 
+    /// Wakes the child, to act on a cancel request.
+    fn wake(&self) {
+        if let Some(waker) = self.waker.take() {
+            waker.wake_by_ref();
+            self.waker.set(Some(waker));
+        }
+    }
+
     /// Requests the child's cancellation: its catch points are woken to
     /// receive it, or (with none) it is dropped where it waits. False if it
     /// already finished.
     pub(super) fn request_cancel(&self, cancelled: Cancelled) -> bool {
-        if self.ended.get() != Ended::Running {
+        if self.is_done() {
             return false;
         }
         self.state.request(cancelled, None);
         with_current(|core| {
             CancelRegistry::of(core).wake_catchers(&self.state);
         });
-        if let Some(waker) = self.waker.borrow().as_ref() {
-            waker.wake_by_ref();
-        }
+        self.wake();
         true
     }
 }
@@ -148,7 +226,7 @@ pub(crate) trait Child {
     /// Drops the child's future now (it was cancelled, for `why` unless its
     /// own request says otherwise); a panic in its cleanup comes back as a
     /// failure.
-    fn drop_now(self: Pin<&mut Self>, why: Option<&Cancelled>) -> Option<Box<Failure>>;
+    fn drop_now(self: Pin<&mut Self>, why: Option<&Rc<Cancelled>>) -> Option<Box<Failure>>;
 
     /// The child as the loop sees it (for `all_tasks()` and the tree).
     fn node_rc(&self) -> Rc<dyn ChildNode>;
@@ -206,7 +284,7 @@ fn ends_now(core: &LoopCore, state: &CancelState, waker: &Waker) -> bool {
 #[inline(never)]
 fn end_cancelled<F, T>(slot: Pin<&mut Option<F>>, cell: &ChildCell<T>) -> Option<Box<Failure>> {
     let failure = drop_caught(slot, || cell.name());
-    cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+    cell.finish(Outcome::Cancelled);
     failure
 }
 
@@ -219,23 +297,23 @@ fn finished<F, O: ChildOutcome>(
     output: O,
 ) -> Option<Box<Failure>> {
     if let Some(failure) = drop_caught(slot, || cell.name()) {
-        cell.finish(Err(ChildError::Failed(failure.message.clone())));
+        cell.finish(Outcome::Failed(Box::new(failure.message.clone())));
         return Some(failure);
     }
     let state = &cell.state;
     let never_told = state.is_requested() && !state.is_delivered();
     if never_told || state.token_held_elsewhere() {
         drop(output);
-        cell.finish(Err(ChildError::Cancelled(cell.cancelled())));
+        cell.finish(Outcome::Cancelled);
         return None;
     }
     match output.into_outcome() {
         Ok(value) => {
-            cell.finish(Ok(value));
+            cell.finish(Outcome::Value(value));
             None
         }
         Err((message, error)) => {
-            cell.finish(Err(ChildError::Failed(message.clone())));
+            cell.finish(Outcome::Failed(Box::new(message.clone())));
             Some(Box::new(Failure::returned(cell.name(), message, error)))
         }
     }
@@ -250,7 +328,7 @@ fn panicked<F, T>(
 ) -> Option<Box<Failure>> {
     let message = panic_message(payload.as_ref()).unwrap_or("").to_string();
     let _ = drop_caught(slot, || cell.name());
-    cell.finish(Err(ChildError::Failed(format!("panicked: {message}"))));
+    cell.finish(Outcome::Failed(Box::new(format!("panicked: {message}"))));
     Some(Box::new(Failure::panicked(cell.name(), payload)))
 }
 
@@ -304,9 +382,7 @@ where
             return true;
         }
         registry.wake_catchers(state);
-        if let Some(waker) = self.cell.waker.borrow().as_ref() {
-            waker.wake_by_ref();
-        }
+        self.cell.wake();
         false
     }
 
@@ -314,18 +390,17 @@ where
         self.cell.clone()
     }
 
-    fn drop_now(self: Pin<&mut Self>, why: Option<&Cancelled>) -> Option<Box<Failure>> {
+    fn drop_now(self: Pin<&mut Self>, why: Option<&Rc<Cancelled>>) -> Option<Box<Failure>> {
         let (slot, cell) = self.future();
         if slot.is_none() {
             return None;
         }
         let failure = drop_caught(slot, || cell.name());
-        let cancelled = match (cell.state.cancelled(), why) {
-            (Some(own), _) => own,
-            (None, Some(why)) => why.clone(),
-            (None, None) => cell.cancelled(),
-        };
-        cell.finish(Err(ChildError::Cancelled(cancelled)));
+        // Its own request's reason, if it has one, else its group's.
+        cell.finish(match why {
+            Some(why) if !cell.state.is_requested() => Outcome::Stopped(why.clone()),
+            _ => Outcome::Cancelled,
+        });
         failure
     }
 }
@@ -336,9 +411,19 @@ impl<F, T> Drop for ChildRun<F, T> {
         // dropped first (the field), so its cleanup has run when the handle
         // learns it.
         self.future = None;
-        if self.cell.ended.get() == Ended::Running {
-            let cancelled = self.cell.cancelled();
-            self.cell.finish(Err(ChildError::Cancelled(cancelled)));
-        }
+        self.cell.finish(Outcome::Cancelled);
+    }
+}
+#[cfg(test)]
+mod tests {
+    /// Every child of every group has a cell: its size decides the memory,
+    /// and so the speed, of groups with many children (the `structured`
+    /// benchmark). The reason of a cancellation and a failure's text live
+    /// outside it.
+    #[test]
+    fn a_child_cell_stays_within_104_bytes() {
+        assert!(std::mem::size_of::<super::ChildCell<()>>() <= 104);
+        assert!(std::mem::size_of::<super::Outcome<()>>() <= 16);
+        assert!(std::mem::size_of::<crate::cancel::CancelState>() <= 24);
     }
 }

@@ -76,7 +76,7 @@ impl<T> ChildHandle<T> {
     /// });
     /// ```
     pub fn set_name(&self, name: impl Into<Cow<'static, str>>) {
-        self.cell.who.name.set(Some(Box::new(name.into())));
+        self.cell.set_name(name.into());
     }
 
     /// True once the child finished, failed or was cancelled.
@@ -93,7 +93,7 @@ impl<T> ChildHandle<T> {
     /// });
     /// ```
     pub fn is_done(&self) -> bool {
-        self.taken.is_some() || self.cell.outcome.borrow().is_some()
+        self.taken.is_some() || self.cell.is_done()
     }
 
     /// The outcome without waiting; `None` while the child runs.
@@ -111,7 +111,7 @@ impl<T> ChildHandle<T> {
     /// ```
     pub fn result(&mut self) -> Option<&Result<T, ChildError>> {
         if self.taken.is_none() {
-            self.taken = self.cell.outcome.borrow_mut().take();
+            self.taken = self.cell.take_outcome();
         }
         self.taken.as_ref()
     }
@@ -153,10 +153,10 @@ impl<T> Future for ChildHandle<T> {
         if let Some(outcome) = self.taken.take() {
             return Poll::Ready(outcome);
         }
-        if let Some(outcome) = self.cell.outcome.borrow_mut().take() {
+        if let Some(outcome) = self.cell.take_outcome() {
             return Poll::Ready(outcome);
         }
-        *self.cell.waiter.borrow_mut() = Some(cx.waker().clone());
+        self.cell.set_waiter(cx.waker());
         if recording() {
             note_wait(Wait::Child(self.cell.id()));
         }

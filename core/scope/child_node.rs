@@ -3,7 +3,7 @@
 
 use crate::cancel::{CancelReason, Cancelled};
 use crate::runtime::ChildNode;
-use crate::scope::child::{ChildCell, Ended};
+use crate::scope::child::ChildCell;
 use std::borrow::Cow;
 use std::panic::Location;
 
@@ -13,7 +13,7 @@ impl<T: 'static> ChildNode for ChildCell<T> {
     }
 
     fn number(&self) -> u64 {
-        self.who.number
+        self.number
     }
 
     fn name(&self) -> String {
@@ -21,19 +21,19 @@ impl<T: 'static> ChildNode for ChildCell<T> {
     }
 
     fn set_name(&self, name: Cow<'static, str>) {
-        self.who.name.set(Some(Box::new(name)));
+        ChildCell::set_name(self, name);
     }
 
     fn location(&self) -> &'static Location<'static> {
-        self.who.location
+        self.location
     }
 
     fn is_done(&self) -> bool {
-        self.ended.get() != Ended::Running
+        ChildCell::is_done(self)
     }
 
     fn is_cancelled(&self) -> bool {
-        self.ended.get() == Ended::Cancelled
+        ChildCell::is_cancelled(self)
     }
 
     fn cancel_requested(&self) -> bool {

@@ -12,7 +12,7 @@
 use crate::cancel::{CancelReason, CancelRegistry, CancelState, Cancelled};
 use crate::runtime::{ChildNode, LoopCore, Polling, ReadyList};
 use crate::runtime::{ChildWake, GroupNode, begin_poll, end_poll, recording, with_current};
-use crate::scope::child::{Child, ChildCell, ChildId, ChildRun};
+use crate::scope::child::{Child, ChildCell, ChildRun};
 use crate::scope::child_handle::ChildHandle;
 use crate::scope::child_outcome::ChildOutcome;
 use crate::scope::group_error::Failure;
@@ -44,7 +44,7 @@ pub(crate) struct GroupState<'g> {
     pub(crate) grace: Option<Duration>,
     /// Why the group stops (a failure, `cancel()`, a cancellation from
     /// outside): no child starts any more, and the rest are cancelled.
-    pub(crate) stopping: RefCell<Option<Cancelled>>,
+    pub(crate) stopping: RefCell<Option<Rc<Cancelled>>>,
     /// Set by `tg.cancel()`.
     pub(crate) cancelled: RefCell<Option<Cancelled>>,
     /// Set when the group ended: later children are cancelled at once.
@@ -146,20 +146,15 @@ impl<'g> GroupState<'g> {
         let created = recording()
             .then(|| with_current(|core| core.now()))
             .flatten();
-        let cell = ChildCell::new(ChildId {
-            id: Cell::new(0),
-            number: n,
-            group: self.node.clone(),
-            name: Cell::new(name.map(Box::new)),
-            location,
-        });
+        let cell = ChildCell::new(n, self.node.clone(), name, location);
         let handle = ChildHandle::new(cell.clone());
         if self.stopping.borrow().is_some() || self.closed.get() {
             // A child created after the group decided to stop never runs.
             let why = self
                 .stopping
                 .borrow()
-                .clone()
+                .as_deref()
+                .cloned()
                 .unwrap_or_else(|| Cancelled::new(CancelReason::LoopShutdown));
             cell.state.request(why, None);
             drop(ChildRun::new(future.into_future(), cell));
@@ -175,7 +170,7 @@ impl<'g> GroupState<'g> {
         };
         let wake = ChildWake::new(index, self.ready.clone());
         let waker = Waker::from(wake.clone());
-        *cell.waker.borrow_mut() = Some(waker.clone());
+        cell.waker.set(Some(waker.clone()));
         if let Some(created) = created {
             self.node.child_started(index, created);
         }
@@ -198,7 +193,7 @@ impl<'g> GroupState<'g> {
         if !self.closed.get() && self.stopping.borrow().is_none() {
             let cancelled = Cancelled::new(CancelReason::GroupCancelled { location });
             *self.cancelled.borrow_mut() = Some(cancelled.clone());
-            *self.stopping.borrow_mut() = Some(cancelled);
+            *self.stopping.borrow_mut() = Some(Rc::new(cancelled));
             self.ready.wake_parent();
         }
     }
@@ -262,7 +257,9 @@ impl<'g> GroupState<'g> {
         self.failures.borrow_mut().push(failure);
         if !self.supervise && self.stopping.borrow().is_none() {
             *self.stopping.borrow_mut() =
-                Some(Cancelled::new(CancelReason::SiblingFailed { child }));
+                Some(Rc::new(Cancelled::new(CancelReason::SiblingFailed {
+                    child,
+                })));
         }
     }
 

@@ -12,6 +12,7 @@ use crate::scope::task_group::{GroupAnchor, TaskGroup};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -134,9 +135,9 @@ where
 fn body_failed(state: &GroupState<'_>, failure: Failure) {
     state.fail(failure);
     if state.stopping.borrow().is_none() {
-        *state.stopping.borrow_mut() = Some(Cancelled::new(CancelReason::SiblingFailed {
+        *state.stopping.borrow_mut() = Some(Rc::new(Cancelled::new(CancelReason::SiblingFailed {
             child: "body".to_string(),
-        }));
+        })));
     }
 }
 
@@ -225,9 +226,9 @@ where
         if let Some(outer) = &self.outer {
             if state.stopping.borrow().is_none() {
                 *state.stopping.borrow_mut() =
-                    Some(Cancelled::new(CancelReason::ParentCancelled {
+                    Some(Rc::new(Cancelled::new(CancelReason::ParentCancelled {
                         parent: std::sync::Arc::new(outer.reason().clone()),
-                    }));
+                    })));
             }
         }
         let why = state.stopping.borrow().clone();
@@ -237,7 +238,7 @@ where
                 let grace_until = state
                     .grace
                     .and_then(|g| crate::time::deadline_after(core.now(), g));
-                state.body.request(why, grace_until);
+                state.body.request(Rc::unwrap_or_clone(why), grace_until);
                 if state
                     .body
                     .must_drop(registry.catchers(state.body.key.get()))

@@ -2,10 +2,13 @@
 //! `cancel_scope!`, `CancelScope::run`, `timeout!` and the timeout functions
 //! await.
 
-use crate::cancel::{CancelRegistry, CancelState, Cancelled, CatcherSlot, enter, find_scope};
+use crate::cancel::{
+    CancelRegistry, CancelState, Cancelled, CatcherSlot, enter_with_deadline, find_scope_deadline,
+};
 use crate::runtime::{LoopCore, expect_current, with_current};
 use crate::scope::cancel_scope::CancelScope;
 use crate::time::{Sleep, deadline_after, sleep_until};
+use std::cell::Cell;
 use std::future::{Future, IntoFuture};
 use std::panic::Location;
 use std::pin::Pin;
@@ -39,14 +42,13 @@ pub(crate) enum FreshDeadline {
 }
 
 impl FreshScope {
-    /// The scope's state, its deadline counted from the loop's time in the
-    /// entry being run.
-    fn state(&self, core: &LoopCore) -> CancelState {
-        let deadline = match self.deadline {
+    /// The scope's deadline, counted from the loop's time in the entry
+    /// being run.
+    fn deadline(&self, core: &LoopCore) -> Option<Instant> {
+        match self.deadline {
             FreshDeadline::After(delay) => deadline_after(core.poll_now(), delay),
             FreshDeadline::At(deadline) => Some(deadline),
-        };
-        CancelScope::new_state(self.timeout, deadline)
+        }
     }
 }
 
@@ -129,8 +131,8 @@ impl CancelScope {
 /// is cancelled or past its deadline, not behind a shield: an inner scope
 /// whose deadline passed at the same time lets the outer one report it.
 fn outer_cancelled(core: &LoopCore, now: Instant) -> bool {
-    let found = find_scope(core, |state| {
-        if state.is_requested() || state.deadline.get().is_some_and(|d| d <= now) {
+    let found = find_scope_deadline(core, |state, deadline| {
+        if state.is_requested() || deadline.is_some_and(|d| d <= now) {
             return Some(true);
         }
         state.is_shielded().then_some(false)
@@ -213,17 +215,20 @@ impl<F: Future> Future for ScopeRun<'_, F> {
                 // First poll of a function form's scope: nothing can have
                 // cancelled it yet, so the body runs in a bare state, and the
                 // scope is made only if the body suspends.
-                let state = fresh.state(core);
+                let state = CancelScope::new_state(fresh.timeout);
+                let deadline = Cell::new(fresh.deadline(core));
                 let Some(running) = body.as_mut().as_pin_mut() else {
                     panic!("a cancel scope was polled after it completed; await it once");
                 };
-                if let Poll::Ready(value) = enter(core, &state, || running.poll(cx)) {
+                let polled = enter_with_deadline(core, &state, &deadline, || running.poll(cx));
+                if let Poll::Ready(value) = polled {
                     body.set(None);
                     finish(core, &state);
                     return Poll::Ready(Some(value));
                 }
                 let location = fresh.location;
-                this.scope = ScopeHold::Owned(CancelScope::with_state(location, state));
+                this.scope =
+                    ScopeHold::Owned(CancelScope::with_state(location, state, deadline.get()));
                 let scope = this.scope.made().expect("made just above");
                 return suspended(core, scope, &mut this.sleep, body, cx);
             }
@@ -247,7 +252,8 @@ impl<F: Future> Future for ScopeRun<'_, F> {
                 panic!("a cancel scope was polled after it completed; await it once");
             };
             // The body goes first: finishing on the deadline's tick counts.
-            if let Poll::Ready(value) = enter(core, state, || running.poll(cx)) {
+            let polled = enter_with_deadline(core, state, &scope.deadline, || running.poll(cx));
+            if let Poll::Ready(value) = polled {
                 body.set(None);
                 finish(core, state);
                 return Poll::Ready(Some(value));
@@ -281,7 +287,7 @@ fn suspended<F: Future>(
         finish(core, state);
         return Poll::Ready(None);
     }
-    match state.deadline.get() {
+    match scope.deadline.get() {
         // Passed, and left for an outer scope to report.
         Some(deadline) if deadline <= core.now() => *sleep = None,
         Some(deadline) if !state.is_requested() => {
@@ -337,11 +343,11 @@ pub fn current_effective_deadline() -> Option<Instant> {
     with_current(|core| {
         let mut nearest: Option<Instant> = None;
         let now = core.now();
-        find_scope(core, |state| {
+        find_scope_deadline(core, |state, deadline| {
             let deadline = if state.is_requested() {
                 Some(now)
             } else {
-                state.deadline.get()
+                deadline
             };
             if let Some(d) = deadline {
                 nearest = Some(nearest.map_or(d, |n| n.min(d)));

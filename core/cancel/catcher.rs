@@ -47,11 +47,17 @@ pub(crate) fn current_root_of(
 
 /// The cancellation recorded in a task's metadata: its code, or the value
 /// kept beside it when six bits could not say it.
+#[inline]
 pub(crate) fn request_of(meta: &TaskMeta) -> Cancelled {
-    let kept =
-        meta.with_cancel_value(|value| value.and_then(|v| v.downcast_ref::<Cancelled>()).cloned());
-    kept.or_else(|| codes::decode(meta.cancel_code()))
-        .unwrap_or_else(|| Cancelled::new(crate::cancel::CancelReason::LoopShutdown))
+    if meta.has_extra() {
+        let kept = meta
+            .with_cancel_value(|value| value.and_then(|v| v.downcast_ref::<Cancelled>()).cloned());
+        if let Some(kept) = kept {
+            return kept;
+        }
+    }
+    // Built in place: this runs for every cancelled task that is awaited.
+    Cancelled::new(codes::decode(meta.cancel_code()))
 }
 
 /// Hands `state`'s cancellation to a catch point, naming `state` as its

@@ -4,7 +4,7 @@
 //! A task and its handle stay on the thread of their loop, so the call sites
 //! are numbered per thread.
 
-use crate::cancel::cancelled::{CancelReason, Cancelled};
+use crate::cancel::cancelled::CancelReason;
 use crate::runtime::{CODE_CTRL_C, CODE_LOOP_SHUTDOWN, CODE_TERMINATED, MAX_CANCEL_CODE};
 use std::cell::RefCell;
 use std::panic::Location;
@@ -56,23 +56,23 @@ pub(crate) fn encode(reason: &CancelReason) -> Option<u8> {
     }
 }
 
-/// The cancellation a code stands for (`None` for `NONE` and `IN_STATE`).
-pub(crate) fn decode(code: u8) -> Option<Cancelled> {
-    let reason = match code {
-        LOOP_SHUTDOWN => CancelReason::LoopShutdown,
+/// The reason a code stands for (the loop's end for `NONE` and `IN_STATE`,
+/// whose reason is kept elsewhere when there is one).
+#[inline]
+pub(crate) fn decode(code: u8) -> CancelReason {
+    match code {
         CTRL_C => CancelReason::CtrlC,
         TERMINATED => CancelReason::Terminated,
-        NONE | IN_STATE => return None,
-        site => {
-            let location = SITES
-                .try_with(|sites| sites.borrow().get(usize::from(site - FIRST_SITE)).copied())
-                .ok()
-                .flatten()?;
-            CancelReason::Explicit {
-                message: None,
-                location,
-            }
-        }
-    };
-    Some(Cancelled::new(reason))
+        NONE | IN_STATE | LOOP_SHUTDOWN => CancelReason::LoopShutdown,
+        site => SITES
+            .try_with(|sites| sites.borrow().get(usize::from(site - FIRST_SITE)).copied())
+            .ok()
+            .flatten()
+            .map_or(CancelReason::LoopShutdown, |location| {
+                CancelReason::Explicit {
+                    message: None,
+                    location,
+                }
+            }),
+    }
 }

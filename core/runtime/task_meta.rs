@@ -105,6 +105,12 @@ impl TaskMeta {
     }
 
     /// The `Extra`, if the task has one.
+    /// True when the task has extra parts (done callbacks, a kept outcome
+    /// or reason, ...).
+    pub(crate) fn has_extra(&self) -> bool {
+        self.word.get().addr() & HAS_EXTRA != 0
+    }
+
     fn extra_ptr(&self) -> Option<NonNull<Extra>> {
         let word = self.word.get();
         if word.addr() & HAS_EXTRA == 0 {

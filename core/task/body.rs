@@ -1,7 +1,7 @@
 //! The future a spawned task really runs: the user's future plus
 //! cancellation, panic capture, done callbacks and deregistration.
 
-use crate::runtime::{TaskMeta, with_current};
+use crate::runtime::{TaskMeta, recording, with_current};
 use crate::task::error::{Panic, TaskError};
 use crate::task::{lost_failure, root};
 use std::future::Future;
@@ -87,6 +87,14 @@ where
             Stop::Value(value) => Ok(value),
             Stop::Cancelled => {
                 root::keep_reason(meta, false);
+                // Why is kept in the metadata; the error is built here only
+                // for who looks now (done callbacks, debug mode's report),
+                // else by the handle when it is awaited.
+                if !meta.has_extra() && !recording() {
+                    root::end(meta, false);
+                    meta.mark_done(true);
+                    return Poll::Ready(None);
+                }
                 Err(TaskError::Cancelled(root::reason(meta)))
             }
             Stop::Panicked(payload) => Err(TaskError::Panicked(Panic::new(payload))),

@@ -108,8 +108,13 @@ pub(crate) fn request_cancel(
             }
         }
     }
+    if !(meta.has_scope() || grace.is_some()) {
+        // Nothing inside the task catches, and no bound to keep: the code
+        // says it all.
+        return true;
+    }
     with_current(|core| {
-        if core.id != meta.loop_id() || !(meta.has_scope() || grace.is_some()) {
+        if core.id != meta.loop_id() {
             return;
         }
         let registry = CancelRegistry::of(core);
@@ -123,6 +128,7 @@ pub(crate) fn request_cancel(
 
 /// Why the task ended cancelled, as kept by [`keep_reason`] or coded in its
 /// metadata.
+#[inline]
 pub(crate) fn reason(meta: &TaskMeta) -> Cancelled {
     request_of(meta)
 }

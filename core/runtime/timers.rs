@@ -69,6 +69,21 @@ impl Timers {
                 (self.slots.len() - 1) as u32
             }
         };
+        // Timers removed long before their deadline (a timeout whose body
+        // finished) stay in the heap until their deadlines surface. Rather
+        // than grow past them, the heap sweeps them out when it is full and
+        // they outnumber the armed timers: it stays within about four times
+        // what the armed ones need, each sweep is paid for by the inserts
+        // that filled the heap, and removing timers costs nothing more (a
+        // thousand cancelled sleepers do not sweep a thousand times).
+        if self.heap.len() == self.heap.capacity()
+            && self.heap.len() >= 64
+            && self.heap.len() > 2 * self.armed()
+        {
+            let slots = &self.slots;
+            self.heap
+                .retain(|Reverse((_, seq, slot))| slots[*slot as usize].seq == *seq);
+        }
         self.heap.push(Reverse((deadline, seq, slot)));
         TimerKey { slot, seq }
     }
@@ -102,16 +117,6 @@ impl Timers {
         slot.seq = 0;
         self.free.push(key.slot);
         let fire = slot.fire.take();
-        // Timers removed long before their deadline (a timeout whose body
-        // finished) would pile up in the heap until their deadlines surface:
-        // once dead entries are three times the live ones, they are swept
-        // out, which costs O(1) per removal, amortised (a third less work
-        // than sweeping at parity, when many timers go at once).
-        if self.heap.len() > 64 && self.heap.len() > 4 * self.armed() {
-            let slots = &self.slots;
-            self.heap
-                .retain(|Reverse((_, seq, slot))| slots[*slot as usize].seq == *seq);
-        }
         match fire {
             Some(Fire::Wake(waker)) => Some(waker),
             _ => None,
@@ -153,5 +158,45 @@ impl Timers {
     /// How many timers are armed.
     pub(crate) fn armed(&self) -> usize {
         self.slots.len() - self.free.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Timers;
+    use std::task::Waker;
+    use std::time::{Duration, Instant};
+
+    /// A server whose timeouts mostly end early (the body finished) keeps a
+    /// few armed and removes the rest: the heap must not keep every removed
+    /// one until its deadline.
+    #[test]
+    fn removed_timers_do_not_pile_up_in_the_heap() {
+        let mut timers = Timers::default();
+        let start = Instant::now();
+        let mut armed = Vec::new();
+        for i in 0..100_000u64 {
+            let deadline = start + Duration::from_secs(30) + Duration::from_nanos(i);
+            armed.push(timers.insert(deadline, Waker::noop().clone()));
+            if armed.len() > 100 {
+                let key = armed.remove(0);
+                timers.remove(key);
+            }
+        }
+        assert_eq!(timers.armed(), 100);
+        assert!(
+            timers.heap.len() <= 1024,
+            "{} entries for 100 armed timers",
+            timers.heap.len()
+        );
+        // The armed ones still fire, in order.
+        let mut fired = 0;
+        while timers
+            .pop_expired(start + Duration::from_secs(31))
+            .is_some()
+        {
+            fired += 1;
+        }
+        assert_eq!(fired, 100);
     }
 }

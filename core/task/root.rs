@@ -14,6 +14,7 @@ use std::time::Duration;
 /// runs out.
 /// `grace` bounds the cleanup of a cancellation the kernel requested (Ctrl-C,
 /// for the main task).
+#[inline]
 pub(crate) fn must_end(
     meta: &TaskMeta,
     is_main: bool,
@@ -49,6 +50,7 @@ fn must_end_on(
 /// Once the task's future has finished and been dropped: true when the task
 /// counts as cancelled: it was cancelled and never got to see it, or its
 /// output holds the cancellation it was handed (it passed it on).
+#[inline]
 pub(crate) fn ended_cancelled(meta: &TaskMeta, is_main: bool) -> bool {
     if !meta.cancel_requested() {
         return false;

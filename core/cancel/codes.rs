@@ -6,7 +6,7 @@
 
 use crate::cancel::cancelled::CancelReason;
 use crate::runtime::{CODE_CTRL_C, CODE_LOOP_SHUTDOWN, CODE_TERMINATED, MAX_CANCEL_CODE};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::Location;
 
 /// No reason recorded.
@@ -24,6 +24,9 @@ const FIRST_SITE: u8 = 5;
 
 thread_local! {
     static SITES: RefCell<Vec<&'static Location<'static>>> = const { RefCell::new(Vec::new()) };
+    /// The site coded last and its code: a loop that cancels many tasks
+    /// does it from one place.
+    static LAST_SITE: Cell<(*const Location<'static>, u8)> = const { Cell::new((std::ptr::null(), NONE)) };
 }
 
 /// The code of `reason`, or `None` when it needs the full state.
@@ -35,25 +38,40 @@ pub(crate) fn encode(reason: &CancelReason) -> Option<u8> {
         CancelReason::Explicit {
             message: None,
             location,
-        } => SITES
-            .try_with(|sites| {
-                let mut sites = sites.borrow_mut();
-                let index = match sites.iter().position(|s| std::ptr::eq(*s, *location)) {
-                    Some(index) => index,
-                    None => {
-                        sites.push(location);
-                        sites.len() - 1
-                    }
-                };
-                u8::try_from(index)
-                    .ok()
-                    .and_then(|i| i.checked_add(FIRST_SITE))
-                    .filter(|&code| code <= MAX_CANCEL_CODE)
-            })
-            .ok()
-            .flatten(),
+        } => {
+            let (last, code) = LAST_SITE.get();
+            if std::ptr::eq(last, *location) {
+                return Some(code);
+            }
+            let code = site_code(location);
+            if let Some(code) = code {
+                LAST_SITE.set((*location, code));
+            }
+            code
+        }
         _ => None,
     }
+}
+
+/// The code of an explicit cancel's call site, numbered on first use.
+fn site_code(location: &'static Location<'static>) -> Option<u8> {
+    SITES
+        .try_with(|sites| {
+            let mut sites = sites.borrow_mut();
+            let index = match sites.iter().position(|s| std::ptr::eq(*s, location)) {
+                Some(index) => index,
+                None => {
+                    sites.push(location);
+                    sites.len() - 1
+                }
+            };
+            u8::try_from(index)
+                .ok()
+                .and_then(|i| i.checked_add(FIRST_SITE))
+                .filter(|&code| code <= MAX_CANCEL_CODE)
+        })
+        .ok()
+        .flatten()
 }
 
 /// The reason a code stands for (the loop's end for `NONE` and `IN_STATE`,

@@ -31,7 +31,6 @@ pub fn sleep(delay: Duration) -> Sleep {
     Sleep {
         when: When::After(delay),
         timer: None,
-        never: None,
     }
 }
 
@@ -52,7 +51,6 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep {
         when: When::At(deadline),
         timer: None,
-        never: None,
     }
 }
 
@@ -74,12 +72,15 @@ pub fn now() -> Instant {
     expect_current("aio::now()", |core| core.now())
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Debug)]
 enum When {
     After(Duration),
     At(Instant),
-    /// A delay past the last representable instant: no timer is armed.
-    Never,
+    /// A delay past the last representable instant: no timer is armed. The
+    /// waiting task's waker is kept so that [`reset`](Sleep::reset) can wake
+    /// it to arm one (kept here, not beside: every sleeping task pays for a
+    /// `Sleep`'s size).
+    Never(Option<Waker>),
 }
 
 /// The future of [`sleep`] and [`sleep_until`]. Its timer is armed when
@@ -101,9 +102,6 @@ pub struct Sleep {
     when: When,
     /// The armed timer and the id of the loop it is armed on.
     timer: Option<(TimerKey, LoopId)>,
-    /// The waiting task's waker while the sleep never ends, so that
-    /// [`reset`](Sleep::reset) can wake it to arm a timer.
-    never: Option<Waker>,
 }
 
 impl Sleep {
@@ -120,7 +118,7 @@ impl Sleep {
     pub fn deadline(&self) -> Option<Instant> {
         match self.when {
             When::At(deadline) => Some(deadline),
-            When::After(_) | When::Never => None,
+            When::After(_) | When::Never(_) => None,
         }
     }
 
@@ -139,8 +137,7 @@ impl Sleep {
     /// });
     /// ```
     pub fn reset(&mut self, deadline: Instant) {
-        self.when = When::At(deadline);
-        if let Some(waker) = self.never.take() {
+        if let When::Never(Some(waker)) = std::mem::replace(&mut self.when, When::At(deadline)) {
             // No timer was armed: the task arms one when polled again.
             waker.wake();
         }
@@ -197,7 +194,8 @@ impl Future for Sleep {
                 let mut timers = core.timers.borrow_mut();
                 if loop_id == core.id && timers.is_armed(key) {
                     timers.update_waker(key, cx.waker());
-                    if let When::At(deadline) = this.when {
+                    if let When::At(deadline) = &this.when {
+                        let deadline = *deadline;
                         note_wait(Wait::Timer(deadline));
                     }
                     Poll::Pending
@@ -206,16 +204,20 @@ impl Future for Sleep {
                 }
             }
             None => {
-                let deadline = match this.when {
-                    When::At(deadline) => Some(deadline),
-                    When::After(delay) => deadline_after(core.now(), delay),
-                    When::Never => None,
+                let deadline = match &this.when {
+                    When::At(deadline) => Some(*deadline),
+                    When::After(delay) => deadline_after(core.now(), *delay),
+                    When::Never(_) => None,
                 };
                 let Some(deadline) = deadline else {
-                    this.when = When::Never;
-                    match &mut this.never {
-                        Some(w) if w.will_wake(cx.waker()) => {}
-                        w => *w = Some(cx.waker().clone()),
+                    if !matches!(this.when, When::Never(_)) {
+                        this.when = When::Never(None);
+                    }
+                    if let When::Never(w) = &mut this.when {
+                        match w {
+                            Some(w) if w.will_wake(cx.waker()) => {}
+                            w => *w = Some(cx.waker().clone()),
+                        }
                     }
                     note_wait(Wait::On("a sleep without end"));
                     return Poll::Pending;
@@ -242,5 +244,14 @@ impl Drop for Sleep {
                 }
             });
         }
+    }
+}
+#[cfg(test)]
+mod tests {
+    /// Every sleeping task holds a `Sleep` in its allocation: its size is
+    /// memory, and so speed, for loops with many sleepers.
+    #[test]
+    fn a_sleep_stays_within_56_bytes() {
+        assert!(std::mem::size_of::<super::Sleep>() <= 56);
     }
 }

@@ -26,7 +26,7 @@ thread_local! {
     static SITES: RefCell<Vec<&'static Location<'static>>> = const { RefCell::new(Vec::new()) };
     /// The site coded last and its code: a loop that cancels many tasks
     /// does it from one place.
-    static LAST_SITE: Cell<(*const Location<'static>, u8)> = const { Cell::new((std::ptr::null(), NONE)) };
+    static LAST_SITE: Cell<(Option<&'static Location<'static>>, u8)> = const { Cell::new((None, NONE)) };
 }
 
 /// The code of `reason`, or `None` when it needs the full state.
@@ -40,12 +40,12 @@ pub(crate) fn encode(reason: &CancelReason) -> Option<u8> {
             location,
         } => {
             let (last, code) = LAST_SITE.get();
-            if std::ptr::eq(last, *location) {
+            if last.is_some_and(|last| std::ptr::eq(last, *location)) {
                 return Some(code);
             }
             let code = site_code(location);
             if let Some(code) = code {
-                LAST_SITE.set((*location, code));
+                LAST_SITE.set((Some(*location), code));
             }
             code
         }
@@ -82,15 +82,22 @@ pub(crate) fn decode(code: u8) -> CancelReason {
         CTRL_C => CancelReason::CtrlC,
         TERMINATED => CancelReason::Terminated,
         NONE | IN_STATE | LOOP_SHUTDOWN => CancelReason::LoopShutdown,
-        site => SITES
-            .try_with(|sites| sites.borrow().get(usize::from(site - FIRST_SITE)).copied())
-            .ok()
-            .flatten()
-            .map_or(CancelReason::LoopShutdown, |location| {
+        site => {
+            let (last, code) = LAST_SITE.get();
+            let location = if code == site {
+                last
+            } else {
+                SITES
+                    .try_with(|sites| sites.borrow().get(usize::from(site - FIRST_SITE)).copied())
+                    .ok()
+                    .flatten()
+            };
+            location.map_or(CancelReason::LoopShutdown, |location| {
                 CancelReason::Explicit {
                     message: None,
                     location,
                 }
-            }),
+            })
+        }
     }
 }

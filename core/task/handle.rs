@@ -64,7 +64,8 @@ impl<T> Task<T> {
     /// Polls the raw task for its outcome. A task whose future was dropped
     /// without finishing (its loop closed under it) reports `Cancelled`
     /// instead of letting the raw task panic.
-    fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>> {
+    #[inline]
+    pub(super) fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>> {
         if !self.meta().is_done() && self.raw.is_finished() {
             return Poll::Ready(Err(TaskError::Cancelled(Cancelled::new(
                 CancelReason::LoopShutdown,
@@ -364,7 +365,8 @@ impl<T> Task<T> {
 
 impl<T: 'static> Task<T> {
     /// The outcome kept by `result()`, taken; panics if it was taken before.
-    fn take_kept(&mut self) -> Option<Result<T, TaskError>> {
+    #[inline]
+    pub(super) fn take_kept(&mut self) -> Option<Result<T, TaskError>> {
         if let Some(kept) = self.meta().take_outcome() {
             if let Ok(outcome) = kept.downcast::<Result<T, TaskError>>() {
                 return Some(*outcome);
@@ -374,35 +376,6 @@ impl<T: 'static> Task<T> {
             panic!("aio::Task polled after it returned its outcome; await a task once");
         }
         None
-    }
-
-    /// Polls for the outcome as an await does: a catch point while waiting
-    /// (see [`TaskJoin`](crate::TaskJoin)). `Pending` after the outcome
-    /// came when the awaiting side must end cancelled.
-    pub(crate) fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>> {
-        if let Some(kept) = self.take_kept() {
-            return Poll::Ready(kept);
-        }
-        match self.poll_raw(cx) {
-            Poll::Ready(outcome) => {
-                if self.meta().is_awaited() && self.end_await(outcome.as_ref().err()) {
-                    // The task ended cancelled by the awaiting side's own
-                    // cancellation: that side ends cancelled here. The
-                    // outcome stays with the handle (awaited by reference,
-                    // it can be read again).
-                    self.meta().keep_outcome(Box::new(outcome));
-                    self.meta().mark_taken();
-                    return Poll::Pending;
-                }
-                self.meta().mark_taken();
-                Poll::Ready(outcome)
-            }
-            Poll::Pending => {
-                self.wait(cx);
-                crate::runtime::note_wait(crate::runtime::Wait::Task(self.id()));
-                Poll::Pending
-            }
-        }
     }
 
     /// Waits for the outcome without being a catch point: a cancellation of

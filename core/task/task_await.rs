@@ -136,6 +136,7 @@ where
 {
     type Output = Result<H::Value, TaskError>;
 
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.handle.task().poll_join(cx)
     }
@@ -225,5 +226,37 @@ impl<T> Task<T> {
             passed_on
         })
         .unwrap_or(false)
+    }
+}
+
+impl<T: 'static> Task<T> {
+    /// Polls for the outcome as an await does: a catch point while waiting
+    /// (see [`TaskJoin`](crate::TaskJoin)). `Pending` after the outcome
+    /// came when the awaiting side must end cancelled.
+    #[inline]
+    pub(crate) fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>> {
+        if let Some(kept) = self.take_kept() {
+            return Poll::Ready(kept);
+        }
+        match self.poll_raw(cx) {
+            Poll::Ready(outcome) => {
+                if self.meta().is_awaited() && self.end_await(outcome.as_ref().err()) {
+                    // The task ended cancelled by the awaiting side's own
+                    // cancellation: that side ends cancelled here. The
+                    // outcome stays with the handle (awaited by reference,
+                    // it can be read again).
+                    self.meta().keep_outcome(Box::new(outcome));
+                    self.meta().mark_taken();
+                    return Poll::Pending;
+                }
+                self.meta().mark_taken();
+                Poll::Ready(outcome)
+            }
+            Poll::Pending => {
+                self.wait(cx);
+                crate::runtime::note_wait(crate::runtime::Wait::Task(self.id()));
+                Poll::Pending
+            }
+        }
     }
 }

@@ -483,3 +483,99 @@ async fn running_counts_the_live_children() {
     })
     .unwrap();
 }
+
+/// The reason a child's handle gives, once its outcome came.
+async fn reason_of(handle: aio::ChildHandle<()>) -> aio::CancelReason {
+    match handle.await {
+        Err(ChildError::Cancelled(c)) => c.reason().clone(),
+        other => panic!("the child was not cancelled: {other:?}"),
+    }
+}
+
+#[aio::test]
+async fn children_stopped_with_their_group_give_the_groups_reason() {
+    let mut kept = Vec::new();
+    let out = task_group!(|tg| {
+        kept.push(tg.create_task(aio::sleep(secs(60))));
+        kept.push(tg.create_task(aio::sleep(secs(60))));
+        aio::sleep(secs(1)).await;
+        tg.cancel();
+    });
+    assert!(out.is_err());
+    for handle in kept {
+        assert!(matches!(
+            reason_of(handle).await,
+            aio::CancelReason::GroupCancelled { .. }
+        ));
+    }
+    let mut kept = None;
+    let out = task_group!(|tg| {
+        kept = Some(tg.create_task(aio::sleep(secs(60))));
+        tg.create_task(failer(1, "boom"));
+    });
+    assert!(out.is_err());
+    let why = reason_of(kept.expect("made")).await;
+    assert!(
+        matches!(&why, aio::CancelReason::SiblingFailed { child, .. } if child.ends_with("/2")),
+        "{why:?}"
+    );
+}
+
+#[aio::test]
+async fn a_child_cancelled_alone_gives_its_own_reason_even_when_its_group_stops_later() {
+    let mut kept = None;
+    let out = task_group!(|tg| {
+        let child = tg.create_task(async {
+            // Catches its cancellation and cleans up past the group's stop.
+            let _ = aio::catch_cancel(aio::sleep(secs(60))).await;
+            aio::sleep(secs(5)).await;
+        });
+        aio::sleep(secs(1)).await;
+        child.cancel();
+        kept = Some(child);
+        aio::sleep(secs(1)).await;
+        tg.cancel();
+    });
+    assert!(out.is_err());
+    assert!(matches!(
+        reason_of(kept.expect("made")).await,
+        aio::CancelReason::Explicit { message: None, .. }
+    ));
+}
+
+#[aio::test]
+async fn a_child_handle_reads_its_outcome_once_and_stays_done() {
+    let out = task_group!(|tg| {
+        let mut child = tg.create_task(async { Ok::<_, String>(7) });
+        aio::sleep(secs(1)).await;
+        assert!(child.is_done());
+        assert!(matches!(child.result(), Some(Ok(7))));
+        assert!(child.is_done(), "still done once read");
+        assert!(!child.cancel(), "a finished child cannot be cancelled");
+        assert!(matches!(child.await, Ok(7)));
+    });
+    assert!(out.is_ok());
+}
+
+#[aio::test]
+async fn a_child_cancelled_alone_just_before_its_group_stops_keeps_its_own_reason() {
+    let mut kept = None;
+    let out = task_group!(|tg| {
+        let victim = Rc::new(tg.create_task(aio::sleep(secs(60))));
+        let handle = victim.clone();
+        // In one step, a sibling cancels it and then fails: the group stops
+        // before the victim ran again.
+        tg.create_task(async move {
+            aio::sleep(secs(1)).await;
+            handle.cancel();
+            Err::<(), _>("boom")
+        });
+        kept = Some(victim);
+    });
+    assert!(out.is_err());
+    let victim = Rc::try_unwrap(kept.expect("made")).expect("the sibling is gone");
+    assert!(matches!(
+        reason_of(victim).await,
+        aio::CancelReason::Explicit { message: None, .. }
+    ));
+}

@@ -136,3 +136,32 @@ async fn a_listed_task_can_be_asked_about_after_it_finished_and_left_the_loop() 
         "its future was dropped once, when it ended"
     );
 }
+
+#[aio::test]
+async fn a_listed_group_child_says_whether_it_finished_or_was_cancelled() {
+    let out = aio::task_group!(|tg| {
+        let quick = tg.create_task_named("quick", aio::sleep(Duration::from_secs(1)));
+        let slow = tg.create_task_named("slow", aio::sleep(Duration::from_secs(60)));
+        aio::yield_now().await;
+        let find = |name: &str| {
+            aio::all_tasks()
+                .into_iter()
+                .find(|t| t.name() == name)
+                .expect("listed")
+        };
+        let (quick_ref, slow_ref) = (find("quick"), find("slow"));
+        assert!(!quick_ref.is_done() && !quick_ref.is_cancelled());
+        aio::sleep(Duration::from_secs(2)).await;
+        assert!(quick_ref.is_done());
+        assert!(!quick_ref.is_cancelled(), "it finished, it was not cancelled");
+        slow.cancel();
+        aio::yield_now().await;
+        assert!(slow_ref.is_done() && slow_ref.is_cancelled());
+        // Reading the outcome through the handle changes neither.
+        assert!(quick.await.is_ok());
+        assert!(slow.await.unwrap_err().is_cancelled());
+        assert!(!quick_ref.is_cancelled() && slow_ref.is_cancelled());
+        assert!(quick_ref.is_done() && slow_ref.is_done());
+    });
+    assert!(out.is_ok());
+}

@@ -50,7 +50,8 @@ tests_for() {
         timeout shield ;;
     core/scope/group.rs | core/scope/task_group.rs | core/scope/group_run.rs | core/scope/child.rs)
         echo task_group cancel_semantics catch_cancel cancel_graceful reliability \
-            prop_task_group debug_tree ;;
+            prop_task_group debug_tree task_registry ;;
+    core/runtime/timers.rs) echo timer_heap timeout event_loop interval infinite_deadlines ;;
     core/scope/timeout.rs | core/scope/scope_run.rs | core/scope/cancel_scope.rs | core/scope/cancel_handle.rs)
         echo timeout cancel_semantics catch_cancel cancel_graceful infinite_deadlines debug_errors ;;
     core/scope/shield.rs) echo shield cancel_semantics catch_cancel timeout ;;

@@ -528,3 +528,40 @@ async fn start_reports_a_child_that_fails_before_it_is_ready() {
     ));
     assert_eq!(out.unwrap().1.len(), 1, "the failure is in the group too");
 }
+
+#[aio::test]
+async fn plain_task_cancels_from_several_places_each_name_their_own_line() {
+    // Tasks that catch nothing keep the reason in a few bits of their
+    // metadata: the call sites are numbered, and must decode to the right one
+    // whatever the order they are read back in.
+    let tasks: Vec<_> = (0..3)
+        .map(|_| aio::create_task(aio::sleep(secs(60))))
+        .collect();
+    aio::yield_now().await;
+    let first = line!() + 1;
+    tasks[0].cancel();
+    let second = line!() + 1;
+    tasks[1].cancel();
+    let third = line!() + 1;
+    tasks[2].cancel();
+    let mut lines = Vec::new();
+    for task in tasks {
+        match task
+            .await
+            .unwrap_err()
+            .cancelled()
+            .map(aio::Cancelled::reason)
+        {
+            Some(CancelReason::Explicit {
+                message: None,
+                location,
+                ..
+            }) => {
+                assert_eq!(location.file(), file!());
+                lines.push(location.line());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(lines, [first, second, third]);
+}

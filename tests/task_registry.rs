@@ -153,7 +153,10 @@ async fn a_listed_group_child_says_whether_it_finished_or_was_cancelled() {
         assert!(!quick_ref.is_done() && !quick_ref.is_cancelled());
         aio::sleep(Duration::from_secs(2)).await;
         assert!(quick_ref.is_done());
-        assert!(!quick_ref.is_cancelled(), "it finished, it was not cancelled");
+        assert!(
+            !quick_ref.is_cancelled(),
+            "it finished, it was not cancelled"
+        );
         slow.cancel();
         aio::yield_now().await;
         assert!(slow_ref.is_done() && slow_ref.is_cancelled());

@@ -198,5 +198,18 @@ mod tests {
             fired += 1;
         }
         assert_eq!(fired, 100);
+        // Down to one armed timer at a time: still bounded.
+        for i in 0..100_000u64 {
+            let deadline = start + Duration::from_secs(60) + Duration::from_nanos(i);
+            let key = timers.insert(deadline, Waker::noop().clone());
+            timers.remove(key);
+        }
+        let key = timers.insert(start + Duration::from_secs(90), Waker::noop().clone());
+        assert!(timers.is_armed(key));
+        assert!(
+            timers.heap.len() <= 1024,
+            "{} entries for 1 armed timer",
+            timers.heap.len()
+        );
     }
 }

@@ -30,6 +30,7 @@ thread_local! {
 }
 
 /// The code of `reason`, or `None` when it needs the full state.
+#[inline]
 pub(crate) fn encode(reason: &CancelReason) -> Option<u8> {
     match reason {
         CancelReason::LoopShutdown => Some(LOOP_SHUTDOWN),

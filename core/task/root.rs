@@ -90,6 +90,7 @@ pub(crate) fn keep_reason(meta: &TaskMeta, is_main: bool) {
 /// (its catchers are woken to receive it); the task is woken to act on it.
 /// `grace` bounds the cleanup. A second request while the first is being
 /// cleaned up after drops the task for good. False if the task is done.
+#[inline]
 pub(crate) fn request_cancel(
     meta: &TaskMeta,
     is_main: bool,

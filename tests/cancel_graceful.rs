@@ -460,12 +460,19 @@ async fn a_group_cancelled_from_outside_hands_its_children_the_parent_reason() {
 async fn a_cancel_handle_cancels_a_scope_from_another_thread() {
     let scope = aio::CancelScope::new();
     let handle = scope.handle();
+    let (entered, inside) = std::sync::mpsc::channel();
     let thread = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(5));
+        // Once the body runs: the cancel must wake the waiting scope.
+        inside.recv().expect("the body runs");
         handle.cancel();
         handle.cancel_called()
     });
-    let out = scope.run(aio::sleep(secs(60))).await;
+    let out = scope
+        .run(async {
+            entered.send(()).expect("the thread waits");
+            aio::sleep(secs(60)).await;
+        })
+        .await;
     assert_eq!(out, None);
     assert!(scope.cancel_called());
     assert!(thread.join().unwrap());

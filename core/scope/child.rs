@@ -110,7 +110,12 @@ impl<T> ChildCell<T> {
     }
 
     pub(super) fn name(&self) -> String {
-        let given = self.with_named(|named| named.name.as_ref().map(|name| name.to_string()));
+        // Read without making the box: an unnamed child stays without one.
+        let named = self.named.take();
+        let given = named
+            .as_ref()
+            .and_then(|named| named.name.as_ref().map(|name| name.to_string()));
+        self.named.set(named);
         given.unwrap_or_else(|| format!("{}/{}", self.group.name, self.number))
     }
 

@@ -238,25 +238,30 @@ impl<T: 'static> Task<T> {
         if let Some(kept) = self.take_kept() {
             return Poll::Ready(kept);
         }
-        match self.poll_raw(cx) {
-            Poll::Ready(outcome) => {
-                if self.meta().is_awaited() && self.end_await(outcome.as_ref().err()) {
-                    // The task ended cancelled by the awaiting side's own
-                    // cancellation: that side ends cancelled here. The
-                    // outcome stays with the handle (awaited by reference,
-                    // it can be read again).
-                    self.meta().keep_outcome(Box::new(outcome));
-                    self.meta().mark_taken();
-                    return Poll::Pending;
-                }
-                self.meta().mark_taken();
-                Poll::Ready(outcome)
-            }
-            Poll::Pending => {
-                self.wait(cx);
-                crate::runtime::note_wait(crate::runtime::Wait::Task(self.id()));
-                Poll::Pending
-            }
+        let Poll::Ready(outcome) = self.poll_raw(cx) else {
+            self.wait(cx);
+            crate::runtime::note_wait(crate::runtime::Wait::Task(self.id()));
+            return Poll::Pending;
+        };
+        if self.meta().is_awaited() {
+            return self.end_awaited(outcome);
         }
+        self.meta().mark_taken();
+        Poll::Ready(outcome)
+    }
+
+    /// The outcome came while the await was a catch point: it leaves. If
+    /// the task ended cancelled by the awaiting side's own cancellation,
+    /// that side ends cancelled here (`Pending`), and the outcome stays with
+    /// the handle (awaited by reference, it can be read again).
+    #[cold]
+    fn end_awaited(&mut self, outcome: Result<T, TaskError>) -> Poll<Result<T, TaskError>> {
+        if self.end_await(outcome.as_ref().err()) {
+            self.meta().keep_outcome(Box::new(outcome));
+            self.meta().mark_taken();
+            return Poll::Pending;
+        }
+        self.meta().mark_taken();
+        Poll::Ready(outcome)
     }
 }

@@ -41,7 +41,10 @@ pub(crate) fn encode(reason: &CancelReason) -> Option<u8> {
             location,
         } => {
             let (last, code) = LAST_SITE.get();
-            if last.is_some_and(|last| std::ptr::eq(last, *location)) {
+            // Compared by address first (the common case), then by value: the
+            // same call site may have more than one `Location` (codegen
+            // copies, or Miri, which makes one per call).
+            if last.is_some_and(|last| std::ptr::eq(last, *location) || last == *location) {
                 return Some(code);
             }
             let code = site_code(location);
@@ -59,7 +62,7 @@ fn site_code(location: &'static Location<'static>) -> Option<u8> {
     SITES
         .try_with(|sites| {
             let mut sites = sites.borrow_mut();
-            let index = match sites.iter().position(|s| std::ptr::eq(*s, location)) {
+            let index = match sites.iter().position(|s| *s == location) {
                 Some(index) => index,
                 None => {
                     sites.push(location);

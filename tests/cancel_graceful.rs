@@ -572,3 +572,48 @@ async fn plain_task_cancels_from_several_places_each_name_their_own_line() {
     }
     assert_eq!(lines, [first, second, third]);
 }
+
+#[aio::test]
+async fn more_cancel_sites_than_the_metadata_codes_still_name_their_own_place() {
+    // A task's metadata codes up to 59 call sites per thread; beyond them
+    // the reason is kept in full. Either way each error names its own call.
+    let t: Vec<_> = (0..72)
+        .map(|_| aio::create_task(aio::sleep(secs(60))))
+        .collect();
+    aio::yield_now().await;
+    cancel_each_from_its_own_place(&t);
+    let mut places = std::collections::HashSet::new();
+    for task in t {
+        match task
+            .await
+            .unwrap_err()
+            .cancelled()
+            .map(aio::Cancelled::reason)
+        {
+            Some(CancelReason::Explicit {
+                message: None,
+                location,
+                ..
+            }) => {
+                assert_eq!(location.file(), file!());
+                places.insert((location.line(), location.column()));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(places.len(), 72, "each cancel names its own place");
+}
+
+/// 72 cancels, each from its own place in this file.
+#[rustfmt::skip]
+fn cancel_each_from_its_own_place(t: &[aio::Task<()>]) {
+    t[0].cancel(); t[1].cancel(); t[2].cancel(); t[3].cancel(); t[4].cancel(); t[5].cancel(); t[6].cancel(); t[7].cancel();
+    t[8].cancel(); t[9].cancel(); t[10].cancel(); t[11].cancel(); t[12].cancel(); t[13].cancel(); t[14].cancel(); t[15].cancel();
+    t[16].cancel(); t[17].cancel(); t[18].cancel(); t[19].cancel(); t[20].cancel(); t[21].cancel(); t[22].cancel(); t[23].cancel();
+    t[24].cancel(); t[25].cancel(); t[26].cancel(); t[27].cancel(); t[28].cancel(); t[29].cancel(); t[30].cancel(); t[31].cancel();
+    t[32].cancel(); t[33].cancel(); t[34].cancel(); t[35].cancel(); t[36].cancel(); t[37].cancel(); t[38].cancel(); t[39].cancel();
+    t[40].cancel(); t[41].cancel(); t[42].cancel(); t[43].cancel(); t[44].cancel(); t[45].cancel(); t[46].cancel(); t[47].cancel();
+    t[48].cancel(); t[49].cancel(); t[50].cancel(); t[51].cancel(); t[52].cancel(); t[53].cancel(); t[54].cancel(); t[55].cancel();
+    t[56].cancel(); t[57].cancel(); t[58].cancel(); t[59].cancel(); t[60].cancel(); t[61].cancel(); t[62].cancel(); t[63].cancel();
+    t[64].cancel(); t[65].cancel(); t[66].cancel(); t[67].cancel(); t[68].cancel(); t[69].cancel(); t[70].cancel(); t[71].cancel();
+}

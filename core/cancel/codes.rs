@@ -39,22 +39,27 @@ pub(crate) fn encode(reason: &CancelReason) -> Option<u8> {
         CancelReason::Explicit {
             message: None,
             location,
-        } => {
-            let (last, code) = LAST_SITE.get();
-            // Compared by address first (the common case), then by value: the
-            // same call site may have more than one `Location` (codegen
-            // copies, or Miri, which makes one per call).
-            if last.is_some_and(|last| std::ptr::eq(last, *location) || last == *location) {
-                return Some(code);
-            }
-            let code = site_code(location);
-            if let Some(code) = code {
-                LAST_SITE.set((Some(*location), code));
-            }
-            code
-        }
+        } => encode_site(location),
         _ => None,
     }
+}
+
+/// The code of an explicit cancel (no message) made at `location`, or
+/// `None` when the codes are used up.
+#[inline]
+pub(crate) fn encode_site(location: &'static Location<'static>) -> Option<u8> {
+    let (last, code) = LAST_SITE.get();
+    // Compared by address first (the common case), then by value: the same
+    // call site may have more than one `Location` (codegen copies, or Miri,
+    // which makes one per call).
+    if last.is_some_and(|last| std::ptr::eq(last, location) || last == location) {
+        return Some(code);
+    }
+    let code = site_code(location);
+    if let Some(code) = code {
+        LAST_SITE.set((Some(location), code));
+    }
+    code
 }
 
 /// The code of an explicit cancel's call site, numbered on first use.

@@ -24,7 +24,7 @@ pub use catch_cancel::{CatchCancel, catch_cancel};
 pub use reraise::Reraise;
 
 pub(crate) use catcher::{CatcherSlot, current_root_of, request_of, reraise, take_catchable};
-pub(crate) use codes::{IN_STATE, encode as encode_code};
+pub(crate) use codes::{IN_STATE, encode as encode_code, encode_site};
 pub(crate) use frames::{enter, enter_with_deadline, find_scope_deadline};
 pub(crate) use registry::CancelRegistry;
 pub(crate) use state::CancelState;

@@ -145,7 +145,14 @@ impl<T> Task<T> {
     /// ```
     #[track_caller]
     pub fn cancel(&self) -> bool {
-        self.request(Cancelled::explicit(None), None)
+        match root::request_cancel_at(self.meta(), std::panic::Location::caller()) {
+            Some(false) => false,
+            Some(true) => {
+                self.meta().wake_to_cancel();
+                true
+            }
+            None => self.request(Cancelled::explicit(None), None),
+        }
     }
 
     /// Like [`cancel`](Self::cancel), with a message the [`Cancelled`]

@@ -129,6 +129,29 @@ pub(crate) fn request_cancel(
     true
 }
 
+/// `task.cancel()` made at `location`, when the task has nothing inside that
+/// catches: the site's code in the metadata says it all, and no
+/// `Cancelled` is made. `None` when the full path is needed (a catcher
+/// inside, or the codes used up); else whether the request was recorded.
+#[inline]
+pub(crate) fn request_cancel_at(
+    meta: &TaskMeta,
+    location: &'static std::panic::Location<'static>,
+) -> Option<bool> {
+    if meta.has_scope() {
+        return None;
+    }
+    if meta.is_done() {
+        return Some(false);
+    }
+    if !meta.cancel_requested() {
+        let code = crate::cancel::encode_site(location)?;
+        meta.set_cancel_code(code);
+    }
+    meta.request_cancel();
+    Some(true)
+}
+
 /// Why the task ended cancelled, as kept by [`keep_reason`] or coded in its
 /// metadata.
 #[inline]

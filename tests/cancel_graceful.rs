@@ -553,24 +553,29 @@ async fn plain_task_cancels_from_several_places_each_name_their_own_line() {
     tasks[2].cancel();
     let mut lines = Vec::new();
     for task in tasks {
-        match task
-            .await
-            .unwrap_err()
-            .cancelled()
-            .map(aio::Cancelled::reason)
-        {
-            Some(CancelReason::Explicit {
-                message: None,
-                location,
-                ..
-            }) => {
-                assert_eq!(location.file(), file!());
-                lines.push(location.line());
-            }
-            other => panic!("{other:?}"),
-        }
+        lines.push(cancelled_at(task).await.0);
     }
     assert_eq!(lines, [first, second, third]);
+}
+
+/// Where the plain `cancel()` that ended `task` was called (line, column).
+async fn cancelled_at(task: aio::Task<()>) -> (u32, u32) {
+    match task
+        .await
+        .unwrap_err()
+        .cancelled()
+        .map(aio::Cancelled::reason)
+    {
+        Some(CancelReason::Explicit {
+            message: None,
+            location,
+            ..
+        }) => {
+            assert_eq!(location.file(), file!());
+            (location.line(), location.column())
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[aio::test]
@@ -584,22 +589,7 @@ async fn more_cancel_sites_than_the_metadata_codes_still_name_their_own_place() 
     cancel_each_from_its_own_place(&t);
     let mut places = std::collections::HashSet::new();
     for task in t {
-        match task
-            .await
-            .unwrap_err()
-            .cancelled()
-            .map(aio::Cancelled::reason)
-        {
-            Some(CancelReason::Explicit {
-                message: None,
-                location,
-                ..
-            }) => {
-                assert_eq!(location.file(), file!());
-                places.insert((location.line(), location.column()));
-            }
-            other => panic!("{other:?}"),
-        }
+        places.insert(cancelled_at(task).await);
     }
     assert_eq!(places.len(), 72, "each cancel names its own place");
 }

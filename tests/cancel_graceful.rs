@@ -541,10 +541,7 @@ async fn plain_task_cancels_from_several_places_each_name_their_own_line() {
     // Tasks that catch nothing keep the reason in a few bits of their
     // metadata: the call sites are numbered, and must decode to the right one
     // whatever the order they are read back in.
-    let tasks: Vec<_> = (0..3)
-        .map(|_| aio::create_task(aio::sleep(secs(60))))
-        .collect();
-    aio::yield_now().await;
+    let tasks = sleepers(3).await;
     let first = line!() + 1;
     tasks[0].cancel();
     let second = line!() + 1;
@@ -556,6 +553,15 @@ async fn plain_task_cancels_from_several_places_each_name_their_own_line() {
         lines.push(cancelled_at(task).await.0);
     }
     assert_eq!(lines, [first, second, third]);
+}
+
+/// `n` tasks asleep for a minute, each started (parked on its timer).
+async fn sleepers(n: usize) -> Vec<aio::Task<()>> {
+    let tasks = (0..n)
+        .map(|_| aio::create_task(aio::sleep(secs(60))))
+        .collect();
+    aio::yield_now().await;
+    tasks
 }
 
 /// Where the plain `cancel()` that ended `task` was called (line, column).
@@ -582,10 +588,7 @@ async fn cancelled_at(task: aio::Task<()>) -> (u32, u32) {
 async fn more_cancel_sites_than_the_metadata_codes_still_name_their_own_place() {
     // A task's metadata codes up to 59 call sites per thread; beyond them
     // the reason is kept in full. Either way each error names its own call.
-    let t: Vec<_> = (0..72)
-        .map(|_| aio::create_task(aio::sleep(secs(60))))
-        .collect();
-    aio::yield_now().await;
+    let t = sleepers(72).await;
     cancel_each_from_its_own_place(&t);
     let mut places = std::collections::HashSet::new();
     for task in t {

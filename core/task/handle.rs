@@ -145,14 +145,7 @@ impl<T> Task<T> {
     /// ```
     #[track_caller]
     pub fn cancel(&self) -> bool {
-        match root::request_cancel_at(self.meta(), std::panic::Location::caller()) {
-            Some(false) => false,
-            Some(true) => {
-                self.meta().wake_to_cancel();
-                true
-            }
-            None => self.request(Cancelled::explicit(None), None),
-        }
+        self.request(root::Why::Site(std::panic::Location::caller()), None)
     }
 
     /// Like [`cancel`](Self::cancel), with a message the [`Cancelled`]
@@ -196,8 +189,8 @@ impl<T> Task<T> {
         self.request(Cancelled::explicit(None), Some(grace))
     }
 
-    fn request(&self, cancelled: Cancelled, grace: Option<Duration>) -> bool {
-        if !root::request_cancel(self.meta(), false, cancelled, grace) {
+    fn request(&self, why: impl Into<root::Why>, grace: Option<Duration>) -> bool {
+        if !root::request_cancel(self.meta(), false, why, grace) {
             return false;
         }
         self.meta().wake_to_cancel();

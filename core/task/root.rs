@@ -4,8 +4,11 @@
 //! catcher passed it on) or lets it run to deliver the cancellation; and,
 //! when the future finished, whether the task counts as cancelled.
 
-use crate::cancel::{CancelRegistry, Cancelled, IN_STATE, encode_code, request_of};
+use crate::cancel::{
+    CancelReason, CancelRegistry, Cancelled, IN_STATE, encode_code, encode_site, request_of,
+};
 use crate::runtime::{LoopCore, TaskMeta, with_current};
+use std::panic::Location;
 use std::task::Waker;
 use std::time::Duration;
 
@@ -85,6 +88,49 @@ pub(crate) fn keep_reason(meta: &TaskMeta, is_main: bool) {
     }
 }
 
+/// What a cancel request carries: the call site of a plain `cancel()`, or a
+/// whole cancellation. A call site is coded in the task's metadata without
+/// making a `Cancelled` unless something inside the task catches.
+pub(crate) enum Why {
+    Site(&'static Location<'static>),
+    Full(Cancelled),
+}
+
+impl Why {
+    #[inline]
+    fn code(&self) -> Option<u8> {
+        match self {
+            Why::Site(location) => encode_site(location),
+            Why::Full(cancelled) => encode_code(cancelled.reason()),
+        }
+    }
+
+    #[cold]
+    fn to_cancelled(&self) -> Cancelled {
+        match self {
+            Why::Site(location) => Cancelled::new(CancelReason::Explicit {
+                message: None,
+                location,
+            }),
+            Why::Full(cancelled) => cancelled.clone(),
+        }
+    }
+
+    #[cold]
+    fn into_cancelled(self) -> Cancelled {
+        match self {
+            Why::Full(cancelled) => cancelled,
+            site => site.to_cancelled(),
+        }
+    }
+}
+
+impl From<Cancelled> for Why {
+    fn from(cancelled: Cancelled) -> Self {
+        Why::Full(cancelled)
+    }
+}
+
 /// Requests the cancellation of the task `meta` (asyncio's `Task.cancel()`):
 /// recorded compactly in its metadata, and in its root state when it has one
 /// (its catchers are woken to receive it); the task is woken to act on it.
@@ -94,19 +140,20 @@ pub(crate) fn keep_reason(meta: &TaskMeta, is_main: bool) {
 pub(crate) fn request_cancel(
     meta: &TaskMeta,
     is_main: bool,
-    cancelled: Cancelled,
+    why: impl Into<Why>,
     grace: Option<std::time::Duration>,
 ) -> bool {
     if meta.is_done() {
         return false;
     }
+    let why = why.into();
     let first = !meta.cancel_requested();
     meta.request_cancel();
     if first {
-        match encode_code(cancelled.reason()) {
+        match why.code() {
             Some(code) => meta.set_cancel_code(code),
             None => {
-                meta.keep_cancel_value(Box::new(cancelled.clone()));
+                meta.keep_cancel_value(Box::new(why.to_cancelled()));
                 meta.set_cancel_code(IN_STATE);
             }
         }
@@ -123,33 +170,10 @@ pub(crate) fn request_cancel(
         let registry = CancelRegistry::of(core);
         let root = registry.root(meta, is_main);
         let grace_until = grace.map(|g| crate::time::deadline_after(core.now(), g));
-        root.request(cancelled, grace_until.flatten());
+        root.request(why.into_cancelled(), grace_until.flatten());
         registry.wake_catchers(&root);
     });
     true
-}
-
-/// `task.cancel()` made at `location`, when the task has nothing inside that
-/// catches: the site's code in the metadata says it all, and no
-/// `Cancelled` is made. `None` when the full path is needed (a catcher
-/// inside, or the codes used up); else whether the request was recorded.
-#[inline]
-pub(crate) fn request_cancel_at(
-    meta: &TaskMeta,
-    location: &'static std::panic::Location<'static>,
-) -> Option<bool> {
-    if meta.has_scope() {
-        return None;
-    }
-    if meta.is_done() {
-        return Some(false);
-    }
-    if !meta.cancel_requested() {
-        let code = crate::cancel::encode_site(location)?;
-        meta.set_cancel_code(code);
-    }
-    meta.request_cancel();
-    Some(true)
 }
 
 /// Why the task ended cancelled, as kept by [`keep_reason`] or coded in its

@@ -4,11 +4,50 @@
 use super::errors::QueueShutDown;
 use super::queue::BaseQueue;
 use super::queue_order::QueueOrder;
-use super::waiters::WaiterKey;
+use super::waiters::{WaiterKey, Waiters};
 use crate::runtime::{Wait, note_wait};
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+
+const PUT: Wait = Wait::On("a queue (put)");
+const GET: Wait = Wait::On("a queue (get)");
+
+/// Whether it is the turn of the waiter `key` names in `waiters`: it was
+/// notified (and leaves the line), or, new, nobody waits before it. `None`
+/// while it waits on (its waker refreshed).
+fn take_turn(
+    waiters: &RefCell<Waiters>,
+    key: &mut Option<WaiterKey>,
+    cx: &Context<'_>,
+    wait: Wait,
+) -> Option<bool> {
+    let Some(waiting) = *key else {
+        // Newcomers queue behind earlier waiters.
+        return Some(waiters.borrow().is_empty());
+    };
+    let mut waiters = waiters.borrow_mut();
+    if waiters.is_notified(waiting) {
+        waiters.remove(waiting);
+        *key = None;
+        return Some(true);
+    }
+    waiters.update(waiting, cx.waker());
+    note_wait(wait);
+    None
+}
+
+/// A dropped waiter leaves the line; if it had been given its turn, the
+/// next one gets it.
+fn leave(waiters: &RefCell<Waiters>, key: Option<WaiterKey>) {
+    if let Some(key) = key {
+        let mut waiters = waiters.borrow_mut();
+        if waiters.remove(key) {
+            waiters.notify_one();
+        }
+    }
+}
 
 /// The future of [`BaseQueue::put`]: waits for room, then stores the item.
 ///
@@ -45,23 +84,12 @@ impl<T, O: QueueOrder<T>> Future for Put<'_, T, O> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let queue = self.queue;
-        let turn = match self.key {
-            Some(key) => {
-                let mut putters = queue.putters.borrow_mut();
-                if putters.is_notified(key) {
-                    putters.remove(key);
-                    self.key = None;
-                    true
-                } else {
-                    putters.update(key, cx.waker());
-                    note_wait(Wait::On("a queue (put)"));
-                    return Poll::Pending;
-                }
-            }
-            // Newcomers queue behind earlier putters.
-            None => queue.putters.borrow().is_empty(),
+        let Some(turn) = take_turn(&queue.putters, &mut self.key, cx, PUT) else {
+            return Poll::Pending;
         };
-        let item = self.item.take().expect("a put is awaited once");
+        let Some(item) = self.item.take() else {
+            panic!("aio: a queue's put was polled after it completed; await it once");
+        };
         if queue.shut_down.get() {
             return Poll::Ready(Err(QueueShutDown(item)));
         }
@@ -71,20 +99,15 @@ impl<T, O: QueueOrder<T>> Future for Put<'_, T, O> {
         }
         self.item = Some(item);
         self.key = Some(queue.putters.borrow_mut().push(cx.waker()));
-        note_wait(Wait::On("a queue (put)"));
+        note_wait(PUT);
         Poll::Pending
     }
 }
 
 impl<T, O: QueueOrder<T>> Drop for Put<'_, T, O> {
     fn drop(&mut self) {
-        if let Some(key) = self.key {
-            let mut putters = self.queue.putters.borrow_mut();
-            if putters.remove(key) {
-                // Cancelled after being given room: the next putter gets it.
-                putters.notify_one();
-            }
-        }
+        // Cancelled after being given room: the next putter gets it.
+        leave(&self.queue.putters, self.key);
     }
 }
 
@@ -115,20 +138,8 @@ impl<T, O: QueueOrder<T>> Future for Get<'_, T, O> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let queue = self.queue;
-        let turn = match self.key {
-            Some(key) => {
-                let mut getters = queue.getters.borrow_mut();
-                if getters.is_notified(key) {
-                    getters.remove(key);
-                    self.key = None;
-                    true
-                } else {
-                    getters.update(key, cx.waker());
-                    note_wait(Wait::On("a queue (get)"));
-                    return Poll::Pending;
-                }
-            }
-            None => queue.getters.borrow().is_empty(),
+        let Some(turn) = take_turn(&queue.getters, &mut self.key, cx, GET) else {
+            return Poll::Pending;
         };
         if turn {
             if let Some(item) = queue.take() {
@@ -139,19 +150,14 @@ impl<T, O: QueueOrder<T>> Future for Get<'_, T, O> {
             return Poll::Ready(Err(QueueShutDown(())));
         }
         self.key = Some(queue.getters.borrow_mut().push(cx.waker()));
-        note_wait(Wait::On("a queue (get)"));
+        note_wait(GET);
         Poll::Pending
     }
 }
 
 impl<T, O: QueueOrder<T>> Drop for Get<'_, T, O> {
     fn drop(&mut self) {
-        if let Some(key) = self.key {
-            let mut getters = self.queue.getters.borrow_mut();
-            if getters.remove(key) {
-                // Cancelled after an item was meant for it: pass it on.
-                getters.notify_one();
-            }
-        }
+        // Cancelled after an item was meant for it: pass it on.
+        leave(&self.queue.getters, self.key);
     }
 }

@@ -213,10 +213,9 @@ impl LoopCore {
 
     /// Wakes the registered task with this key (used to deliver cancellation).
     pub(crate) fn wake_task(&self, key: usize) {
-        let waker = self.registry.borrow().waker(key);
-        if let Some(waker) = waker {
-            waker.wake();
-        }
+        // Waking schedules the task on the run queue; nothing on that path
+        // reaches back into the registry.
+        self.registry.borrow().wake(key);
     }
 
     pub(crate) fn deregister(&self, key: usize) {

@@ -169,6 +169,16 @@ impl Registry {
         Some((*waker).clone())
     }
 
+    /// Wakes the task registered under `key`, if there is one, through the
+    /// entry's own reference: `wake_by_ref` takes a reference only if it
+    /// schedules the task, where a cloned waker would take one and give it
+    /// up again (an atomic operation more per cancelled task).
+    pub(crate) fn wake(&self, key: usize) {
+        if let Some(waker) = self.entry(key).and_then(|entry| self.borrowed(entry)) {
+            waker.wake_by_ref();
+        }
+    }
+
     /// Every registered task: a waker of it and its metadata.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Waker, &TaskMeta)> {
         let offset = self.meta_offset.unwrap_or(0);

@@ -107,10 +107,12 @@ impl TaskMeta {
     /// The `Extra`, if the task has one.
     /// True when the task has extra parts (done callbacks, a kept outcome
     /// or reason, ...).
+    #[inline]
     pub(crate) fn has_extra(&self) -> bool {
         self.word.get().addr() & HAS_EXTRA != 0
     }
 
+    #[inline]
     fn extra_ptr(&self) -> Option<NonNull<Extra>> {
         let word = self.word.get();
         if word.addr() & HAS_EXTRA == 0 {
@@ -297,11 +299,16 @@ impl TaskMeta {
     }
 
     /// Runs the done callbacks, in the order they were added.
+    #[inline]
     pub(crate) fn run_callbacks(&self, outcome: &dyn Any) {
         // Most tasks have no callbacks and no extra parts: nothing to allocate.
-        if self.extra_ptr().is_none() {
-            return;
+        if self.extra_ptr().is_some() {
+            self.run_kept_callbacks(outcome);
         }
+    }
+
+    #[cold]
+    fn run_kept_callbacks(&self, outcome: &dyn Any) {
         let callbacks = self.with_extra(|extra| std::mem::take(&mut extra.callbacks));
         for callback in callbacks {
             // A panicking callback is reported by the panic hook; the others
@@ -329,6 +336,7 @@ impl TaskMeta {
         self.read_extra(|extra| extra.and_then(|e| e.outcome.as_deref()).map(NonNull::from))
     }
 
+    #[inline]
     pub(crate) fn take_outcome(&self) -> Option<Box<dyn Any>> {
         self.extra_ptr()?;
         self.with_extra(|extra| extra.outcome.take())
@@ -342,6 +350,7 @@ impl TaskMeta {
         self.with_extra(|extra| extra.panic = Some(payload));
     }
 
+    #[inline]
     pub(crate) fn take_panic(&self) -> Option<Box<dyn Any + Send>> {
         self.extra_ptr()?;
         self.with_extra(|extra| extra.panic.take())

@@ -14,10 +14,15 @@ use crate::task::error::TaskError;
 use crate::task::{panic_message, root};
 
 /// The task's handle is being dropped.
+#[inline]
 pub(crate) fn handle_dropped(meta: &TaskMeta) {
-    if meta.is_taken() {
-        return;
+    if !meta.is_taken() {
+        untaken_handle_dropped(meta);
     }
+}
+
+#[cold]
+fn untaken_handle_dropped(meta: &TaskMeta) {
     with_current(|core| {
         if !core.inspect.debug() || core.id != meta.loop_id() {
             return;

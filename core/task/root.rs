@@ -73,10 +73,15 @@ pub(crate) fn ended_cancelled(meta: &TaskMeta, is_main: bool) -> bool {
 
 /// Why the task was cancelled: kept with the task when six bits cannot say
 /// it. Call before [`end`].
+#[inline]
 pub(crate) fn keep_reason(meta: &TaskMeta, is_main: bool) {
-    if meta.cancel_code() != IN_STATE {
-        return;
+    if meta.cancel_code() == IN_STATE {
+        keep_full_reason(meta, is_main);
     }
+}
+
+#[cold]
+fn keep_full_reason(meta: &TaskMeta, is_main: bool) {
     let cancelled = with_current(|core| {
         CancelRegistry::of(core)
             .existing_root(meta, is_main)
@@ -184,6 +189,7 @@ pub(crate) fn reason(meta: &TaskMeta) -> Cancelled {
 }
 
 /// Forgets the task's cancellation state once it ended.
+#[inline]
 pub(crate) fn end(meta: &TaskMeta, is_main: bool) {
     if meta.has_scope() {
         with_current(|core| CancelRegistry::of(core).end_root(core, meta, is_main));

@@ -277,7 +277,7 @@ pub fn current_task() -> Option<TaskRef> {
         let meta = core.current_meta()?;
         // SAFETY: the task is being polled, so its allocation is alive.
         let key = unsafe { meta.as_ref() }.registry_key();
-        let waker = core.registry.borrow().waker(key)?.clone();
+        let waker = core.registry.borrow().waker(key)?;
         Some(TaskRef::task(meta, waker, None))
     })
     .flatten()

@@ -63,8 +63,9 @@ impl LoopClock {
         now
     }
 
-    /// The time as last read during the run-queue entry being run, read now
-    /// if not yet: what a deadline made while a task runs counts from. Within
+    /// The time as last read during the run-queue entry being run (for the
+    /// first entry of a turn, by the turn's firing of timers), read now if
+    /// not yet: what a deadline made while a task runs counts from. Within
     /// one poll of one task, time stands still as on the virtual clock, and
     /// reading it costs nothing after the first time; it is never older than
     /// the last [`now`](Self::now).

@@ -318,11 +318,15 @@ impl LoopCore {
             self.fire_timers();
             let n = self.ready.borrow().len();
             self.run_since_io.set(self.run_since_io.get() + n);
-            for _ in 0..n {
+            for i in 0..n {
                 let Some(item) = self.ready.borrow_mut().pop() else {
                     break;
                 };
-                self.clock.start_entry();
+                // The first entry runs on the time the timers were fired
+                // with (read just now); each later one reads it afresh.
+                if i > 0 {
+                    self.clock.start_entry();
+                }
                 match item {
                     Ready::Task(runnable) => {
                         self.current.set(runnable.metadata());

@@ -274,10 +274,13 @@ fn suspended<F: Future>(
 ) -> Poll<Option<F::Output>> {
     let state = &scope.state;
     scope.set_waker(cx.waker());
+    // The time this poll of the task started with: a deadline passed since
+    // is seen at the next poll, which its timer brings.
+    let now = core.poll_now();
     if !state.is_requested() {
-        if let Some(cancelled) = scope.own_cancellation(core.now()) {
+        if let Some(cancelled) = scope.own_cancellation(now) {
             let by_deadline = matches!(cancelled.reason(), crate::CancelReason::Timeout { .. });
-            if !(by_deadline && outer_cancelled(core, core.now())) {
+            if !(by_deadline && outer_cancelled(core, now)) {
                 request(core, scope, cancelled);
             }
         }
@@ -289,7 +292,7 @@ fn suspended<F: Future>(
     }
     match scope.deadline.get() {
         // Passed, and left for an outer scope to report.
-        Some(deadline) if deadline <= core.now() => *sleep = None,
+        Some(deadline) if deadline <= now => *sleep = None,
         Some(deadline) if !state.is_requested() => {
             let sleep = match sleep {
                 Some(sleep) if sleep.deadline() == Some(deadline) => sleep,

@@ -178,8 +178,9 @@ fn fresh(
 /// and its cleanup has run before `Err(Elapsed)` is returned.
 ///
 /// The deadline counts from the loop's time when the timeout is first
-/// polled, as last read while the task runs (the clock is read at most once
-/// per poll of a task, or again by [`now`](crate::now)).
+/// polled, as last read while the task runs: the clock is read at most once
+/// per poll of a task (the first task of a loop's turn uses the reading the
+/// loop fired its timers with), or again by [`now`](crate::now).
 /// Cancel-safe: dropping the timeout drops `future`. Panics, when polled, if
 /// no loop runs on this thread.
 ///

@@ -230,6 +230,15 @@ impl TaskMeta {
         self.set_packed_flag(HAS_SCOPE, on);
     }
 
+    /// True when the task finished and its outcome is untouched in the raw
+    /// task: not taken, nothing kept aside (a panic's payload, a reason, an
+    /// outcome put back) and no await of it registered as a catch point.
+    #[inline]
+    pub(crate) fn outcome_in_place(&self) -> bool {
+        self.word.get().addr() & (DONE | TAKEN | HAS_EXTRA) == DONE
+            && self.packed.get() & AWAITED == 0
+    }
+
     /// True while the task's handle is being awaited.
     pub(crate) fn is_awaited(&self) -> bool {
         self.packed.get() & AWAITED != 0

@@ -13,7 +13,7 @@ use crate::task::root;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 
 /// The await of a task's handle: what `task.await` and `(&mut task).await`
 /// run. While it waits it is a catch point: a cancellation of the awaiting
@@ -235,6 +235,13 @@ impl<T: 'static> Task<T> {
     /// came when the awaiting side must end cancelled.
     #[inline]
     pub(crate) fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>> {
+        if self.meta().outcome_in_place() {
+            // The common case, a task that finished before it was awaited:
+            // its value, or a cancellation its metadata codes.
+            let outcome = ready!(self.poll_raw(cx));
+            self.meta().mark_taken();
+            return Poll::Ready(outcome);
+        }
         if let Some(kept) = self.take_kept() {
             return Poll::Ready(kept);
         }

@@ -161,9 +161,10 @@ impl LoopCore {
         self.closed.get()
     }
 
+    #[inline]
     fn check_open(&self, what: &str) {
         if self.closed.get() {
-            panic!("{what}: this event loop is closed; create a new one (aio::EventLoop::new)");
+            closed(what);
         }
     }
 
@@ -412,6 +413,11 @@ impl LoopCore {
     pub(crate) fn poll_now(&self) -> Instant {
         self.clock.poll_now()
     }
+}
+
+#[cold]
+fn closed(what: &str) -> ! {
+    panic!("{what}: this event loop is closed; create a new one (aio::EventLoop::new)");
 }
 
 impl Drop for LoopCore {

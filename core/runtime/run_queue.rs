@@ -23,6 +23,7 @@ const MAIN: usize = 2;
 struct Packed(NonNull<()>);
 
 impl Packed {
+    #[inline]
     fn new(item: Ready) -> Packed {
         match item {
             Ready::Task(runnable) => {
@@ -40,6 +41,7 @@ impl Packed {
         }
     }
 
+    #[inline]
     fn into_ready(self) -> Ready {
         let addr = self.0.as_ptr().addr();
         if addr == MAIN {

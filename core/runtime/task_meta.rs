@@ -195,11 +195,11 @@ impl TaskMeta {
         (self.packed.get() & KEY_MASK) as usize
     }
 
+    #[inline]
     pub(crate) fn set_registry_key(&self, key: usize) {
-        let key = u32::try_from(key)
-            .ok()
-            .filter(|&k| k < KEY_MASK)
-            .expect("more than 16 million live tasks on one aio event loop");
+        let Some(key) = u32::try_from(key).ok().filter(|&k| k < KEY_MASK) else {
+            too_many_tasks();
+        };
         self.packed.set(self.packed.get() & !KEY_MASK | key);
     }
 
@@ -374,6 +374,11 @@ impl TaskMeta {
     pub(crate) fn with_cancel_value<R>(&self, f: impl FnOnce(Option<&(dyn Any + Send)>) -> R) -> R {
         self.read_extra(|extra| f(extra.and_then(|e| e.cancel_value.as_deref())))
     }
+}
+
+#[cold]
+fn too_many_tasks() -> ! {
+    panic!("more than 16 million live tasks on one aio event loop");
 }
 
 impl Drop for TaskMeta {

@@ -144,54 +144,12 @@ fn delays(n: usize) -> Vec<Duration> {
 }
 
 /// Wall time beyond the longest sleep (100 ms), per timer: the overhead;
-/// aio's and tokio's rounds taken in turns. Each task sleeps `d` from when
-/// it starts running, on both runtimes (asyncio's `create_task(sleep(d))`):
-/// spawning and starting 100,000 tasks is part of what is measured.
-fn timers(rounds: usize) -> Row {
-    let n = scaled(100_000);
-    let ds = delays(n);
-    let runner = aio::Runner::new();
-    let rt = tokio_rt();
-    let times = interleaved(
-        n,
-        rounds * 2,
-        &mut [
-            &mut || {
-                runner.run(async {
-                    let ts: Vec<_> = ds
-                        .iter()
-                        .map(|&d| aio::create_task(async move { aio::sleep(d).await }))
-                        .collect();
-                    for t in ts {
-                        t.await.unwrap();
-                    }
-                })
-            },
-            &mut || {
-                rt.block_on(async {
-                    let ts: Vec<_> = ds
-                        .iter()
-                        .map(|&d| tokio::spawn(async move { tokio::time::sleep(d).await }))
-                        .collect();
-                    for t in ts {
-                        t.await.unwrap();
-                    }
-                })
-            },
-        ],
-    );
-    let sleep = Duration::from_millis(100).as_nanos() as f64 / n as f64;
-    Row::new(
-        format!("{n} tasks sleeping 0-100 ms (time beyond 100 ms)"),
-        "ns/timer",
-        times[0] - sleep,
-    )
-    .peer("tokio", times[1] - sleep)
-}
-
-/// As [`timers`], with every deadline fixed before the tasks are spawned
-/// (`sleep_until(start + d)`): the timers alone, not the tasks' start.
-fn deadlines(rounds: usize) -> Row {
+/// aio's and tokio's rounds taken in turns. With `fixed`, every deadline is
+/// set before the tasks are spawned (`sleep_until(start + d)`): the timers
+/// alone. Without, each task sleeps `d` from when it starts running, on
+/// both runtimes (asyncio's `create_task(sleep(d))`): starting 100,000
+/// tasks is part of what is measured.
+fn timers(rounds: usize, fixed: bool) -> Row {
     let n = scaled(100_000);
     let ds = delays(n);
     let runner = aio::Runner::new();
@@ -205,7 +163,14 @@ fn deadlines(rounds: usize) -> Row {
                     let start = aio::now();
                     let ts: Vec<_> = ds
                         .iter()
-                        .map(|&d| aio::create_task(aio::sleep_until(start + d)))
+                        .map(|&d| {
+                            aio::create_task(async move {
+                                match fixed {
+                                    true => aio::sleep_until(start + d).await,
+                                    false => aio::sleep(d).await,
+                                }
+                            })
+                        })
                         .collect();
                     for t in ts {
                         t.await.unwrap();
@@ -217,7 +182,14 @@ fn deadlines(rounds: usize) -> Row {
                     let start = tokio::time::Instant::now();
                     let ts: Vec<_> = ds
                         .iter()
-                        .map(|&d| tokio::spawn(tokio::time::sleep_until(start + d)))
+                        .map(|&d| {
+                            tokio::spawn(async move {
+                                match fixed {
+                                    true => tokio::time::sleep_until(start + d).await,
+                                    false => tokio::time::sleep(d).await,
+                                }
+                            })
+                        })
                         .collect();
                     for t in ts {
                         t.await.unwrap();
@@ -227,12 +199,11 @@ fn deadlines(rounds: usize) -> Row {
         ],
     );
     let sleep = Duration::from_millis(100).as_nanos() as f64 / n as f64;
-    Row::new(
-        format!("{n} sleeps until start + 0-100 ms (time beyond 100 ms)"),
-        "ns/timer",
-        times[0] - sleep,
-    )
-    .peer("tokio", times[1] - sleep)
+    let workload = match fixed {
+        true => format!("{n} sleeps until start + 0-100 ms (time beyond 100 ms)"),
+        false => format!("{n} tasks sleeping 0-100 ms (time beyond 100 ms)"),
+    };
+    Row::new(workload, "ns/timer", times[0] - sleep).peer("tokio", times[1] - sleep)
 }
 
 fn cancel(rounds: usize) -> Row {
@@ -433,8 +404,8 @@ fn main() {
     let rows = vec![
         spawn_join(rounds),
         yields(rounds),
-        timers(rounds),
-        deadlines(rounds),
+        timers(rounds, false),
+        timers(rounds, true),
         cancel(rounds),
         rss(),
         peak_rss(),

@@ -277,45 +277,46 @@ fn rss_bytes() -> f64 {
     pages * 4096.0
 }
 
-/// Parks N tasks on `runtime` and prints the RSS growth per task (run in a
-/// child process so that no earlier workload's freed memory is reused).
+/// Parks tasks on `runtime` in two equal batches and prints the RSS growth
+/// per task of the second batch (run in a child process so that no earlier
+/// workload's freed memory is reused). The first batch pays what is paid
+/// once (the runtime's start, code and tables first touched), so the second
+/// shows what one more parked task costs, its handle included.
 fn rss_child(runtime: &str) {
-    let n = 100_000;
-    let before = rss_bytes();
-    let after = match runtime {
+    let batch = 50_000;
+    let mut samples = Vec::new();
+    match runtime {
         "aio" => aio::run(async {
-            let ts: Vec<_> = (0..n)
-                .map(|_| aio::create_task(std::future::pending::<()>()))
-                .collect();
-            aio::yield_now().await;
-            let after = rss_bytes();
-            drop(ts);
-            after
+            let mut ts = Vec::with_capacity(2 * batch);
+            for _ in 0..2 {
+                ts.extend((0..batch).map(|_| aio::create_task(std::future::pending::<()>())));
+                aio::yield_now().await;
+                samples.push(rss_bytes());
+            }
         }),
         "tokio" => tokio_rt().block_on(async {
-            let ts: Vec<_> = (0..n)
-                .map(|_| tokio::spawn(std::future::pending::<()>()))
-                .collect();
-            tokio::task::yield_now().await;
-            let after = rss_bytes();
-            drop(ts);
-            after
+            let mut ts = Vec::with_capacity(2 * batch);
+            for _ in 0..2 {
+                ts.extend((0..batch).map(|_| tokio::spawn(std::future::pending::<()>())));
+                tokio::task::yield_now().await;
+                samples.push(rss_bytes());
+            }
         }),
         _ => local_block_on(|ex| {
             futures::executor::block_on(ex.run(async {
-                let ts: Vec<_> = (0..n)
-                    .map(|_| ex.spawn(std::future::pending::<()>()))
-                    .collect();
-                YieldOnce(false).await;
-                let after = rss_bytes();
+                let mut ts = Vec::with_capacity(2 * batch);
+                for _ in 0..2 {
+                    ts.extend((0..batch).map(|_| ex.spawn(std::future::pending::<()>())));
+                    YieldOnce(false).await;
+                    samples.push(rss_bytes());
+                }
                 for t in ts {
                     t.detach();
                 }
-                after
             }))
         }),
-    };
-    println!("{}", (after - before) / n as f64);
+    }
+    println!("{}", (samples[1] - samples[0]) / batch as f64);
 }
 
 /// The peak RSS (VmHWM) in bytes.

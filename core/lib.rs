@@ -310,11 +310,11 @@ pub use debug::testing;
 pub use debug::{NodeKind, TaskTree, TreeNode, task_tree};
 pub use event_loop::{EventLoop, get_running_loop};
 /// An async iterator, what `async for` walks: `futures_core::Stream`. aio's
-/// generators, [`as_completed`](crate::as_completed), a reader's
+/// generators, [`as_completed`], a reader's
 /// [`lines`](crate::net::StreamReader::lines), a listener's
 /// [`incoming`](crate::net::TcpListener::incoming) and a queue's
 /// [`stream`](crate::sync::BaseQueue::stream) are all streams. Waiting on an
-/// [`Event`](crate::Event) is not: it is one value, awaited once.
+/// [`Event`] is not: it is one value, awaited once.
 ///
 /// ```
 /// use aio::{Stream, StreamExt};

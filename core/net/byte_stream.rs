@@ -93,6 +93,14 @@ macro_rules! byte_stream_api {
             /// into `buf`; `Ok(0)` at end of stream. Cancel-safe: cut short,
             /// it read nothing.
             ///
+            /// A read into a buffer under 4 KiB asks the socket for 4 KiB and
+            /// keeps what does not fit for the next reads (asyncio's streams
+            /// read ahead too): a chunk that comes back short says the socket
+            /// is drained, so the next read waits for the poller instead of
+            /// first failing with "would block", one system call fewer per
+            /// message. Bytes kept that way are why `into_std` can hand the
+            /// stream back instead of its socket.
+            ///
             #[doc = concat!("```\naio::run(async {\n", $pair, "
     a.write_all(b\"ping\").await.unwrap();
     let mut buf = [0; 16];
@@ -204,7 +212,7 @@ macro_rules! byte_stream_api {
             }
         }
 
-        $crate::net::std_conversions::std_conversions!($t, $std, $std_new);
+        $crate::net::std_conversions::std_conversions!($t, $std, $std_new, ahead);
 
         impl $crate::net::byte_stream::ByteStream for $t {
             fn poll_read_bytes(
@@ -214,8 +222,10 @@ macro_rules! byte_stream_api {
             ) -> std::task::Poll<std::io::Result<usize>> {
                 use std::io::Read;
                 let read = $crate::runtime::Direction::Read;
-                self.source
-                    .poll_bytes(cx, read, buf.len(), |mut s| s.read(buf))
+                self.ahead.poll_read(buf, |into| {
+                    self.source
+                        .poll_bytes(cx, read, into.len(), |mut s| s.read(into))
+                })
             }
 
             fn poll_write_bytes(

@@ -40,8 +40,10 @@
 
 pub(crate) mod byte_stream;
 mod incoming;
+mod into_std_error;
 mod nonblocking;
 mod open_connection;
+pub(crate) mod read_ahead;
 mod read_buffer;
 mod resolve;
 mod server;
@@ -56,6 +58,7 @@ mod udp;
 #[cfg(unix)]
 mod unix;
 
+pub use into_std_error::IntoStdError;
 pub use open_connection::open_connection;
 #[cfg(unix)]
 pub use open_connection::open_unix_connection;

@@ -100,7 +100,13 @@ impl TcpListener {
         })
         .await?;
         let source = IoSource::new(stream)?;
-        Ok((TcpStream { source }, peer))
+        Ok((
+            TcpStream {
+                source,
+                ahead: Default::default(),
+            },
+            peer,
+        ))
     }
 
     /// The address the listener is bound to (the real port, when bound to 0).
@@ -160,6 +166,7 @@ impl fmt::Debug for TcpListener {
 /// ```
 pub struct TcpStream {
     source: IoSource<std::net::TcpStream>,
+    ahead: crate::net::read_ahead::ReadAhead,
 }
 
 impl TcpStream {
@@ -203,6 +210,7 @@ impl TcpStream {
             Err(e) => return Err(e),
         };
         let stream = TcpStream {
+            ahead: Default::default(),
             source: IoSource::new(std::net::TcpStream::from(socket))?,
         };
         // The connect goes on while the loop's other ready tasks take a turn

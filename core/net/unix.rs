@@ -138,6 +138,7 @@ impl fmt::Debug for UnixListener {
 /// ```
 pub struct UnixStream {
     source: IoSource<std::os::unix::net::UnixStream>,
+    ahead: crate::net::read_ahead::ReadAhead,
 }
 
 impl UnixStream {

@@ -7,15 +7,16 @@
 
 use std::cell::{Cell, RefCell};
 use std::io;
-use std::task::{Poll, ready};
+use std::task::Poll;
 
 /// Reads of at least this many bytes go straight to the caller's buffer.
 const CHUNK: usize = 4096;
 
 thread_local! {
     /// The chunk small reads land in: filled and copied out within one
-    /// read, so every stream on the thread shares it.
-    static SCRATCH: RefCell<Box<[u8]>> = RefCell::new(vec![0; CHUNK].into_boxed_slice());
+    /// read, so every stream on the thread shares it. Taken out while in
+    /// use (a read inside a read, were there one, makes its own).
+    static SCRATCH: Cell<Option<Box<[u8]>>> = const { Cell::new(None) };
 }
 
 /// What a stream read and has not handed out yet.
@@ -33,7 +34,7 @@ impl ReadAhead {
     pub(crate) fn poll_read(
         &self,
         buf: &mut [u8],
-        mut read: impl FnMut(&mut [u8]) -> Poll<io::Result<usize>>,
+        read: impl FnOnce(&mut [u8]) -> Poll<io::Result<usize>>,
     ) -> Poll<io::Result<usize>> {
         if let Some(n) = self.take(buf) {
             return Poll::Ready(Ok(n));
@@ -41,17 +42,20 @@ impl ReadAhead {
         if buf.is_empty() || buf.len() >= CHUNK {
             return read(buf);
         }
-        let read_ahead = SCRATCH.try_with(|scratch| {
-            // Nothing that runs inside `read` reads a stream.
-            let mut scratch = scratch.borrow_mut();
-            let n = ready!(read(&mut scratch[..]))?;
+        let mut scratch = SCRATCH
+            .try_with(Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| vec![0; CHUNK].into_boxed_slice());
+        let read = read(&mut scratch);
+        if let Poll::Ready(Ok(n)) = read {
             let given = n.min(buf.len());
             buf[..given].copy_from_slice(&scratch[..given]);
             self.keep(&scratch[given..n]);
-            Poll::Ready(Ok(given))
-        });
-        // The thread is ending: no chunk, read as asked.
-        read_ahead.unwrap_or_else(|_| read(buf))
+        }
+        // Gone only while the thread ends: then the chunk is dropped.
+        let _ = SCRATCH.try_with(|cell| cell.set(Some(scratch)));
+        read.map_ok(|n| n.min(buf.len()))
     }
 
     /// How many bytes are kept.

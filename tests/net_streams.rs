@@ -239,6 +239,21 @@ async fn small_and_large_reads_get_every_byte_once_and_in_order() {
 }
 
 #[aio::test]
+async fn a_read_into_an_empty_buffer_returns_at_once_and_takes_nothing() {
+    let (a, b) = connected_pair().await;
+    // Nothing to read yet: an empty buffer still gets its `Ok(0)` at once
+    // (std's `Read` says so), rather than waiting for bytes it cannot take.
+    let at_once = aio::timeout(Duration::from_secs(1), b.read(&mut [])).await;
+    assert_eq!(at_once.expect("an empty read returns at once").unwrap(), 0);
+    a.write_all(b"xy").await.unwrap();
+    assert_eq!(b.read(&mut []).await.unwrap(), 0);
+    let mut both = [0; 2];
+    b.read_exact(&mut both).await.unwrap();
+    assert_eq!(&both, b"xy");
+    assert!(b.into_std().is_ok(), "an empty read kept nothing");
+}
+
+#[aio::test]
 async fn messages_that_arrive_together_are_read_one_by_one() {
     let (a, b) = connected_pair().await;
     a.write_all(b"one\ntwo\nsix\n").await.unwrap();
@@ -266,10 +281,16 @@ async fn a_stream_holding_bytes_read_ahead_gives_itself_back_not_its_socket() {
     let error = b.into_std().unwrap_err();
     assert_eq!(error.buffered(), 4);
     assert!(error.to_string().contains("4 bytes"), "{error}");
+    assert!(format!("{error:?}").contains("buffered: 4"), "{error:?}");
     let b = error.into_stream().expect("the stream comes back");
-    let mut rest = [0; 4];
+    // Part read: the count is what is left.
+    b.read_exact(&mut [0; 1]).await.unwrap();
+    let error = b.into_std().unwrap_err();
+    assert_eq!(error.buffered(), 3);
+    let b = error.into_stream().unwrap();
+    let mut rest = [0; 3];
     b.read_exact(&mut rest).await.unwrap();
-    assert_eq!(&rest, b"ello");
+    assert_eq!(&rest, b"llo");
     // Read out, it gives its socket back.
     let plain = b.into_std().unwrap();
     drop(plain);

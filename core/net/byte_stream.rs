@@ -90,8 +90,8 @@ macro_rules! byte_stream_api {
     ($t:ident, $std:ty, $addr:ty, $pair:literal, $addrs:literal, $std_new:literal) => {
         impl $t {
             /// Reads what is available (at least one byte, waiting for it),
-            /// into `buf`; `Ok(0)` at end of stream. Cancel-safe: cut short,
-            /// it read nothing.
+            /// into `buf`; `Ok(0)` at end of stream, and at once for an empty
+            /// `buf`. Cancel-safe: cut short, it read nothing.
             ///
             /// A read into a buffer under 4 KiB asks the socket for 4 KiB and
             /// keeps what does not fit for the next reads (asyncio's streams

@@ -30,16 +30,20 @@ pub(crate) struct ReadAhead {
 impl ReadAhead {
     /// Reads into `buf`: kept bytes first; else `read` (a read of the
     /// socket into the buffer it is given), with a whole chunk when `buf`
-    /// is small.
+    /// is small. An empty `buf` gets `Ok(0)` without a read.
     pub(crate) fn poll_read(
         &self,
         buf: &mut [u8],
         read: impl FnOnce(&mut [u8]) -> Poll<io::Result<usize>>,
     ) -> Poll<io::Result<usize>> {
+        if buf.is_empty() {
+            // std's `Read`: an empty buffer reads nothing, at once.
+            return Poll::Ready(Ok(0));
+        }
         if let Some(n) = self.take(buf) {
             return Poll::Ready(Ok(n));
         }
-        if buf.is_empty() || buf.len() >= CHUNK {
+        if buf.len() >= CHUNK {
             return read(buf);
         }
         let mut scratch = SCRATCH

@@ -31,7 +31,7 @@ default=(
     sync_lock sync_semaphore sync_condition sync_queue sync_event sync_barrier
     promise task_group timeout shield select_first gather wait as_completed
     cancel_semantics catch_cancel cancel_graceful reliability task_registry
-    event_loop stream deadlock timer_heap infinite_deadlines cancel_allocations
+    event_loop stream deadlock timer_heap infinite_deadlines task_allocations
 )
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=("${default[@]}")

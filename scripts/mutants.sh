@@ -47,7 +47,7 @@ tests_for() {
     core/sync/errors.rs) echo sync_queue sync_barrier ;;
     core/task/promise.rs) echo promise cancel_semantics ;;
     core/cancel/*.rs) echo cancel_semantics catch_cancel cancel_graceful task_group \
-        timeout shield cancel_allocations ;;
+        timeout shield task_allocations ;;
     core/scope/group.rs | core/scope/task_group.rs | core/scope/group_run.rs | core/scope/child.rs)
         echo task_group cancel_semantics catch_cancel cancel_graceful reliability \
             prop_task_group debug_tree task_registry ;;

@@ -1,7 +1,8 @@
 //! What the loop knows about each task, stored inside the task's own allocation.
 //!
 //! Every task pays for it, so it is kept to two words, which keeps a small
-//! task's allocation in the 80-byte class. One word holds the state flags in
+//! task's allocation in the allocator's 64-byte class (with async-task's
+//! 32-byte header and an 8-byte future). One word holds the state flags in
 //! its low bits and, above them, either the task's id or, once the task needs
 //! its rarely used parts (a name, done callbacks, a kept outcome), the address
 //! of those parts, which then hold the id. The other word holds the loop's id

@@ -9,7 +9,8 @@ use crate::threads::LoopHandle;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::pin;
-use std::sync::{Arc, Barrier, OnceLock};
+use std::rc::Rc;
+use std::sync::{Arc, mpsc};
 use std::thread;
 
 /// What each loop of [`run_per_core`] is told: which one it is, and a
@@ -88,6 +89,8 @@ enum Ended<T> {
     Interrupted,
     /// Cancelled because another loop panicked.
     Cancelled,
+    /// Never started: another loop, or its thread, could not be made.
+    NotStarted,
 }
 
 /// Runs `n` share-nothing event loops, each on its own thread with its own
@@ -99,7 +102,9 @@ enum Ended<T> {
 /// future returns are cancelled. Ctrl-C cancels every loop's main future and,
 /// once every loop's cleanup ran, exits with status 130, as `run` does. A
 /// panic in one loop's main future cancels the other loops' and is then
-/// raised here.
+/// raised here. No loop starts unless every loop and its thread could be
+/// made; otherwise the reason (the OS poller or the thread it could not
+/// create, as with a full fd table) is raised here once the others closed.
 ///
 /// A server per core binds its listener in every loop with
 /// [`TcpListener::bind_reuseport`](crate::net::TcpListener::bind_reuseport):
@@ -132,49 +137,88 @@ where
         0 => thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
+    run_loops(
+        n,
+        main,
+        |index| thread::Builder::new().name(format!("aio-loop-{index}")),
+        |_| LoopCore::new(Clock::Real),
+    )
+}
+
+/// [`run_per_core`] with `n` loops, each on a thread from `builder` and made
+/// by `make_loop` (tests make either fail).
+fn run_loops<T, Fut, F>(
+    n: usize,
+    main: F,
+    builder: impl Fn(usize) -> thread::Builder,
+    make_loop: impl Fn(usize) -> Rc<LoopCore> + Sync,
+) -> Vec<T>
+where
+    F: Fn(PerCore) -> Fut + Sync,
+    Fut: Future<Output = T>,
+    T: Send,
+{
     // Ctrl-C reaches the loops only when the program's main thread waits here,
     // as `run` takes it only there.
     let ctrl_c = thread::current().name() == Some("main");
-    let loops: OnceLock<Arc<[LoopHandle]>> = OnceLock::new();
-    let made: std::sync::Mutex<Vec<Option<LoopHandle>>> = std::sync::Mutex::new(vec![None; n]);
-    let all_made = Barrier::new(n);
-    let ended: Vec<thread::Result<Ended<T>>> = thread::scope(|s| {
-        let threads: Vec<_> = (0..n)
-            .map(|index| {
-                let (main, loops, made, all_made) = (&main, &loops, &made, &all_made);
-                thread::Builder::new()
-                    .name(format!("aio-loop-{index}"))
-                    .spawn_scoped(s, move || {
-                        let core = LoopCore::new(Clock::Real);
-                        lock(made)[index] = Some(LoopHandle::new(core.remote.clone()));
-                        all_made.wait();
-                        let loops = loops
-                            .get_or_init(|| lock(made).iter().flatten().cloned().collect())
-                            .clone();
-                        let this = PerCore { index, loops };
-                        let others = this.loops.clone();
-                        let ended =
-                            catch_unwind(AssertUnwindSafe(|| run_one(&core, ctrl_c, main(this))));
-                        if ended.is_err() {
-                            // The other loops' main futures are cancelled, so
-                            // that the panic can be raised once they ended.
-                            for (i, handle) in others.iter().enumerate() {
-                                if i != index {
-                                    handle.cancel_main();
-                                }
-                            }
+    // Each loop is made on its thread and sends its handle back; none starts
+    // until every one was made and has every handle. When a loop or its
+    // thread cannot be made, the others are told so and close, unstarted.
+    let (ended, not_started) = thread::scope(|s| {
+        let mut started = Vec::with_capacity(n);
+        let mut not_started = None;
+        for index in 0..n {
+            let (made_tx, made) = mpsc::sync_channel::<LoopHandle>(1);
+            let (start, start_rx) = mpsc::sync_channel::<Arc<[LoopHandle]>>(1);
+            let (main, make_loop) = (&main, &make_loop);
+            let thread = builder(index).spawn_scoped(s, move || {
+                let core = make_loop(index);
+                // The parent keeps its end until it sent (or gave up on) the
+                // start, so this send cannot fail.
+                let _ = made_tx.send(LoopHandle::new(core.remote.clone()));
+                let Ok(loops) = start_rx.recv() else {
+                    return Ok(Ended::NotStarted);
+                };
+                let this = PerCore { index, loops };
+                let others = this.loops.clone();
+                let ended = catch_unwind(AssertUnwindSafe(|| run_one(&core, ctrl_c, main(this))));
+                if ended.is_err() {
+                    // The other loops' main futures are cancelled, so
+                    // that the panic can be raised once they ended.
+                    for (i, handle) in others.iter().enumerate() {
+                        if i != index {
+                            handle.cancel_main();
                         }
-                        ended
-                    })
-                    .unwrap_or_else(|e| {
-                        panic!("aio::run_per_core: could not start a loop thread: {e}")
-                    })
+                    }
+                }
+                ended
+            });
+            match thread {
+                Ok(thread) => started.push((thread, made, start)),
+                Err(e) => {
+                    not_started = Some(e);
+                    break;
+                }
+            }
+        }
+        // A thread whose loop could not be made ended without sending.
+        let handles: Option<Arc<[LoopHandle]>> = started
+            .iter()
+            .map(|(_, made, _)| made.recv().ok())
+            .collect();
+        if let (Some(handles), None) = (handles, &not_started) {
+            for (_, _, start) in &started {
+                let _ = start.send(handles.clone());
+            }
+        }
+        let ended: Vec<thread::Result<Ended<T>>> = started
+            .into_iter()
+            .map(|(thread, _, start)| {
+                drop(start);
+                thread.join().unwrap_or_else(Err)
             })
             .collect();
-        threads
-            .into_iter()
-            .map(|t| t.join().unwrap_or_else(Err))
-            .collect()
+        (ended, not_started)
     });
     let mut results = Vec::with_capacity(n);
     let mut interrupted = false;
@@ -186,6 +230,8 @@ where
             Ok(Ended::Interrupted) => interrupted = true,
             // Raised below unless a panic elsewhere caused it.
             Ok(Ended::Cancelled) => cancelled = true,
+            // Another loop or its thread could not be made: raised below.
+            Ok(Ended::NotStarted) => {}
             Err(payload) => {
                 panic.get_or_insert(payload);
             }
@@ -193,6 +239,9 @@ where
     }
     if let Some(payload) = panic {
         resume_unwind(payload);
+    }
+    if let Some(e) = not_started {
+        panic!("aio::run_per_core: could not start a loop thread: {e}");
     }
     if interrupted {
         CtrlC::exit_interrupted(signal_hook::consts::SIGINT);
@@ -225,7 +274,58 @@ fn run_one<Fut: Future>(core: &LoopCore, ctrl_c: bool, main: Fut) -> Ended<Fut::
     }
 }
 
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // Nothing panics while these locks are held.
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The panic of `run_loops` with three loops, the second made by
+    /// `builder` or `make_loop` failing; no loop may have run.
+    fn panic_when_the_second(
+        builder: impl Fn(usize) -> thread::Builder,
+        make_loop: impl Fn(usize) -> Rc<LoopCore> + Sync,
+    ) -> String {
+        let ran = std::sync::atomic::AtomicUsize::new(0);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            run_loops(
+                3,
+                |_| async { ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst) },
+                builder,
+                make_loop,
+            )
+        }));
+        assert_eq!(ran.into_inner(), 0, "a loop started");
+        let payload = outcome.expect_err("a loop could not be made");
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_loop_that_cannot_be_made_is_raised_and_no_other_loop_waits_for_it() {
+        let message = panic_when_the_second(
+            |_| thread::Builder::new(),
+            |index| {
+                assert!(index != 1, "no poller for loop {index}");
+                LoopCore::new(Clock::Real)
+            },
+        );
+        assert_eq!(message, "no poller for loop 1");
+    }
+
+    #[test]
+    fn a_loop_thread_that_cannot_start_is_raised_and_no_other_loop_waits_for_it() {
+        let message = panic_when_the_second(
+            // No address space holds a stack of 2^47 bytes.
+            |index| match index {
+                1 => thread::Builder::new().stack_size(1 << 47),
+                _ => thread::Builder::new(),
+            },
+            |_| LoopCore::new(Clock::Real),
+        );
+        assert!(
+            message.starts_with("aio::run_per_core: could not start a loop thread: "),
+            "{message}"
+        );
+    }
 }

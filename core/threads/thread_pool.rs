@@ -36,6 +36,8 @@ pub struct ThreadPool {
 struct PoolInner {
     size: usize,
     name: String,
+    /// Makes the builder of each new thread, given its name.
+    builder: fn(String) -> thread::Builder,
     state: Mutex<PoolState>,
     work: Condvar,
     /// Notified when a thread ends.
@@ -80,10 +82,21 @@ impl ThreadPool {
     /// assert_eq!(aio::ThreadPool::new(0, "io").size(), 1);
     /// ```
     pub fn new(size: usize, name: &str) -> Self {
+        Self::with_builder(size, name, |name| thread::Builder::new().name(name))
+    }
+
+    /// A pool whose threads come from `builder` (tests make it fail).
+    fn with_builder(size: usize, name: &str, builder: fn(String) -> thread::Builder) -> Self {
+        assert!(
+            !name.contains('\0'),
+            "ThreadPool::new: the name {name:?} holds a NUL byte, which no thread name may; \
+             leave it out"
+        );
         ThreadPool {
             inner: Arc::new(PoolInner {
                 size: size.max(1),
                 name: name.to_string(),
+                builder,
                 state: Mutex::new(PoolState::default()),
                 work: Condvar::new(),
                 exited: Condvar::new(),
@@ -126,6 +139,8 @@ impl ThreadPool {
 
     /// Queues `job` to run on one of the pool's threads. From async code,
     /// [`run_in_executor`](crate::run_in_executor) also awaits its result.
+    /// Panics, dropping `job`, when no thread runs and none can be started
+    /// (the process is at its limit of threads).
     ///
     /// ```
     /// let pool = aio::ThreadPool::new(2, "worker");
@@ -145,14 +160,24 @@ impl ThreadPool {
             state.live += 1;
             let inner = self.inner.clone();
             let name = format!("{}-{}", self.inner.name, state.handles.len() + 1);
-            match thread::Builder::new()
-                .name(name)
-                .spawn(move || inner.work_loop())
-            {
+            match (self.inner.builder)(name).spawn(move || inner.work_loop()) {
                 Ok(handle) => state.handles.push(handle),
-                // No thread could be made: the job waits for an existing one,
-                // or, with none, fails when the pool shuts down.
-                Err(_) => state.live -= 1,
+                // No thread could be made: the job waits for a running one.
+                Err(_) if state.live > 1 => state.live -= 1,
+                Err(e) => {
+                    // None runs, so the job would wait forever: it is given
+                    // back (and dropped once the lock is released).
+                    state.live -= 1;
+                    let job = state.jobs.pop_back();
+                    drop(state);
+                    drop(job);
+                    panic!(
+                        "aio::ThreadPool {:?}: no thread runs and none could start ({e}); \
+                         the process is at its limit of threads or memory: raise it \
+                         (ulimit -u, a container's pids.max) or use fewer threads",
+                        self.inner.name
+                    );
+                }
             }
         }
         Ok(())
@@ -327,5 +352,76 @@ pub(crate) fn shutdown_default_pool(core: &LoopCore, timeout: Duration) {
 pub(crate) fn set_default_pool(core: &LoopCore, pool: ThreadPool) {
     if let Some(old) = core.locals.replace(DefaultPool(pool)) {
         old.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::sync::mpsc;
+
+    /// No address space holds a stack of 2^47 bytes.
+    fn unstartable() -> thread::Builder {
+        thread::Builder::new().stack_size(1 << 47)
+    }
+
+    /// Sets its flag when dropped.
+    struct Dropped(Arc<Mutex<bool>>);
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            *self.0.lock().unwrap() = true;
+        }
+    }
+
+    #[test]
+    fn a_job_that_no_thread_can_take_is_dropped_with_a_panic_naming_the_limit() {
+        let pool = ThreadPool::with_builder(2, "blocked", |_| unstartable());
+        for _ in 0..2 {
+            let dropped = Arc::new(Mutex::new(false));
+            let held = Dropped(dropped.clone());
+            let submitted = catch_unwind(AssertUnwindSafe(|| pool.submit(move || drop(held))));
+            let panic = submitted.expect_err("no thread could take the job");
+            let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+            assert!(
+                message.starts_with(
+                    "aio::ThreadPool \"blocked\": no thread runs and none could start"
+                ),
+                "{message}"
+            );
+            assert!(message.contains("pids.max"), "{message}");
+            assert!(*dropped.lock().unwrap(), "the job was given back");
+            assert_eq!(pool.threads(), 0);
+        }
+    }
+
+    #[test]
+    fn a_job_waits_for_a_running_thread_when_no_other_can_start() {
+        let pool = ThreadPool::with_builder(2, "one", |name| match name.as_str() {
+            "one-1" => thread::Builder::new().name(name),
+            _ => unstartable(),
+        });
+        let (release, held) = mpsc::channel::<()>();
+        let (done, finished) = mpsc::channel();
+        let first = done.clone();
+        pool.submit(move || {
+            held.recv().unwrap();
+            first.send("first").unwrap();
+        })
+        .unwrap();
+        pool.submit(move || done.send("second").unwrap()).unwrap();
+        assert_eq!(pool.threads(), 1);
+        release.send(()).unwrap();
+        assert_eq!(finished.recv(), Ok("first"));
+        assert_eq!(finished.recv(), Ok("second"));
+        pool.shutdown();
+    }
+
+    #[test]
+    fn a_name_with_a_nul_byte_is_refused_when_the_pool_is_made() {
+        let made = catch_unwind(|| ThreadPool::new(1, "a\0b"));
+        let message = made.expect_err("refused").downcast_ref::<String>().cloned();
+        assert!(message.unwrap_or_default().contains("holds a NUL byte"));
     }
 }

@@ -19,7 +19,8 @@ use std::task::{Context, Poll, Waker};
 ///
 /// Cancelling the await cannot stop the thread: `f` runs to its end and its
 /// result is dropped. While `f` runs, a virtual clock waits for it instead of
-/// jumping. Panics when no loop runs on this thread.
+/// jumping. Panics when no loop runs on this thread, and when the pool has no
+/// thread and none can start (the process is at its limit of threads).
 ///
 /// ```
 /// fn checksum(data: &[u8]) -> u32 {

@@ -58,6 +58,9 @@ tests_for() {
     core/task/root.rs | core/task/body.rs | core/task/task_await.rs | core/task/shutdown.rs | core/task/callback_handle.rs)
         echo event_loop cancel_semantics catch_cancel cancel_graceful reliability \
             loop_shutdown task_group ;;
+    core/threads/thread_pool.rs | core/threads/to_thread.rs)
+        echo to_thread run_coroutine_threadsafe executor_shutdown ;;
+    core/threads/per_core.rs) echo per_core ;;
     *) echo "" ;;
     esac
 }
@@ -78,12 +81,13 @@ for file in "$@"; do
     done
 done
 # Only the covering test binaries are built and run for each mutant (a file
-# not mapped above is checked against every test).
-cargo_args=()
+# not mapped above is checked against every test), with the library's own
+# unit tests.
+cargo_args=(--cargo-arg=--lib)
 for t in $(printf '%s\n' "${tests[@]}" | sort -u); do
     cargo_args+=(--cargo-arg="--test=$t")
 done
-[ ${#cargo_args[@]} -eq 0 ] && cargo_args=(--cargo-arg=--tests)
+[ ${#tests[@]} -eq 0 ] && cargo_args=(--cargo-arg=--tests)
 echo "mutating: $* | tests: ${cargo_args[*]}"
 mkdir -p "$out"
 status=0

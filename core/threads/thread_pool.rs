@@ -419,6 +419,22 @@ mod tests {
     }
 
     #[test]
+    fn an_idle_thread_is_woken_for_the_next_job_and_no_thread_is_added() {
+        let pool = ThreadPool::new(2, "reused");
+        let (done, finished) = mpsc::channel();
+        let first = done.clone();
+        pool.submit(move || first.send(1).unwrap()).unwrap();
+        assert_eq!(finished.recv(), Ok(1));
+        while pool.inner.lock().idle == 0 {
+            thread::yield_now();
+        }
+        pool.submit(move || done.send(2).unwrap()).unwrap();
+        assert_eq!(finished.recv(), Ok(2));
+        assert_eq!(pool.threads(), 1);
+        pool.shutdown();
+    }
+
+    #[test]
     fn a_name_with_a_nul_byte_is_refused_when_the_pool_is_made() {
         let made = catch_unwind(|| ThreadPool::new(1, "a\0b"));
         let message = made.expect_err("refused").downcast_ref::<String>().cloned();

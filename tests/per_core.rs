@@ -3,8 +3,10 @@
 //! every loop accept on one port.
 
 use aio::net::TcpListener;
+use std::cell::RefCell;
 use std::io::Read;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 thread_local! {
     /// Set on a loop's thread (through its handle) when the server stops.
@@ -110,4 +112,35 @@ fn zero_loops_means_one_per_core() {
     let cores = std::thread::available_parallelism().unwrap().get();
     let indices = aio::run_per_core(0, |core| async move { core.index() });
     assert_eq!(indices, (0..cores).collect::<Vec<_>>());
+}
+
+/// Sets its flag when dropped: with a thread's thread-locals, as it exits.
+struct SetOnExit(Arc<AtomicBool>);
+
+impl Drop for SetOnExit {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+thread_local! {
+    static ON_EXIT: RefCell<Option<SetOnExit>> = const { RefCell::new(None) };
+}
+
+#[test]
+fn each_loops_default_pool_has_ended_its_threads_when_run_per_core_returns() {
+    let exited: Vec<_> = (0..2).map(|_| Arc::new(AtomicBool::new(false))).collect();
+    aio::run_per_core(2, |core| {
+        let flag = exited[core.index()].clone();
+        async move {
+            let set = move || ON_EXIT.with(|e| *e.borrow_mut() = Some(SetOnExit(flag)));
+            aio::to_thread(set).await.unwrap();
+        }
+    });
+    for flag in &exited {
+        assert!(
+            flag.load(Ordering::SeqCst),
+            "a pool thread outlived its loop"
+        );
+    }
 }

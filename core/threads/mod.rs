@@ -23,3 +23,9 @@ pub use to_thread::{Blocking, run_in_executor, to_thread};
 
 pub use thread_pool::DEFAULT_EXECUTOR_SHUTDOWN_TIMEOUT;
 pub(crate) use thread_pool::{set_default_pool, shutdown_default_pool};
+
+/// A thread that cannot start: no address space holds a stack of 2^47 bytes.
+#[cfg(test)]
+fn unstartable_thread() -> std::thread::Builder {
+    std::thread::Builder::new().stack_size(1 << 47)
+}

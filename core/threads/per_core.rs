@@ -164,9 +164,9 @@ where
     // Each loop is made on its thread and sends its handle back; none starts
     // until every one was made and has every handle. When a loop or its
     // thread cannot be made, the others are told so and close, unstarted.
-    let (ended, not_started) = thread::scope(|s| {
+    let (ended, spawn_error) = thread::scope(|s| {
         let mut started = Vec::with_capacity(n);
-        let mut not_started = None;
+        let mut spawn_error = None;
         for index in 0..n {
             let (made_tx, made) = mpsc::sync_channel::<LoopHandle>(1);
             let (start, start_rx) = mpsc::sync_channel::<Arc<[LoopHandle]>>(1);
@@ -196,7 +196,7 @@ where
             match thread {
                 Ok(thread) => started.push((thread, made, start)),
                 Err(e) => {
-                    not_started = Some(e);
+                    spawn_error = Some(e);
                     break;
                 }
             }
@@ -206,7 +206,7 @@ where
             .iter()
             .map(|(_, made, _)| made.recv().ok())
             .collect();
-        if let (Some(handles), None) = (handles, &not_started) {
+        if let (Some(handles), None) = (handles, &spawn_error) {
             for (_, _, start) in &started {
                 let _ = start.send(handles.clone());
             }
@@ -218,7 +218,7 @@ where
                 thread.join().unwrap_or_else(Err)
             })
             .collect();
-        (ended, not_started)
+        (ended, spawn_error)
     });
     let mut results = Vec::with_capacity(n);
     let mut interrupted = false;
@@ -240,7 +240,7 @@ where
     if let Some(payload) = panic {
         resume_unwind(payload);
     }
-    if let Some(e) = not_started {
+    if let Some(e) = spawn_error {
         panic!("aio::run_per_core: could not start a loop thread: {e}");
     }
     if interrupted {
@@ -316,9 +316,8 @@ mod tests {
     #[test]
     fn a_loop_thread_that_cannot_start_is_raised_and_no_other_loop_waits_for_it() {
         let message = panic_when_the_second(
-            // No address space holds a stack of 2^47 bytes.
             |index| match index {
-                1 => thread::Builder::new().stack_size(1 << 47),
+                1 => crate::threads::unstartable_thread(),
                 _ => thread::Builder::new(),
             },
             |_| LoopCore::new(Clock::Real),

@@ -162,12 +162,14 @@ impl ThreadPool {
             let name = format!("{}-{}", self.inner.name, state.handles.len() + 1);
             match (self.inner.builder)(name).spawn(move || inner.work_loop()) {
                 Ok(handle) => state.handles.push(handle),
-                // No thread could be made: the job waits for a running one.
-                Err(_) if state.live > 1 => state.live -= 1,
                 Err(e) => {
-                    // None runs, so the job would wait forever: it is given
-                    // back (and dropped once the lock is released).
                     state.live -= 1;
+                    // No thread could be made: the job waits for a running
+                    // one. With none, it would wait forever: it is given back
+                    // (and dropped once the lock is released).
+                    if state.live > 0 {
+                        return Ok(());
+                    }
                     let job = state.jobs.pop_back();
                     drop(state);
                     drop(job);
@@ -361,25 +363,23 @@ mod tests {
     use std::panic::{AssertUnwindSafe, catch_unwind};
     use std::sync::mpsc;
 
-    /// No address space holds a stack of 2^47 bytes.
-    fn unstartable() -> thread::Builder {
-        thread::Builder::new().stack_size(1 << 47)
-    }
+    use crate::threads::unstartable_thread;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     /// Sets its flag when dropped.
-    struct Dropped(Arc<Mutex<bool>>);
+    struct Dropped(Arc<AtomicBool>);
 
     impl Drop for Dropped {
         fn drop(&mut self) {
-            *self.0.lock().unwrap() = true;
+            self.0.store(true, Ordering::SeqCst);
         }
     }
 
     #[test]
     fn a_job_that_no_thread_can_take_is_dropped_with_a_panic_naming_the_limit() {
-        let pool = ThreadPool::with_builder(2, "blocked", |_| unstartable());
+        let pool = ThreadPool::with_builder(2, "blocked", |_| unstartable_thread());
         for _ in 0..2 {
-            let dropped = Arc::new(Mutex::new(false));
+            let dropped = Arc::new(AtomicBool::new(false));
             let held = Dropped(dropped.clone());
             let submitted = catch_unwind(AssertUnwindSafe(|| pool.submit(move || drop(held))));
             let panic = submitted.expect_err("no thread could take the job");
@@ -391,7 +391,7 @@ mod tests {
                 "{message}"
             );
             assert!(message.contains("pids.max"), "{message}");
-            assert!(*dropped.lock().unwrap(), "the job was given back");
+            assert!(dropped.load(Ordering::SeqCst), "the job was given back");
             assert_eq!(pool.threads(), 0);
         }
     }
@@ -400,7 +400,7 @@ mod tests {
     fn a_job_waits_for_a_running_thread_when_no_other_can_start() {
         let pool = ThreadPool::with_builder(2, "one", |name| match name.as_str() {
             "one-1" => thread::Builder::new().name(name),
-            _ => unstartable(),
+            _ => unstartable_thread(),
         });
         let (release, held) = mpsc::channel::<()>();
         let (done, finished) = mpsc::channel();
